@@ -1,0 +1,121 @@
+"""Command line: `python -m engine validate FILE...` and `python -m engine simulate FILE [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from engine.ensemble import MAX_RUNS, run_ensemble
+from engine.loader import ScenarioError, load_scenario
+from engine.simulation import point_run, resolve_drivers
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    # argparse exits with 2 on usage errors already; this keeps its message on one line, no traceback.
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INVALID, f"{self.prog}: error: {message}\n")
+
+
+def _setting(text: str) -> tuple[str, float]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected ID=VALUE, got '{text}'")
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' in '{text}' is not a number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"'{value}' in '{text}' is not a finite number")
+    return key, number
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must not be negative")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m engine", description="Validate and simulate KSIM scenario files.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    validate = commands.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+
+    simulate = commands.add_parser("simulate", help="project the indicators as tidy CSV")
+    simulate.add_argument("file", metavar="FILE")
+    simulate.add_argument("--preset", metavar="ID")
+    simulate.add_argument("--set", dest="settings", action="append", type=_setting, default=[], metavar="ID=VALUE")
+    simulate.add_argument("--runs", type=_non_negative, default=1000, metavar="N", help="0 for the point run")
+    simulate.add_argument("--seed", type=_non_negative, default=0, metavar="S")
+    simulate.add_argument("--weeks", type=_non_negative, default=None, metavar="W")
+    simulate.add_argument("--out", metavar="PATH", help="CSV file to write (default: stdout)")
+    return parser
+
+
+def _validate(files: Sequence[str]) -> int:
+    status = EXIT_OK
+    for name in files:
+        try:
+            load_scenario(name)
+        except ScenarioError as err:
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            status = EXIT_INVALID
+        else:
+            print(f"ok {name}")
+    return status
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    try:
+        scenario = load_scenario(args.file)
+    except ScenarioError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        if args.runs > MAX_RUNS:
+            raise ValueError(f"--runs must be at most {MAX_RUNS:,}")
+        if args.weeks is not None and not 1 <= args.weeks <= 520:
+            raise ValueError("--weeks must be between 1 and 520")
+        values = resolve_drivers(scenario, args.preset, dict(args.settings))
+    except ValueError as err:
+        print(f"{args.file}: {err}", file=sys.stderr)
+        return EXIT_INVALID
+
+    if args.runs == 0:
+        table = point_run(scenario, values, args.weeks)
+    else:
+        table = run_ensemble(scenario, values, runs=args.runs, seed=args.seed, weeks=args.weeks).bands
+    csv = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="") as handle:
+                handle.write(csv)
+        except OSError as err:
+            print(f"{args.out}: cannot write: {err.strerror or err}", file=sys.stderr)
+            return EXIT_INVALID
+    else:
+        sys.stdout.write(csv)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return _validate(args.files)
+    return _simulate(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""Parse scenario YAML safely into a validated Scenario, naming file, line and field for every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from engine.schema import Loc, Scenario, check_scenario, field_name
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.message}"
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class _Tree:
+    """Plain data built from a composed YAML node tree, with the line of every path."""
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.lines: dict[Loc, int] = {(): 1}
+        self.problems: list[Problem] = []
+        self._scalars = yaml.constructor.SafeConstructor()
+
+    def problem(self, loc: Loc, line: int, message: str) -> None:
+        self.problems.append(Problem(self.filename, line, field_name(loc), message))
+
+    def build(self, node: yaml.Node, loc: Loc, depth: int = 0):
+        line = node.start_mark.line + 1
+        self.lines.setdefault(loc, line)
+        if depth > MAX_DEPTH:
+            self.problem(loc, line, f"nested deeper than {MAX_DEPTH} levels")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            out = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(loc, key_node.start_mark.line + 1, "a key must be a plain name")
+                    continue
+                key = self._scalar(key_node, loc)
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    key = str(key)
+                child = (*loc, key)
+                key_line = key_node.start_mark.line + 1
+                if key in out:
+                    self.problem(child, key_line, "duplicate key")
+                    continue
+                self.lines[child] = key_line
+                out[key] = self.build(value_node, child, depth + 1)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, n), depth + 1) for n, item in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc):
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except yaml.YAMLError as err:
+            reason = getattr(err, "problem", None) or str(err)
+            self.problem(loc, node.start_mark.line + 1, f"unsupported value: {reason}")
+            return None
+
+    def line_of(self, loc: Loc) -> int:
+        # A missing field has no line of its own: blame the nearest enclosing node that exists.
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in self.lines:
+                return self.lines[loc[:cut]]
+        return 1
+
+
+def _reject_aliases(text: str, filename: str) -> list[Problem]:
+    # Scanning events never expands an alias, so a billion-laughs file costs no more than its size.
+    problems = []
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(
+                Problem(filename, event.start_mark.line + 1, "(document)", f"YAML alias '*{anchor}' is not allowed")
+            )
+        elif anchor is not None:
+            problems.append(
+                Problem(filename, event.start_mark.line + 1, "(document)", f"YAML anchor '&{anchor}' is not allowed")
+            )
+        if len(problems) >= 20:
+            break
+    return problems
+
+
+def _pydantic_message(err: dict) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "required field is missing"
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    return msg
+
+
+def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
+    """Turn YAML text into a Scenario or raise ScenarioError with every problem found."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError(
+            [Problem(filename, 1, "(document)", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise ScenarioError([Problem(filename, line, "(document)", "file is not valid UTF-8")]) from None
+
+    try:
+        problems = _reject_aliases(text, filename)
+        if problems:
+            raise ScenarioError(problems)
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ScenarioError(
+            [Problem(filename, line, "(document)", f"not valid YAML: {err.problem or err.context}")]
+        ) from None
+    except yaml.YAMLError as err:
+        raise ScenarioError([Problem(filename, 1, "(document)", f"not valid YAML: {err}")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(filename, 1, "(document)", "YAML nested too deeply")]) from None
+
+    if len(nodes) != 1 or not isinstance(nodes[0], yaml.MappingNode):
+        what = "no document" if not nodes else ("several documents" if len(nodes) > 1 else "not a mapping")
+        raise ScenarioError([Problem(filename, 1, "(document)", f"a scenario must be one YAML mapping, found {what}")])
+
+    tree = _Tree(filename)
+    data_tree = tree.build(nodes[0], ())
+    if tree.problems:
+        raise ScenarioError(tree.problems)
+
+    try:
+        scenario = Scenario.model_validate(data_tree, context={"defer_checks": True})
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = tuple(e["loc"])
+            problems.append(Problem(filename, tree.line_of(loc), field_name(loc), _pydantic_message(e)))
+        raise ScenarioError(problems) from None
+
+    cross = check_scenario(scenario)
+    if cross:
+        raise ScenarioError(Problem(filename, tree.line_of(loc), field_name(loc), msg) for loc, msg in cross)
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and parse one scenario file; the size is checked before the file is read whole."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ScenarioError([Problem(name, 1, "(document)", f"file is {size:,} bytes; the limit is {MAX_BYTES:,}")])
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ScenarioError([Problem(name, 1, "(document)", f"cannot read file: {err.strerror or err}")]) from None
+    return parse_scenario(raw, name)
+
+
+def scenario_files(folder: str | Path) -> list[Path]:
+    return sorted(Path(folder).glob("*.yaml"))

@@ -1,0 +1,273 @@
+"""Frozen pydantic models of scenario YAML schema 1 and the cross-reference checks on them."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+
+# Loc paths are tuples like ("drivers", 3, "min"), the same shape pydantic uses for its errors,
+# so the loader can turn both kinds of problem into file:line: field messages the same way.
+Loc = tuple[str | int, ...]
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+DRIVER_GROUPS = ("facts", "pros", "cons", "challenges", "questions")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Text(Model):
+    """A human-facing text in every language the dashboard offers."""
+
+    en: LongText
+    de: LongText
+
+    def get(self, lang: str) -> str:
+        return self.de if lang == "de" else self.en
+
+
+class Citation(Model):
+    """Where in the source article an element comes from."""
+
+    quote: Quote
+    section: ShortText
+
+
+class SourceInfo(Model):
+    title: ShortText
+    language: Literal["de", "en"]
+    cited_outlets: tuple[ShortText, ...] = ()
+    url: ShortText | None = None
+    published: ShortText | None = None
+
+
+class Driver(Model):
+    id: Slug
+    label: Text
+    group: Literal["facts", "pros", "cons", "challenges", "questions"]
+    unit: ShortText
+    min: Finite
+    max: Finite
+    step: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    default: Finite
+    description: Text | None = None
+    source: Citation
+
+    def to_unit(self, value: float) -> float:
+        """Slider value to the unit interval, before the KSIM epsilon clip."""
+        return (value - self.min) / (self.max - self.min)
+
+
+class Indicator(Model):
+    id: Slug
+    label: Text
+    group: Slug = "general"
+    initial: Percent
+    description: Text | None = None
+    source: Citation
+
+
+class Impact(Model):
+    source_id: Slug = Field(alias="from")
+    target: Slug = Field(alias="to")
+    weight: Finite
+    range: tuple[Finite, Finite]
+    note: ShortText | None = None
+    source: Citation
+
+
+class Question(Model):
+    id: Slug
+    text: Text
+    indicator: Slug
+    threshold: Percent
+    by_week: Annotated[int, Field(ge=0)]
+    source: Citation | None = None
+
+
+class Event(Model):
+    week: Annotated[int, Field(ge=0)]
+    target: Slug
+    set: Finite | None = None
+    add: Finite | None = None
+    label: Text
+    source: Citation | None = None
+
+    @model_validator(mode="after")
+    def _one_action(self) -> Event:
+        if (self.set is None) == (self.add is None):
+            raise ValueError("an event needs exactly one of 'set' or 'add'")
+        return self
+
+
+class Preset(Model):
+    id: Slug
+    label: Text
+    description: Text | None = None
+    values: dict[Slug, Finite] = Field(default_factory=dict)
+
+
+class Scenario(Model):
+    schema_version: Literal[1] = Field(alias="schema")
+    id: Slug
+    title: Text
+    summary: Text
+    source: SourceInfo
+    horizon_weeks: Annotated[int, Field(ge=1, le=520)]
+    uncertainty: Literal["triangular", "uniform"] = "triangular"
+    drivers: Annotated[tuple[Driver, ...], Field(min_length=1, max_length=200)]
+    indicators: Annotated[tuple[Indicator, ...], Field(min_length=1, max_length=200)]
+    impacts: Annotated[tuple[Impact, ...], Field(max_length=5000)] = ()
+    questions: tuple[Question, ...] = ()
+    events: tuple[Event, ...] = ()
+    presets: tuple[Preset, ...] = ()
+
+    @model_validator(mode="after")
+    def _cross_references(self, info: ValidationInfo) -> Scenario:
+        # The loader defers these checks so that it can give every problem its own line;
+        # built any other way, an inconsistent scenario is refused here.
+        if info.context and info.context.get("defer_checks"):
+            return self
+        problems = check_scenario(self)
+        if problems:
+            raise ValueError("; ".join(f"{field_name(loc)}: {msg}" for loc, msg in problems))
+        return self
+
+    def driver(self, driver_id: str) -> Driver:
+        for d in self.drivers:
+            if d.id == driver_id:
+                return d
+        raise KeyError(driver_id)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        for i in self.indicators:
+            if i.id == indicator_id:
+                return i
+        raise KeyError(indicator_id)
+
+    def preset(self, preset_id: str) -> Preset:
+        for p in self.presets:
+            if p.id == preset_id:
+                return p
+        raise KeyError(preset_id)
+
+    def defaults(self) -> dict[str, float]:
+        return {d.id: d.default for d in self.drivers}
+
+
+def field_name(loc: Loc) -> str:
+    """('drivers', 3, 'min') -> 'drivers[3].min'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(document)"
+
+
+def _duplicates(items: tuple, field: str, where: str) -> list[tuple[Loc, str]]:
+    seen: dict[str, int] = {}
+    problems = []
+    for n, item in enumerate(items):
+        key = getattr(item, field)
+        if key in seen:
+            problems.append(((where, n, field), f"duplicate id '{key}' (first at {where}[{seen[key]}])"))
+        else:
+            seen[key] = n
+    return problems
+
+
+def _in_range(value: float, low: float, high: float) -> bool:
+    return low <= value <= high and not math.isnan(value)
+
+
+def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
+    """Every cross-field problem of a scenario, each with the loc of the field to blame."""
+    problems: list[tuple[Loc, str]] = []
+    problems += _duplicates(s.drivers, "id", "drivers")
+    problems += _duplicates(s.indicators, "id", "indicators")
+    problems += _duplicates(s.questions, "id", "questions")
+    problems += _duplicates(s.presets, "id", "presets")
+
+    drivers = {d.id: d for d in s.drivers}
+    indicators = {i.id: i for i in s.indicators}
+    for name in set(drivers) & set(indicators):
+        n = next(k for k, i in enumerate(s.indicators) if i.id == name)
+        problems.append((("indicators", n, "id"), f"id '{name}' is already a driver id"))
+
+    for n, d in enumerate(s.drivers):
+        if d.min >= d.max:
+            problems.append((("drivers", n, "min"), f"min {d.min:g} must be below max {d.max:g}"))
+        elif not _in_range(d.default, d.min, d.max):
+            problems.append((("drivers", n, "default"), f"default {d.default:g} is outside [{d.min:g}, {d.max:g}]"))
+        if d.min < d.max and d.step > d.max - d.min:
+            problems.append((("drivers", n, "step"), f"step {d.step:g} is larger than the range {d.max - d.min:g}"))
+
+    pairs: dict[tuple[str, str], int] = {}
+    for n, imp in enumerate(s.impacts):
+        if imp.source_id not in drivers and imp.source_id not in indicators:
+            problems.append((("impacts", n, "from"), f"unknown driver or indicator '{imp.source_id}'"))
+        if imp.target not in indicators:
+            hint = " (drivers are exogenous and cannot be impacted)" if imp.target in drivers else ""
+            problems.append((("impacts", n, "to"), f"unknown indicator '{imp.target}'{hint}"))
+        low, high = imp.range
+        if low > high:
+            problems.append((("impacts", n, "range"), f"range [{low:g}, {high:g}] is reversed"))
+        elif not _in_range(imp.weight, low, high):
+            problems.append(
+                (("impacts", n, "weight"), f"weight {imp.weight:g} is outside its range [{low:g}, {high:g}]")
+            )
+        key = (imp.source_id, imp.target)
+        if key in pairs:
+            problems.append(
+                (("impacts", n, "to"), f"duplicate impact {key[0]} -> {key[1]} (first at impacts[{pairs[key]}])")
+            )
+        else:
+            pairs[key] = n
+
+    for n, q in enumerate(s.questions):
+        if q.indicator not in indicators:
+            problems.append((("questions", n, "indicator"), f"unknown indicator '{q.indicator}'"))
+        if q.by_week > s.horizon_weeks:
+            problems.append((("questions", n, "by_week"), f"week {q.by_week} is after the horizon ({s.horizon_weeks})"))
+
+    for n, e in enumerate(s.events):
+        if e.target in drivers:
+            d = drivers[e.target]
+            if e.set is not None and not _in_range(e.set, d.min, d.max):
+                problems.append(
+                    (("events", n, "set"), f"value {e.set:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'")
+                )
+        elif e.target in indicators:
+            if e.set is not None and not _in_range(e.set, 0, 100):
+                problems.append((("events", n, "set"), f"value {e.set:g} is outside [0, 100]"))
+        else:
+            problems.append((("events", n, "target"), f"unknown driver or indicator '{e.target}'"))
+        if e.week > s.horizon_weeks:
+            problems.append((("events", n, "week"), f"week {e.week} is after the horizon ({s.horizon_weeks})"))
+
+    for n, p in enumerate(s.presets):
+        for key, value in p.values.items():
+            if key not in drivers:
+                problems.append((("presets", n, "values", key), f"unknown driver '{key}'"))
+            elif not _in_range(value, drivers[key].min, drivers[key].max):
+                d = drivers[key]
+                problems.append((("presets", n, "values", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]"))
+    return problems

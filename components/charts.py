@@ -1,0 +1,159 @@
+"""Plotly figure builders: plain functions from tidy DataFrames to go.Figure, no Streamlit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+# Okabe-Ito, ordered so the first colours stay apart for the common kinds of colour blindness;
+# yellow comes last because it is hard to read on white.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#444444", "#F0E442")
+DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The words a chart needs, already in the reader's language."""
+
+    title: str
+    week: str
+    level: str
+    median: str = "median"
+    band: str = "p10-p90"
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
+    weeks = frame["week"].tolist()
+    upper = frame["p90"].round(2).tolist()
+    lower = frame["p10"].round(2).tolist()
+    band = go.Scatter(
+        x=weeks + weeks[::-1],
+        y=upper + lower[::-1],
+        fill="toself",
+        fillcolor=_rgba(colour, 0.18),
+        line={"width": 0},
+        hoverinfo="skip",
+        name=f"{name} ({labels.band})",
+        legendgroup=group,
+        showlegend=False,
+    )
+    median = go.Scatter(
+        x=weeks,
+        y=frame["p50"].round(2).tolist(),
+        mode="lines",
+        line={"color": colour, "width": 2.5},
+        name=name,
+        legendgroup=group,
+        showlegend=legend,
+        customdata=list(zip(lower, upper, strict=True)),
+        hovertemplate=(
+            f"<b>{_escape(name)}</b><br>{_escape(labels.week)} %{{x}}<br>"
+            f"{_escape(labels.median)} %{{y:.1f}}<br>"
+            "p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
+        ),
+    )
+    return band, median
+
+
+def _escape(text: str) -> str:
+    # Plotly renders a small HTML subset in titles, names and hover text; scenario text must stay text.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_events(fig: go.Figure, events: Sequence[tuple[int, str]], **where) -> None:
+    for week, label in events:
+        fig.add_vline(x=week, line={"dash": "dot", "color": "#666666", "width": 1}, **where)
+        fig.add_annotation(
+            x=week,
+            y=1.0,
+            yref="paper",
+            text=_escape(label),
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 11, "color": "#444444"},
+        )
+
+
+def _layout(fig: go.Figure, labels: Labels, height: int) -> go.Figure:
+    fig.update_layout(
+        title={"text": _escape(labels.title), "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 50, "r": 20, "t": 80, "b": 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        hovermode="x unified",
+        template="plotly_white",
+    )
+    return fig
+
+
+def trajectory_figure(
+    bands: pd.DataFrame,
+    indicators: Mapping[str, str],
+    labels: Labels,
+    events: Sequence[tuple[int, str]] = (),
+) -> go.Figure:
+    """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label)."""
+    fig = go.Figure()
+    for n, (indicator, name) in enumerate(indicators.items()):
+        frame = bands[bands["indicator"] == indicator].sort_values("week")
+        colour = PALETTE[n % len(PALETTE)]
+        fig.add_traces(_band_traces(frame, name, colour, labels, indicator, legend=True))
+    _add_events(fig, events)
+    fig.update_xaxes(title_text=labels.week)
+    fig.update_yaxes(title_text=labels.level, range=[0, 100])
+    return _layout(fig, labels, height=420)
+
+
+def comparison_figure(
+    current: pd.DataFrame,
+    references: Mapping[str, pd.DataFrame],
+    indicators: Mapping[str, str],
+    labels: Labels,
+    current_name: str,
+    columns: int = 2,
+) -> go.Figure:
+    """Small multiples, one per indicator: the current band and median against each reference's median."""
+    rows = math.ceil(len(indicators) / columns)
+    fig = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=[_escape(name) for name in indicators.values()],
+        shared_xaxes=True,
+        vertical_spacing=0.35 / rows if rows > 1 else 0.1,
+    )
+    for n, indicator in enumerate(indicators):
+        row, col = n // columns + 1, n % columns + 1
+        frame = current[current["indicator"] == indicator].sort_values("week")
+        band, median = _band_traces(frame, current_name, PALETTE[0], labels, "current", legend=n == 0)
+        fig.add_trace(band, row=row, col=col)
+        fig.add_trace(median, row=row, col=col)
+        for k, (name, reference) in enumerate(references.items()):
+            ref = reference[reference["indicator"] == indicator].sort_values("week")
+            fig.add_trace(
+                go.Scatter(
+                    x=ref["week"].tolist(),
+                    y=ref["p50"].round(2).tolist(),
+                    mode="lines",
+                    line={"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
+                    name=name,
+                    legendgroup=f"ref-{k}",
+                    showlegend=n == 0,
+                    hovertemplate=f"{_escape(name)}: %{{y:.1f}}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+    fig.update_yaxes(range=[0, 100])
+    fig.update_xaxes(title_text=labels.week, row=rows)
+    return _layout(fig, labels, height=max(320, 230 * rows))

@@ -1,0 +1,187 @@
+"""Main-view panels: question readouts, projection charts, comparison and the assumptions behind them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.charts import Labels, comparison_figure, trajectory_figure
+from components.i18n import t
+from components.text import md_escape
+from engine.report import driver_differences, end_deltas
+from engine.schema import Scenario
+
+CHART_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def header(scenario: Scenario, lang: str) -> None:
+    st.title(scenario.title.get(lang))
+    st.markdown(md_escape(scenario.summary.get(lang)))
+
+
+def _percent(p: float) -> str:
+    return f"{p * 100:.0f}%"
+
+
+def question_cards(
+    scenario: Scenario, questions: pd.DataFrame, reference: pd.DataFrame | None, reference_name: str, lang: str
+) -> None:
+    if not scenario.questions:
+        return
+    st.subheader(t("questions_title", lang))
+    by_id = questions.set_index("question")
+    ref = reference.set_index("question") if reference is not None else None
+    columns = st.columns(min(3, len(scenario.questions)))
+    for n, q in enumerate(scenario.questions):
+        p = float(by_id.loc[q.id, "probability"])
+        delta = None
+        if ref is not None:
+            change = (p - float(ref.loc[q.id, "probability"])) * 100
+            delta = t("vs_baseline", lang, delta=f"{change:+.0f}", preset=reference_name)
+        indicator = scenario.indicator(q.indicator).label.get(lang)
+        with columns[n % len(columns)]:
+            st.metric(
+                md_escape(q.text.get(lang)),
+                _percent(p),
+                delta=delta,
+                delta_color="off",
+                border=True,
+                help=md_escape(
+                    t(
+                        "question_value",
+                        lang,
+                        probability=_percent(p),
+                        indicator=indicator,
+                        threshold=q.threshold,
+                        week=q.by_week,
+                    )
+                ),
+            )
+
+
+def _events(scenario: Scenario, lang: str) -> list[tuple[int, str]]:
+    return [(e.week, e.label.get(lang)) for e in scenario.events]
+
+
+def _groups(scenario: Scenario) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for i in scenario.indicators:
+        groups.setdefault(i.group, []).append(i.id)
+    return groups
+
+
+def _group_title(group: str, lang: str) -> str:
+    key = f"group_{group}"
+    try:
+        return t(key, lang)
+    except KeyError:
+        return group.replace("_", " ")
+
+
+def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> None:
+    events = _events(scenario, lang)
+    for group, ids in _groups(scenario).items():
+        labels = Labels(
+            title=t("chart_group_title", lang, group=_group_title(group, lang)),
+            week=t("week", lang),
+            level=t("level", lang),
+            median=t("median", lang),
+            band=t("band", lang),
+        )
+        names = {i: scenario.indicator(i).label.get(lang) for i in ids}
+        fig = trajectory_figure(bands, names, labels, events)
+        st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
+    st.caption(t("chart_caption", lang, runs=runs, seed=seed))
+
+
+def comparison(
+    scenario: Scenario,
+    values: dict[str, float],
+    bands: pd.DataFrame,
+    references: dict[str, tuple[dict[str, float], pd.DataFrame]],
+    lang: str,
+) -> None:
+    """`references` maps a display name to (driver values, bands) of each compared preset."""
+    names = {i.id: i.label.get(lang) for i in scenario.indicators}
+    labels = Labels(title=t("compare_title", lang), week=t("week", lang), level=t("level", lang))
+    fig = comparison_figure(
+        bands, {k: v[1] for k, v in references.items()}, names, labels, current_name=t("current", lang)
+    )
+    st.plotly_chart(fig, key="chart-compare", config=CHART_CONFIG)
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('differences', lang)}**")
+        diff = driver_differences(scenario, values, {k: v[0] for k, v in references.items()})
+        if diff.empty:
+            st.caption(t("no_differences", lang))
+        else:
+            diff["driver"] = [scenario.driver(d).label.get(lang) for d in diff["driver"]]
+            diff = diff.rename(columns={"driver": t("driver", lang), "current": t("current", lang)})
+            st.dataframe(diff, hide_index=True)
+    with right:
+        horizon = int(bands["week"].max())
+        st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
+        deltas = end_deltas(bands, {k: v[1] for k, v in references.items()})
+        deltas["indicator"] = [names[i] for i in deltas["indicator"]]
+        deltas = deltas.rename(columns={"indicator": t("indicator", lang), "current": t("current", lang)})
+        st.dataframe(deltas.round(1), hide_index=True)
+
+
+def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None:
+    src = scenario.source
+    st.subheader(t("source_meta", lang))
+    st.markdown(
+        f"- **{t('source_title', lang)}:** {md_escape(src.title)}\n"
+        f"- **{t('source_language', lang)}:** {md_escape(src.language)}\n"
+        f"- **{t('source_outlets', lang)}:** {md_escape(', '.join(src.cited_outlets) or '-')}"
+    )
+    st.subheader(t("model_title", lang))
+    st.markdown(t("model_text", lang))
+    st.info(t("caveat", lang))
+
+    st.subheader(t("drivers", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("driver", lang): [d.label.get(lang) for d in scenario.drivers],
+                t("group", lang): [t(f"group_{d.group}", lang) for d in scenario.drivers],
+                t("unit", lang): [d.unit for d in scenario.drivers],
+                t("default", lang): [d.default for d in scenario.drivers],
+                t("current", lang): [values[d.id] for d in scenario.drivers],
+                t("quote", lang): [d.source.quote for d in scenario.drivers],
+                t("section", lang): [d.source.section for d in scenario.drivers],
+            }
+        ),
+        hide_index=True,
+    )
+    st.subheader(t("indicator", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("indicator", lang): [i.label.get(lang) for i in scenario.indicators],
+                t("initial", lang): [i.initial for i in scenario.indicators],
+                t("quote", lang): [i.source.quote for i in scenario.indicators],
+                t("section", lang): [i.source.section for i in scenario.indicators],
+            }
+        ),
+        hide_index=True,
+    )
+    label = {d.id: d.label.get(lang) for d in scenario.drivers} | {i.id: i.label.get(lang) for i in scenario.indicators}
+    st.subheader(t("impacts", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("from", lang): [label[i.source_id] for i in scenario.impacts],
+                t("to", lang): [label[i.target] for i in scenario.impacts],
+                t("weight", lang): [i.weight for i in scenario.impacts],
+                t("range", lang): [f"{i.range[0]:g} … {i.range[1]:g}" for i in scenario.impacts],
+                t("quote", lang): [i.source.quote for i in scenario.impacts],
+            }
+        ),
+        hide_index=True,
+    )
+    if scenario.events:
+        st.subheader(t("events", lang))
+        for e in scenario.events:
+            st.markdown(f"- {md_escape(t('event_marker', lang, week=e.week, label=e.label.get(lang)))}")

@@ -1,0 +1,159 @@
+"""Sidebar: scenario picker, language, presets, reset, the driver sliders and the ensemble controls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.i18n import LANGUAGES, language_from_locale, t
+from components.text import md_escape
+from engine.catalog import Catalog
+from engine.schema import DRIVER_GROUPS, Driver, Scenario
+
+DEFAULT_RUNS = 1000
+DEFAULT_SEED = 2024
+MAX_RUNS = 10_000
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the main view needs from the sidebar, as plain values."""
+
+    scenario: Scenario
+    digest: str
+    lang: str
+    values: dict[str, float]
+    preset: str | None
+    runs: int
+    seed: int
+
+
+def driver_key(scenario_id: str, driver_id: str) -> str:
+    return f"drv:{scenario_id}:{driver_id}"
+
+
+def _is_integral(d: Driver) -> bool:
+    return all(float(v).is_integer() for v in (d.min, d.max, d.step, d.default))
+
+
+def _slider_value(d: Driver, value: float) -> float | int:
+    return round(value) if _is_integral(d) else float(value)
+
+
+def apply_values(scenario: Scenario, values: dict[str, float]) -> None:
+    """Put driver values into the sliders' session state (before the sliders are drawn)."""
+    for d in scenario.drivers:
+        st.session_state[driver_key(scenario.id, d.id)] = _slider_value(d, values.get(d.id, d.default))
+
+
+def _on_preset(scenario: Scenario) -> None:
+    chosen = st.session_state.get("preset")
+    if chosen:
+        values = scenario.defaults() | dict(scenario.preset(chosen).values)
+        apply_values(scenario, values)
+
+
+def _on_reset(scenario: Scenario) -> None:
+    apply_values(scenario, scenario.defaults())
+    st.session_state["preset"] = _first_preset(scenario)
+    st.session_state["runs"] = DEFAULT_RUNS
+    st.session_state["seed"] = DEFAULT_SEED
+
+
+def _first_preset(scenario: Scenario) -> str | None:
+    ids = [p.id for p in scenario.presets]
+    return "baseline" if "baseline" in ids else (ids[0] if ids else None)
+
+
+def driver_help(d: Driver, lang: str) -> str:
+    parts = []
+    if d.description:
+        parts.append(md_escape(d.description.get(lang)))
+    parts.append(f"{t('source_label', lang)} ({md_escape(d.source.section)}): „{md_escape(d.source.quote)}“")
+    return "\n\n".join(parts)
+
+
+def _language() -> str:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = language_from_locale(st.context.locale)
+    return st.sidebar.radio(
+        "Language / Sprache",
+        LANGUAGES,
+        key="lang",
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+    )
+
+
+def _scenario_picker(catalog: Catalog, lang: str) -> str:
+    ids = list(catalog.scenarios)
+    if st.session_state.get("scenario") not in ids:
+        st.session_state["scenario"] = ids[0]
+    titles = {sid: s.title.get(lang) for sid, s in catalog.scenarios.items()}
+    return st.sidebar.selectbox(t("scenario", lang), ids, key="scenario", format_func=titles.get)
+
+
+def _presets(scenario: Scenario, lang: str) -> str | None:
+    if not scenario.presets:
+        return None
+    ids = [p.id for p in scenario.presets]
+    if st.session_state.get("preset") not in ids:
+        st.session_state["preset"] = _first_preset(scenario)
+    labels = {p.id: p.label.get(lang) for p in scenario.presets}
+    chosen = st.sidebar.selectbox(
+        t("preset", lang),
+        ids,
+        key="preset",
+        format_func=labels.get,
+        help=t("preset_help", lang),
+        on_change=_on_preset,
+        args=(scenario,),
+    )
+    return chosen
+
+
+def _sliders(scenario: Scenario, lang: str) -> dict[str, float]:
+    values = {}
+    st.sidebar.subheader(t("drivers", lang))
+    for group in DRIVER_GROUPS:
+        drivers = [d for d in scenario.drivers if d.group == group]
+        if not drivers:
+            continue
+        with st.sidebar.expander(t(f"group_{group}", lang), expanded=group == "facts"):
+            for d in drivers:
+                key = driver_key(scenario.id, d.id)
+                if key not in st.session_state:
+                    st.session_state[key] = _slider_value(d, d.default)
+                value = st.slider(
+                    f"{d.label.get(lang)} ({d.unit})",
+                    min_value=_slider_value(d, d.min),
+                    max_value=_slider_value(d, d.max),
+                    step=_slider_value(d, d.step),
+                    key=key,
+                    help=driver_help(d, lang),
+                )
+                values[d.id] = float(value)
+    return values
+
+
+def _ensemble_controls(lang: str) -> tuple[int, int]:
+    st.session_state.setdefault("runs", DEFAULT_RUNS)
+    st.session_state.setdefault("seed", DEFAULT_SEED)
+    with st.sidebar.expander(t("advanced", lang)):
+        runs = st.number_input(t("runs", lang), 100, MAX_RUNS, step=100, key="runs", help=t("runs_help", lang))
+        seed = st.number_input(t("seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("seed_help", lang))
+    return int(runs), int(seed)
+
+
+def render_sidebar(catalog: Catalog) -> Settings:
+    lang = _language()
+    scenario_id = _scenario_picker(catalog, lang)
+    entry = catalog.entry(scenario_id)
+    scenario = entry.scenario
+    preset = _presets(scenario, lang)
+    st.sidebar.button(t("reset", lang), on_click=_on_reset, args=(scenario,), width="stretch")
+    values = _sliders(scenario, lang)
+    runs, seed = _ensemble_controls(lang)
+    return Settings(scenario, entry.digest, lang, values, preset, runs, seed)

@@ -1,0 +1,67 @@
+"""The scenario folder as a catalogue: every file loaded once, broken files kept with their problems."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.loader import Problem, ScenarioError, load_scenario
+from engine.schema import Scenario
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """Content hash of the canonical scenario (key order and YAML formatting do not matter)."""
+    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    path: Path
+    scenario: Scenario | None
+    problems: tuple[Problem, ...] = ()
+    digest: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entries: tuple[Entry, ...]
+
+    @property
+    def scenarios(self) -> dict[str, Scenario]:
+        return {e.scenario.id: e.scenario for e in self.entries if e.scenario is not None}
+
+    def entry(self, scenario_id: str) -> Entry:
+        for e in self.entries:
+            if e.scenario is not None and e.scenario.id == scenario_id:
+                return e
+        raise KeyError(scenario_id)
+
+    @property
+    def broken(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.scenario is None)
+
+
+def load_catalog(folder: str | Path) -> Catalog:
+    """Load every *.yaml in `folder`, in name order; a second file with an id already seen is a problem."""
+    entries = []
+    seen: dict[str, Path] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as err:
+            entries.append(Entry(path, None, err.problems))
+            continue
+        if scenario.id in seen:
+            clash = Problem(str(path), 1, "id", f"id '{scenario.id}' is already used by {seen[scenario.id].name}")
+            entries.append(Entry(path, None, (clash,)))
+            continue
+        seen[scenario.id] = path
+        entries.append(Entry(path, scenario, digest=scenario_digest(scenario)))
+    return Catalog(tuple(entries))

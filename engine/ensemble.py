@@ -45,6 +45,27 @@ class Projection:
     seed: int
 
 
+def order_statistics(rows: np.ndarray, quantiles: Sequence[float], overwrite: bool = False) -> np.ndarray:
+    """Quantiles along the last axis with numpy's default (linear) rule: quantiles x rows.
+
+    Exact, like np.quantile, but faster on this shape: small ensembles are sorted whole (SIMD sort
+    beats selection there), large ones select only the order statistics the quantiles need.
+    With `overwrite`, `rows` is reordered in place instead of copied.
+    """
+    n = rows.shape[-1]
+    position = np.asarray(quantiles, dtype=float) * (n - 1)
+    below = np.floor(position).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    weight = position - below
+    ranked = rows if overwrite else rows.copy()
+    if n <= 4096:
+        ranked.sort(axis=-1)
+    else:
+        ranked.partition(np.unique(np.concatenate([below, above])), axis=-1)
+    low, high = ranked[..., below], ranked[..., above]
+    return np.moveaxis(low + (high - low) * weight, -1, 0)
+
+
 def summarise(
     scenario: Scenario,
     paths: np.ndarray,
@@ -52,25 +73,26 @@ def summarise(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Bands and question probabilities from paths (weeks x runs x indicators, unit interval)."""
     n_weeks, _, n_ind = paths.shape
-    scaled = paths * 100
-    qs = np.quantile(scaled, quantiles, axis=1)  # quantiles x weeks x indicators
-    columns = {
-        "week": np.repeat(np.arange(n_weeks), n_ind),
-        "indicator": np.tile(np.array([i.id for i in scenario.indicators], dtype=object), n_weeks),
-        "mean": scaled.mean(axis=1).reshape(-1),
-    }
-    for q, values in zip(quantiles, qs, strict=True):
-        columns[quantile_name(q)] = values.reshape(-1)
-    bands = pd.DataFrame(columns)
+    # weeks x indicators x runs; a copy of our own (the multiplication keeps simulate's memory
+    # layout, so this is contiguous), which the quantiles below may then reorder in place.
+    by_run = np.ascontiguousarray((paths * 100).transpose(0, 2, 1))
 
     position = {i.id: n for n, i in enumerate(scenario.indicators)}
     rows = []
     for q in scenario.questions:
         by_week = min(q.by_week, n_weeks - 1)
-        peak = scaled[: by_week + 1, :, position[q.indicator]].max(axis=0)
+        peak = by_run[: by_week + 1, position[q.indicator]].max(axis=0)
         rows.append((q.id, q.indicator, q.threshold, by_week, float(np.mean(peak >= q.threshold))))
     questions = pd.DataFrame(rows, columns=["question", "indicator", "threshold", "by_week", "probability"])
-    return bands, questions
+
+    columns = {
+        "week": np.repeat(np.arange(n_weeks), n_ind),
+        "indicator": np.tile(np.array([i.id for i in scenario.indicators], dtype=object), n_weeks),
+        "mean": by_run.mean(axis=-1).reshape(-1),
+    }
+    for q, values in zip(quantiles, order_statistics(by_run, quantiles, overwrite=True), strict=True):
+        columns[quantile_name(q)] = values.reshape(-1)
+    return pd.DataFrame(columns), questions
 
 
 def run_ensemble(

@@ -41,10 +41,21 @@ class CompiledModel:
     events: tuple[ScheduledEvent, ...]
     horizon: int
     uncertainty: str
+    # Impacts sorted by target (stable), split by source kind, with each target's block of rows.
+    by_target: np.ndarray
+    blocks_from_drivers: tuple[tuple[int, int, int], ...]
+    blocks_from_indicators: tuple[tuple[int, int, int], ...]
 
     @property
     def n_drivers(self) -> int:
         return len(self.driver_ids)
+
+
+def _blocks(targets: np.ndarray, n_ind: int) -> tuple[tuple[int, int, int], ...]:
+    """(indicator, first row, end row) of each indicator's block in impacts sorted by target."""
+    starts = np.searchsorted(targets, np.arange(n_ind), side="left").tolist()
+    ends = np.searchsorted(targets, np.arange(n_ind), side="right").tolist()
+    return tuple((i, a, b) for i, (a, b) in enumerate(zip(starts, ends, strict=True)))
 
 
 def compile_scenario(scenario: Scenario) -> CompiledModel:
@@ -56,20 +67,29 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
         on_driver = e.target in driver_ids
         index = position[e.target] - (0 if on_driver else len(driver_ids))
         events.append(ScheduledEvent(e.week, on_driver, index, e.set, e.add))
+    impact_from = np.array([position[i.source_id] for i in scenario.impacts], dtype=np.intp)
+    impact_to = np.array([position[i.target] - len(driver_ids) for i in scenario.impacts], dtype=np.intp)
+    by_target = np.argsort(impact_to, kind="stable")
+    sorted_from, sorted_to = impact_from[by_target], impact_to[by_target]
+    from_driver = sorted_from < len(driver_ids)
+    n_ind = len(indicator_ids)
     return CompiledModel(
         driver_ids=driver_ids,
         indicator_ids=indicator_ids,
         driver_min=np.array([d.min for d in scenario.drivers], dtype=float),
         driver_max=np.array([d.max for d in scenario.drivers], dtype=float),
         initial=np.clip(np.array([i.initial for i in scenario.indicators], dtype=float) / 100, EPS, 1 - EPS),
-        impact_from=np.array([position[i.source_id] for i in scenario.impacts], dtype=np.intp),
-        impact_to=np.array([position[i.target] - len(driver_ids) for i in scenario.impacts], dtype=np.intp),
+        impact_from=impact_from,
+        impact_to=impact_to,
         weight=np.array([i.weight for i in scenario.impacts], dtype=float),
         low=np.array([i.range[0] for i in scenario.impacts], dtype=float),
         high=np.array([i.range[1] for i in scenario.impacts], dtype=float),
         events=tuple(events),
         horizon=scenario.horizon_weeks,
         uncertainty=scenario.uncertainty,
+        by_target=by_target,
+        blocks_from_drivers=_blocks(sorted_to[from_driver], n_ind),
+        blocks_from_indicators=_blocks(sorted_to[~from_driver], n_ind),
     )
 
 
@@ -102,6 +122,21 @@ def _to_unit(model: CompiledModel, slider: np.ndarray) -> np.ndarray:
     return np.clip((slider - model.driver_min) / (model.driver_max - model.driver_min), EPS, 1 - EPS)
 
 
+def _sum_blocks(rows: np.ndarray, blocks: tuple[tuple[int, int, int], ...], out: np.ndarray) -> np.ndarray:
+    # Called twice a week: ufuncs directly, since np.sum's Python wrapper costs more than the sum here.
+    for indicator, first, end in blocks:
+        size = end - first
+        if size == 1:
+            np.copyto(out[indicator], rows[first])
+        elif size == 2:
+            np.add(rows[first], rows[first + 1], out=out[indicator])
+        elif size > 2:
+            np.add.reduce(rows[first:end], axis=0, out=out[indicator])
+        else:
+            out[indicator] = 0.0
+    return out
+
+
 def simulate(
     model: CompiledModel,
     coefficients: np.ndarray,
@@ -120,24 +155,32 @@ def simulate(
     n_ind = len(model.indicator_ids)
     slider = np.array(np.broadcast_to(drivers, (runs, model.n_drivers)), dtype=float)
 
-    from_driver = model.impact_from < model.n_drivers
-    # One-hot maps from impacts to their target indicator: a matmul sums each indicator's inflows.
-    to_onehot = np.zeros((len(model.impact_to), n_ind))
-    to_onehot[np.arange(len(model.impact_to)), model.impact_to] = 1.0
-    magnitude = np.abs(coefficients)
+    # Work in a variables x runs layout: gathering a source copies contiguous rows, and each
+    # indicator's inflows are a sum over a contiguous block of impact rows (impacts sorted by target).
+    # Plain numpy sums rather than a BLAS matmul: the order of additions is then the same on every
+    # machine (a shared link must give the same digits), and no BLAS thread pool fights other sessions.
+    order = model.by_target
     half = dt / 2
-    raise_d = half * (magnitude + coefficients)[:, from_driver]
-    lower_d = half * (magnitude - coefficients)[:, from_driver]
-    raise_i = half * (magnitude + coefficients)[:, ~from_driver]
-    lower_i = half * (magnitude - coefficients)[:, ~from_driver]
-    map_d, map_i = to_onehot[from_driver], to_onehot[~from_driver]
-    src_d = model.impact_from[from_driver]
-    src_i = model.impact_from[~from_driver] - model.n_drivers
+    coefficients = coefficients[:, order]
+    magnitude = np.abs(coefficients)
+    raising = np.ascontiguousarray((half * (magnitude + coefficients)).T)
+    lowering = np.ascontiguousarray((half * (magnitude - coefficients)).T)
+    impact_from = model.impact_from[order]
+    from_driver = impact_from < model.n_drivers
+    raise_d, lower_d = raising[from_driver], lowering[from_driver]
+    raise_i, lower_i = raising[~from_driver], lowering[~from_driver]
+    src_d = impact_from[from_driver]
+    src_i = impact_from[~from_driver] - model.n_drivers
+    blocks_d, blocks_i = model.blocks_from_drivers, model.blocks_from_indicators
 
+    out = np.empty((weeks + 1, n_ind, runs))
+    out[0] = model.initial[:, None]
+    x = out[0]
     # The state is kept as log x: x ** phi is then a multiplication, and one exp per step remains.
-    log_x = np.broadcast_to(np.log(model.initial), (runs, n_ind)).copy()
-    x = np.exp(log_x)
-    out = np.empty((weeks + 1, runs, n_ind))
+    log_x = np.log(x)
+    gathered = np.empty((len(src_i), runs))
+    scratch = np.empty_like(gathered)
+    up, down = np.empty((n_ind, runs)), np.empty((n_ind, runs))
     events = [e for e in model.events if e.week <= weeks]
     pending = 0
     driver_dirty = True
@@ -151,25 +194,28 @@ def simulate(
                 slider[:, e.index] = np.clip(new, lo, hi)
                 driver_dirty = True
             else:
-                new = e.set if e.set is not None else x[:, e.index] * 100 + e.add
-                x[:, e.index] = np.clip(np.asarray(new, dtype=float) / 100, EPS, 1 - EPS)
-                log_x[:, e.index] = np.log(x[:, e.index])
-        out[week] = x
+                new = e.set if e.set is not None else x[e.index] * 100 + e.add
+                x[e.index] = np.clip(np.asarray(new, dtype=float) / 100, EPS, 1 - EPS)
+                log_x[e.index] = np.log(x[e.index])
         if week == weeks:
             break
         if driver_dirty:
-            # Drivers change only at events, so their share of the sums is computed once per change.
-            unit = _to_unit(model, slider)[:, src_d]
-            push_up = (raise_d * unit) @ map_d
-            push_down = (lower_d * unit) @ map_d
+            # Drivers change only at events, so their share of the sums (with KSIM's "1 +") is
+            # computed once per change, not once per week.
+            unit = _to_unit(model, slider).T[src_d]
+            base_up = 1 + _sum_blocks(raise_d * unit, blocks_d, np.zeros((n_ind, runs)))
+            base_down = 1 + _sum_blocks(lower_d * unit, blocks_d, np.zeros((n_ind, runs)))
             driver_dirty = False
-        xs = x[:, src_i]
-        up = push_up + (raise_i * xs) @ map_i
-        down = push_down + (lower_i * xs) @ map_i
-        np.multiply(log_x, (1 + down) / (1 + up), out=log_x)
+        np.take(x, src_i, axis=0, out=gathered)
+        np.add(base_up, _sum_blocks(np.multiply(raise_i, gathered, out=scratch), blocks_i, up), out=up)
+        np.add(base_down, _sum_blocks(np.multiply(lower_i, gathered, out=scratch), blocks_i, down), out=down)
+        np.multiply(log_x, down, out=log_x)
+        np.divide(log_x, up, out=log_x)
         np.clip(log_x, LOG_LOW, LOG_HIGH, out=log_x)
-        x = np.exp(log_x)
-    return out
+        x = out[week + 1]
+        np.exp(log_x, out=x)
+    # Callers see weeks x runs x indicators; the transposed view keeps the fast layout underneath.
+    return out.transpose(0, 2, 1)
 
 
 def point_run(scenario: Scenario, values: Mapping[str, float] | None = None, weeks: int | None = None) -> pd.DataFrame:

@@ -4,69 +4,95 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import data, panels
+from components import custom, data, export, panels, share
+from components.briefing import briefing_html
 from components.i18n import t
-from components.sidebar import render_sidebar
+from components.sidebar import preset_values, render_sidebar
 from components.text import md_escape
 
 st.set_page_config(page_title="Scenario dashboard", page_icon=":material/query_stats:", layout="wide")
 
-catalog = data.catalog()
-if catalog.broken:
-    with st.sidebar.expander(f"⚠ {len(catalog.broken)}", expanded=False):
-        st.warning(t("broken_scenarios", st.session_state.get("lang", "en"), count=len(catalog.broken)))
-        for entry in catalog.broken:
-            for problem in entry.problems:
-                st.code(str(problem), language=None)
-if not catalog.scenarios:
+folder = data.catalog()
+if not folder.scenarios:
     st.error(t("no_scenarios", st.session_state.get("lang", "en")))
     st.stop()
+store, store_problem = data.store()
+share.restore_from_link(lambda ref: data.resolve(ref, folder), default_ref=next(iter(folder.scenarios)))
 
-settings = render_sidebar(catalog)
+settings = render_sidebar(data.choices(folder, st.session_state.get(share.SAVED_REFS, [])))
 scenario, lang = settings.scenario, settings.lang
+if folder.broken:
+    with st.sidebar.expander(f"⚠ {t('broken_scenarios', lang, count=len(folder.broken))}"):
+        for entry in folder.broken:
+            st.code("\n".join(str(problem) for problem in entry.problems), language=None)
 
 bands, questions = data.projection(
     settings.digest, scenario, data.setting(settings.values), settings.runs, settings.seed
 )
-references = {}
-compare_options = [p.id for p in scenario.presets]
 preset_names = {p.id: p.label.get(lang) for p in scenario.presets}
-
-panels.header(scenario, lang)
-baseline_id = "baseline" if "baseline" in compare_options else (compare_options[0] if compare_options else None)
-
-tab_projection, tab_compare, tab_assumptions = st.tabs(
-    [t("tab_projection", lang), t("tab_compare", lang), t("tab_assumptions", lang)]
-)
+baseline_id = "baseline" if "baseline" in preset_names else next(iter(preset_names), None)
 
 
 def preset_projection(preset_id: str):
-    values = scenario.defaults() | dict(scenario.preset(preset_id).values)
+    values = preset_values(scenario, preset_id)
     ref_bands, ref_questions = data.projection(
         settings.digest, scenario, data.setting(values), settings.runs, settings.seed
     )
     return values, ref_bands, ref_questions
 
 
-with tab_projection:
-    baseline_questions = preset_projection(baseline_id)[2] if baseline_id else None
-    panels.question_cards(scenario, questions, baseline_questions, preset_names.get(baseline_id, ""), lang)
-    panels.projection_charts(scenario, bands, lang, settings.runs, settings.seed)
+baseline_questions = preset_projection(baseline_id)[2] if baseline_id else None
 
+panels.header(scenario, lang)
+share.show_notices(lang)
+share_box = st.expander(t("share_title", lang), icon=":material/share:")
+
+tab_projection, tab_compare, tab_assumptions, tab_custom = st.tabs(
+    [t("tab_projection", lang), t("tab_compare", lang), t("tab_assumptions", lang), t("tab_custom", lang)]
+)
+with tab_projection:
+    panels.question_cards(scenario, questions, baseline_questions, preset_names.get(baseline_id, ""), lang)
+    figures = panels.projection_charts(scenario, bands, lang, settings.runs, settings.seed)
+
+compare = None
 with tab_compare:
-    if compare_options:
-        chosen = st.multiselect(
-            t("compare_with", lang),
-            compare_options,
-            default=[baseline_id],
-            format_func=preset_names.get,
-            key=f"compare:{scenario.id}",
+    references = {}
+    if preset_names:
+        compare_key = share.compare_key(settings.ref)
+        st.session_state.setdefault(compare_key, [baseline_id])
+        compare = st.multiselect(
+            t("compare_with", lang), list(preset_names), format_func=preset_names.get, key=compare_key
         )
-        for preset_id in chosen:
+        for preset_id in compare:
             values, ref_bands, _ = preset_projection(preset_id)
             references[preset_names[preset_id]] = (values, ref_bands)
     panels.comparison(scenario, settings.values, bands, references, lang)
 
 with tab_assumptions:
     panels.assumptions(scenario, settings.values, lang)
-    st.caption(md_escape(f"{scenario.id} · sha256 {settings.digest[:12]}"))
+    st.caption(md_escape(f"{settings.ref} · sha256 {settings.digest}"))
+
+with tab_custom:
+    custom.render(store, store_problem, export.scenario_yaml(settings), lang)
+
+link = share.sync_link(settings, compare)
+with share_box:
+    st.caption(t("share_help", lang))
+    st.code(link, language=None, wrap_lines=True)
+    export.downloads(
+        settings,
+        bands_csv=lambda: bands.to_csv(index=False, float_format="%.6g", lineterminator="\n"),
+        briefing=lambda: briefing_html(
+            scenario,
+            settings.digest,
+            settings.values,
+            questions,
+            baseline_questions,
+            preset_names.get(baseline_id, ""),
+            figures,
+            settings.runs,
+            settings.seed,
+            lang,
+            link=link,
+        ),
+    )

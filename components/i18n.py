@@ -6,6 +6,69 @@ LANGUAGES = ("en", "de")
 
 STRINGS: dict[str, dict[str, str]] = {
     "page_title": {"en": "Scenario dashboard", "de": "Szenario-Dashboard"},
+    "share_link": {"en": "Link to these settings", "de": "Link zu diesen Einstellungen"},
+    "share_title": {"en": "Share and export", "de": "Teilen und exportieren"},
+    "share_help": {
+        "en": "Anyone opening this link sees exactly these settings and numbers. Copy it with the button on the right.",
+        "de": "Wer diesen Link öffnet, sieht genau diese Einstellungen und Zahlen. Kopieren mit dem Knopf rechts.",
+    },
+    "link_notice": {
+        "en": "The link contained settings that could not be used as they were:",
+        "de": "Der Link enthielt Einstellungen, die nicht unverändert übernommen werden konnten:",
+    },
+    "download_yaml": {
+        "en": "Scenario (YAML, current settings as defaults)",
+        "de": "Szenario (YAML, aktuelle Werte als Standard)",
+    },
+    "download_csv": {"en": "Projections (CSV)", "de": "Projektionen (CSV)"},
+    "download_html": {"en": "Briefing pack (HTML, works offline)", "de": "Briefing-Paket (HTML, offline lesbar)"},
+    "sources_caveats": {"en": "Sources and caveats", "de": "Quellen und Vorbehalte"},
+    "model_plain": {
+        "en": (
+            "KSIM cross-impact simulation (Kane 1972): every indicator stays between 0 and 100; each week every "
+            "impact pushes its target up or down in proportion to its source's level, and growth slows near the "
+            "bounds. Each Monte Carlo run draws every impact weight from its range; the charts show the median "
+            "and the 10th-90th percentile band."
+        ),
+        "de": (
+            "KSIM-Cross-Impact-Simulation (Kane 1972): jeder Indikator bleibt zwischen 0 und 100; jede Woche drückt "
+            "jede Wirkung ihr Ziel proportional zum Niveau der Quelle nach oben oder unten, nahe den Grenzen "
+            "verlangsamt sich das Wachstum. Jeder Monte-Carlo-Lauf zieht jedes Gewicht aus seiner Spanne; die "
+            "Diagramme zeigen Median und das Band vom 10. bis 90. Perzentil."
+        ),
+    },
+    "tab_custom": {"en": "Your scenario", "de": "Eigenes Szenario"},
+    "upload": {"en": "Upload a scenario YAML", "de": "Szenario-YAML hochladen"},
+    "upload_help": {
+        "en": "At most 256 KiB. It is checked like every scenario; errors name the line and field.",
+        "de": "Höchstens 256 KiB. Es wird wie jedes Szenario geprüft; Fehler nennen Zeile und Feld.",
+    },
+    "editor": {"en": "Edit a copy of the current scenario", "de": "Kopie des aktuellen Szenarios bearbeiten"},
+    "editor_help": {
+        "en": "Starts from the current scenario with the current settings as defaults.",
+        "de": "Beginnt mit dem aktuellen Szenario, die aktuellen Werte als Standard.",
+    },
+    "editor_reset": {"en": "Start again from the current scenario", "de": "Neu vom aktuellen Szenario beginnen"},
+    "save": {"en": "Check and save", "de": "Prüfen und speichern"},
+    "saved": {
+        "en": "Saved as {ref} and opened. Its link works for anyone using this server.",
+        "de": "Gespeichert als {ref} und geöffnet. Der Link funktioniert für alle auf diesem Server.",
+    },
+    "invalid": {
+        "en": "The scenario was not saved. Problems found:",
+        "de": "Das Szenario wurde nicht gespeichert. Gefundene Probleme:",
+    },
+    "saved_list": {"en": "Saved scenarios on this server", "de": "Gespeicherte Szenarien auf diesem Server"},
+    "open": {"en": "Open", "de": "Öffnen"},
+    "store_unavailable": {
+        "en": "The scenario store is not available ({reason}); uploads can be checked but not saved.",
+        "de": "Der Szenario-Speicher ist nicht verfügbar ({reason}); Uploads werden geprüft, aber nicht gespeichert.",
+    },
+    "saved_suffix": {"en": "saved", "de": "gespeichert"},
+    "modified_preset": {
+        "en": "Sliders moved away from the preset \u201c{preset}\u201d.",
+        "de": "Regler weichen von der Voreinstellung \u201e{preset}\u201c ab.",
+    },
     "scenario": {"en": "Scenario", "de": "Szenario"},
     "language": {"en": "Language", "de": "Sprache"},
     "preset": {"en": "Preset", "de": "Voreinstellung"},

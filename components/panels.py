@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts import Labels, comparison_figure, trajectory_figure
@@ -78,8 +79,10 @@ def _group_title(group: str, lang: str) -> str:
         return group.replace("_", " ")
 
 
-def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> None:
+def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> list[go.Figure]:
+    """One chart per indicator group; returns the figures so the briefing pack can reuse them."""
     events = _events(scenario, lang)
+    figures = []
     for group, ids in _groups(scenario).items():
         labels = Labels(
             title=t("chart_group_title", lang, group=_group_title(group, lang)),
@@ -91,7 +94,9 @@ def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: 
         names = {i: scenario.indicator(i).label.get(lang) for i in ids}
         fig = trajectory_figure(bands, names, labels, events)
         st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
+        figures.append(fig)
     st.caption(t("chart_caption", lang, runs=runs, seed=seed))
+    return figures
 
 
 def comparison(

@@ -6,14 +6,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.data import Choice
 from components.i18n import LANGUAGES, language_from_locale, t
 from components.text import md_escape
-from engine.catalog import Catalog
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE
 
-DEFAULT_RUNS = 1000
-DEFAULT_SEED = 2024
-MAX_RUNS = 10_000
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 
 
@@ -21,6 +19,7 @@ LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 class Settings:
     """Everything the main view needs from the sidebar, as plain values."""
 
+    ref: str
     scenario: Scenario
     digest: str
     lang: str
@@ -30,8 +29,8 @@ class Settings:
     seed: int
 
 
-def driver_key(scenario_id: str, driver_id: str) -> str:
-    return f"drv:{scenario_id}:{driver_id}"
+def driver_key(scenario_ref: str, driver_id: str) -> str:
+    return f"drv:{scenario_ref}:{driver_id}"
 
 
 def _is_integral(d: Driver) -> bool:
@@ -42,21 +41,24 @@ def _slider_value(d: Driver, value: float) -> float | int:
     return round(value) if _is_integral(d) else float(value)
 
 
-def apply_values(scenario: Scenario, values: dict[str, float]) -> None:
+def apply_values(ref: str, scenario: Scenario, values: dict[str, float]) -> None:
     """Put driver values into the sliders' session state (before the sliders are drawn)."""
     for d in scenario.drivers:
-        st.session_state[driver_key(scenario.id, d.id)] = _slider_value(d, values.get(d.id, d.default))
+        st.session_state[driver_key(ref, d.id)] = _slider_value(d, values.get(d.id, d.default))
 
 
-def _on_preset(scenario: Scenario) -> None:
+def preset_values(scenario: Scenario, preset_id: str) -> dict[str, float]:
+    return scenario.defaults() | dict(scenario.preset(preset_id).values)
+
+
+def _on_preset(ref: str, scenario: Scenario) -> None:
     chosen = st.session_state.get("preset")
     if chosen:
-        values = scenario.defaults() | dict(scenario.preset(chosen).values)
-        apply_values(scenario, values)
+        apply_values(ref, scenario, preset_values(scenario, chosen))
 
 
-def _on_reset(scenario: Scenario) -> None:
-    apply_values(scenario, scenario.defaults())
+def _on_reset(ref: str, scenario: Scenario) -> None:
+    apply_values(ref, scenario, scenario.defaults())
     st.session_state["preset"] = _first_preset(scenario)
     st.session_state["runs"] = DEFAULT_RUNS
     st.session_state["seed"] = DEFAULT_SEED
@@ -87,15 +89,18 @@ def _language() -> str:
     )
 
 
-def _scenario_picker(catalog: Catalog, lang: str) -> str:
-    ids = list(catalog.scenarios)
-    if st.session_state.get("scenario") not in ids:
-        st.session_state["scenario"] = ids[0]
-    titles = {sid: s.title.get(lang) for sid, s in catalog.scenarios.items()}
-    return st.sidebar.selectbox(t("scenario", lang), ids, key="scenario", format_func=titles.get)
+def _scenario_picker(choices: dict[str, Choice], lang: str) -> str:
+    refs = list(choices)
+    if st.session_state.get("scenario") not in refs:
+        st.session_state["scenario"] = refs[0]
+    titles = {
+        ref: c.scenario.title.get(lang) + (f" ({t('saved_suffix', lang)} {ref})" if c.saved else "")
+        for ref, c in choices.items()
+    }
+    return st.sidebar.selectbox(t("scenario", lang), refs, key="scenario", format_func=titles.get)
 
 
-def _presets(scenario: Scenario, lang: str) -> str | None:
+def _presets(ref: str, scenario: Scenario, lang: str) -> str | None:
     if not scenario.presets:
         return None
     ids = [p.id for p in scenario.presets]
@@ -109,12 +114,12 @@ def _presets(scenario: Scenario, lang: str) -> str | None:
         format_func=labels.get,
         help=t("preset_help", lang),
         on_change=_on_preset,
-        args=(scenario,),
+        args=(ref, scenario),
     )
     return chosen
 
 
-def _sliders(scenario: Scenario, lang: str) -> dict[str, float]:
+def _sliders(ref: str, scenario: Scenario, lang: str) -> dict[str, float]:
     values = {}
     st.sidebar.subheader(t("drivers", lang))
     for group in DRIVER_GROUPS:
@@ -123,7 +128,7 @@ def _sliders(scenario: Scenario, lang: str) -> dict[str, float]:
             continue
         with st.sidebar.expander(t(f"group_{group}", lang), expanded=group == "facts"):
             for d in drivers:
-                key = driver_key(scenario.id, d.id)
+                key = driver_key(ref, d.id)
                 if key not in st.session_state:
                     st.session_state[key] = _slider_value(d, d.default)
                 value = st.slider(
@@ -142,18 +147,21 @@ def _ensemble_controls(lang: str) -> tuple[int, int]:
     st.session_state.setdefault("runs", DEFAULT_RUNS)
     st.session_state.setdefault("seed", DEFAULT_SEED)
     with st.sidebar.expander(t("advanced", lang)):
-        runs = st.number_input(t("runs", lang), 100, MAX_RUNS, step=100, key="runs", help=t("runs_help", lang))
-        seed = st.number_input(t("seed", lang), 0, 2**31 - 1, step=1, key="seed", help=t("seed_help", lang))
+        runs = st.number_input(t("runs", lang), *RUNS_RANGE, step=100, key="runs", help=t("runs_help", lang))
+        seed = st.number_input(t("seed", lang), *SEED_RANGE, step=1, key="seed", help=t("seed_help", lang))
     return int(runs), int(seed)
 
 
-def render_sidebar(catalog: Catalog) -> Settings:
+def render_sidebar(choices: dict[str, Choice]) -> Settings:
     lang = _language()
-    scenario_id = _scenario_picker(catalog, lang)
-    entry = catalog.entry(scenario_id)
-    scenario = entry.scenario
-    preset = _presets(scenario, lang)
-    st.sidebar.button(t("reset", lang), on_click=_on_reset, args=(scenario,), width="stretch")
-    values = _sliders(scenario, lang)
+    ref = _scenario_picker(choices, lang)
+    choice = choices[ref]
+    scenario = choice.scenario
+    preset = _presets(ref, scenario, lang)
+    modified = st.sidebar.empty()  # filled once the sliders are read, but shown under the preset box
+    st.sidebar.button(t("reset", lang), on_click=_on_reset, args=(ref, scenario), width="stretch")
+    values = _sliders(ref, scenario, lang)
+    if preset and values != preset_values(scenario, preset):
+        modified.caption(t("modified_preset", lang, preset=md_escape(scenario.preset(preset).label.get(lang))))
     runs, seed = _ensemble_controls(lang)
-    return Settings(scenario, entry.digest, lang, values, preset, runs, seed)
+    return Settings(ref, scenario, choice.digest, lang, values, preset, runs, seed)

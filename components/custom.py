@@ -1,0 +1,101 @@
+"""Bring your own scenario: upload or edit YAML, validate it with the engine, save it to the shared store."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.i18n import t
+from components.share import SAVED_REFS
+from components.text import md_escape
+from engine.loader import MAX_BYTES, ScenarioError, parse_scenario
+from engine.store import ScenarioStore
+
+EDITOR = "custom_editor"
+PROBLEMS = "_custom_problems"
+MESSAGE = "_custom_message"
+
+
+def _open(ref: str) -> None:
+    refs = st.session_state.setdefault(SAVED_REFS, [])
+    if ref not in refs:
+        refs.append(ref)
+    st.session_state["scenario"] = ref
+
+
+def _check_and_save(store: ScenarioStore | None, text: str, filename: str, lang: str) -> None:
+    st.session_state[PROBLEMS] = []
+    st.session_state[MESSAGE] = ""
+    try:
+        if store is None:
+            parse_scenario(text, filename)
+            return
+        saved, _ = store.save(text, filename)
+    except ScenarioError as err:
+        st.session_state[PROBLEMS] = [str(p) for p in err.problems]
+        return
+    _open(saved.ref)
+    st.session_state[MESSAGE] = t("saved", lang, ref=saved.ref)
+
+
+def _on_upload(store: ScenarioStore | None, lang: str) -> None:
+    upload = st.session_state.get("custom_upload")
+    if upload is None:
+        return
+    if upload.size > MAX_BYTES:
+        st.session_state[PROBLEMS] = [
+            f"{upload.name}:1: (document): file is {upload.size:,} bytes; the limit is {MAX_BYTES:,}"
+        ]
+        st.session_state[MESSAGE] = ""
+        return
+    raw = upload.getvalue()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        st.session_state[PROBLEMS] = [f"{upload.name}:1: (document): file is not valid UTF-8"]
+        st.session_state[MESSAGE] = ""
+        return
+    _check_and_save(store, text, upload.name, lang)
+
+
+def _on_save(store: ScenarioStore | None, lang: str) -> None:
+    _check_and_save(store, st.session_state.get(EDITOR, ""), "<editor>", lang)
+
+
+def _on_reset_editor(template: str) -> None:
+    st.session_state[EDITOR] = template
+
+
+def render(store: ScenarioStore | None, store_problem: str, template: str, lang: str) -> None:
+    """`template` is the current scenario as YAML, the starting point of the editor."""
+    if store is None:
+        st.warning(t("store_unavailable", lang, reason=md_escape(store_problem)))
+    st.file_uploader(
+        t("upload", lang),
+        type=["yaml", "yml"],
+        key="custom_upload",
+        help=t("upload_help", lang),
+        on_change=_on_upload,
+        args=(store, lang),
+        max_upload_size=1,
+    )
+    st.session_state.setdefault(EDITOR, template)
+    st.text_area(t("editor", lang), key=EDITOR, height=420, help=t("editor_help", lang), max_chars=MAX_BYTES)
+    left, right = st.columns(2)
+    left.button(t("save", lang), on_click=_on_save, args=(store, lang), type="primary")
+    right.button(t("editor_reset", lang), on_click=_on_reset_editor, args=(template,))
+
+    if st.session_state.get(MESSAGE):
+        st.success(md_escape(st.session_state[MESSAGE]))
+    if st.session_state.get(PROBLEMS):
+        st.error(t("invalid", lang))
+        st.code("\n".join(st.session_state[PROBLEMS]), language=None)
+
+    if store is not None:
+        saved = store.list(limit=50)
+        if saved:
+            st.subheader(t("saved_list", lang))
+            labels = {s.ref: f"{s.title_en} · {s.ref} · {s.created_at}" for s in saved}
+            chosen = st.selectbox(
+                t("saved_list", lang), list(labels), format_func=labels.get, label_visibility="collapsed"
+            )
+            st.button(t("open", lang), on_click=_open, args=(chosen,))

@@ -1,0 +1,90 @@
+"""Shareable links: restore the page from the query string once per session, keep the URL in step after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from components.data import Choice
+from components.i18n import t
+from components.sidebar import Settings, apply_values, driver_key
+from components.text import md_escape
+from engine.schema import Scenario
+from engine.state import ViewState, decode, encode
+from engine.store import LINK_PREFIX
+
+RESTORED = "_link_restored"
+NOTICES = "_link_notices"
+SAVED_REFS = "saved_refs"
+
+
+def compare_key(ref: str) -> str:
+    return f"compare:{ref}"
+
+
+def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str) -> None:
+    """On a session's first run, put what the URL says into session state; remember what had to be fixed."""
+    if st.session_state.get(RESTORED):
+        return
+    st.session_state[RESTORED] = True
+    params = {key: st.query_params.get_all(key) for key in st.query_params}
+    if not params:
+        return
+
+    def scenario_of(ref: str) -> Scenario | None:
+        choice = resolve(ref)
+        return choice.scenario if choice else None
+
+    state, scenario, notices = decode(params, scenario_of, default_ref)
+    if state.scenario.startswith(LINK_PREFIX):
+        st.session_state.setdefault(SAVED_REFS, [])
+        if state.scenario not in st.session_state[SAVED_REFS]:
+            st.session_state[SAVED_REFS].append(state.scenario)
+    st.session_state["scenario"] = state.scenario
+    if state.lang:
+        st.session_state["lang"] = state.lang
+    if state.preset:
+        st.session_state["preset"] = state.preset
+    st.session_state["runs"] = state.runs
+    st.session_state["seed"] = state.seed
+    if state.compare is not None:
+        st.session_state[compare_key(state.scenario)] = list(state.compare)
+    apply_values(state.scenario, scenario, scenario.defaults() | dict(state.values))
+    st.session_state[NOTICES] = notices
+
+
+def show_notices(lang: str) -> None:
+    notices = st.session_state.get(NOTICES)
+    if notices:
+        lines = "\n".join(f"- {md_escape(n)}" for n in notices)
+        st.warning(f"{t('link_notice', lang)}\n\n{lines}", icon=":material/link_off:")
+
+
+def current_state(settings: Settings, compare: list[str] | None) -> ViewState:
+    scenario = settings.scenario
+    off_default = {d.id: settings.values[d.id] for d in scenario.drivers if settings.values[d.id] != d.default}
+    return ViewState(
+        scenario=settings.ref,
+        values=off_default,
+        preset=settings.preset,
+        lang=settings.lang,
+        runs=settings.runs,
+        seed=settings.seed,
+        compare=None if compare is None else tuple(compare),
+    )
+
+
+def sync_link(settings: Settings, compare: list[str] | None) -> str:
+    """Write the state into the URL (only when it changed) and return the full link to share."""
+    params = encode(current_state(settings, compare), settings.scenario)
+    shown = {key: st.query_params.get_all(key) for key in st.query_params}
+    if shown != {key: [value] for key, value in params.items()}:
+        st.query_params.from_dict(params)
+    base = st.context.url or ""
+    return f"{base}?{urlencode(params)}"
+
+
+def slider_keys(settings: Settings) -> list[str]:
+    return [driver_key(settings.ref, d.id) for d in settings.scenario.drivers]

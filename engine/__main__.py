@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=_non_negative, default=0, metavar="S")
     simulate.add_argument("--weeks", type=_non_negative, default=None, metavar="W")
     simulate.add_argument("--out", metavar="PATH", help="CSV file to write (default: stdout)")
+
+    draft = commands.add_parser("draft", help="draft a scenario YAML skeleton from an analysis article")
+    draft.add_argument("file", metavar="ARTICLE")
+    draft.add_argument("--lang", choices=("de", "en"), help="the article's language (default: detected)")
+    draft.add_argument("--out", metavar="FILE", help="YAML file to write (default: stdout)")
     return parser
 
 
@@ -110,10 +115,37 @@ def _simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _draft(args: argparse.Namespace) -> int:
+    # Exit 0 whenever a draft was written, even a minimal one; 2 only for unreadable input or output.
+    from engine.draft import draft_scenario, read_article
+
+    try:
+        text, notices = read_article(args.file)
+    except OSError as err:
+        print(f"{args.file}: cannot read: {err.strerror or err}", file=sys.stderr)
+        return EXIT_INVALID
+    result = draft_scenario(text, args.lang, source_name=args.file)
+    for notice in notices + result.notices:
+        print(f"{args.file}: {notice}", file=sys.stderr)
+    if args.out:
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(result.yaml_text)
+        except OSError as err:
+            print(f"{args.out}: cannot write: {err.strerror or err}", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"draft written to {args.out}; search it for TODO", file=sys.stderr)
+    else:
+        sys.stdout.write(result.yaml_text)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args.files)
+    if args.command == "draft":
+        return _draft(args)
     return _simulate(args)
 
 

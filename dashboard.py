@@ -47,33 +47,36 @@ panels.header(scenario, lang)
 share.show_notices(lang)
 share_box = st.expander(t("share_title", lang), icon=":material/share:")
 
+# Lazy tabs: only the open tab's content runs, so a slider move redraws one view, not four.
 tab_projection, tab_compare, tab_assumptions, tab_custom = st.tabs(
-    [t("tab_projection", lang), t("tab_compare", lang), t("tab_assumptions", lang), t("tab_custom", lang)]
+    [t("tab_projection", lang), t("tab_compare", lang), t("tab_assumptions", lang), t("tab_custom", lang)],
+    key="main_tab",
+    on_change="rerun",
 )
-with tab_projection:
-    panels.question_cards(scenario, questions, baseline_questions, preset_names.get(baseline_id, ""), lang)
-    figures = panels.projection_charts(scenario, bands, lang, settings.runs, settings.seed)
+compare = share.compared_presets(settings.ref, baseline_id) if preset_names else None
+if tab_projection.open:
+    with tab_projection:
+        panels.question_cards(scenario, questions, baseline_questions, preset_names.get(baseline_id, ""), lang)
+        panels.projection_charts(scenario, bands, lang, settings.runs, settings.seed)
 
-compare = None
-with tab_compare:
-    references = {}
-    if preset_names:
-        compare_key = share.compare_key(settings.ref)
-        st.session_state.setdefault(compare_key, [baseline_id])
-        compare = st.multiselect(
-            t("compare_with", lang), list(preset_names), format_func=preset_names.get, key=compare_key
-        )
-        for preset_id in compare:
-            values, ref_bands, _ = preset_projection(preset_id)
-            references[preset_names[preset_id]] = (values, ref_bands)
-    panels.comparison(scenario, settings.values, bands, references, lang)
+if tab_compare.open:
+    with tab_compare:
+        references = {}
+        if preset_names:
+            compare = share.compare_picker(settings.ref, list(preset_names), preset_names.get, t("compare_with", lang))
+            for preset_id in compare:
+                values, ref_bands, _ = preset_projection(preset_id)
+                references[preset_names[preset_id]] = (values, ref_bands)
+        panels.comparison(scenario, settings.values, bands, references, lang)
 
-with tab_assumptions:
-    panels.assumptions(scenario, settings.values, lang)
-    st.caption(md_escape(f"{settings.ref} · sha256 {settings.digest}"))
+if tab_assumptions.open:
+    with tab_assumptions:
+        panels.assumptions(scenario, settings.values, lang)
+        st.caption(md_escape(f"{settings.ref} · sha256 {settings.digest}"))
 
-with tab_custom:
-    custom.render(store, store_problem, export.scenario_yaml(settings), lang)
+if tab_custom.open:
+    with tab_custom:
+        custom.render(store, store_problem, export.scenario_yaml(settings), lang)
 
 link = share.sync_link(settings, compare)
 with share_box:
@@ -89,7 +92,7 @@ with share_box:
             questions,
             baseline_questions,
             preset_names.get(baseline_id, ""),
-            figures,
+            [fig for _, fig in panels.projection_figures(scenario, bands, lang)],
             settings.runs,
             settings.seed,
             lang,

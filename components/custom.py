@@ -7,6 +7,7 @@ import streamlit as st
 from components.i18n import t
 from components.share import SAVED_REFS
 from components.text import md_escape
+from engine.draft import decode_article, draft_scenario
 from engine.loader import MAX_BYTES, ScenarioError, parse_scenario
 from engine.store import ScenarioStore
 
@@ -65,6 +66,46 @@ def _on_reset_editor(template: str) -> None:
     st.session_state[EDITOR] = template
 
 
+ARTICLE = "custom_article"
+ARTICLE_MAX_CHARS = 200_000
+
+
+def _on_article_upload() -> None:
+    upload = st.session_state.get("custom_article_upload")
+    if upload is None:
+        return
+    text, notices = decode_article(upload.getvalue()[: ARTICLE_MAX_CHARS * 4])
+    st.session_state[ARTICLE] = text[:ARTICLE_MAX_CHARS]
+    st.session_state[DRAFT_NOTICES] = notices
+
+
+DRAFT_NOTICES = "_draft_notices"
+
+
+def _on_draft() -> None:
+    result = draft_scenario(st.session_state.get(ARTICLE, ""), source_name="<pasted article>")
+    st.session_state[EDITOR] = result.yaml_text
+    st.session_state[DRAFT_NOTICES] = list(result.notices)
+    st.session_state[PROBLEMS] = []
+    st.session_state[MESSAGE] = ""
+
+
+def _article_drafter(lang: str) -> None:
+    with st.expander(t("draft_title", lang), icon=":material/article:"):
+        st.caption(t("draft_help", lang))
+        st.file_uploader(
+            t("draft_upload", lang),
+            type=["txt", "md"],
+            key="custom_article_upload",
+            on_change=_on_article_upload,
+            max_upload_size=1,
+        )
+        st.text_area(t("draft_paste", lang), key=ARTICLE, height=200, max_chars=ARTICLE_MAX_CHARS)
+        st.button(t("draft_button", lang), on_click=_on_draft)
+        for notice in st.session_state.get(DRAFT_NOTICES, []):
+            st.caption(md_escape(notice))
+
+
 def render(store: ScenarioStore | None, store_problem: str, template: str, lang: str) -> None:
     """`template` is the current scenario as YAML, the starting point of the editor."""
     if store is None:
@@ -78,6 +119,7 @@ def render(store: ScenarioStore | None, store_problem: str, template: str, lang:
         args=(store, lang),
         max_upload_size=1,
     )
+    _article_drafter(lang)
     st.session_state.setdefault(EDITOR, template)
     st.text_area(t("editor", lang), key=EDITOR, height=420, help=t("editor_help", lang), max_chars=MAX_BYTES)
     left, right = st.columns(2)

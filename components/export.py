@@ -28,7 +28,7 @@ def downloads(settings: Settings, bands_csv: Callable[[], str], briefing: Callab
     with columns[0]:
         st.download_button(
             t("download_yaml", lang),
-            data=scenario_yaml(settings),
+            data=lambda: scenario_yaml(settings),
             file_name=f"{settings.scenario.id}.yaml",
             mime="application/x-yaml",
             icon=":material/description:",

@@ -79,8 +79,8 @@ def _group_title(group: str, lang: str) -> str:
         return group.replace("_", " ")
 
 
-def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> list[go.Figure]:
-    """One chart per indicator group; returns the figures so the briefing pack can reuse them."""
+def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]:
+    """One trajectory chart per indicator group, as (group, figure); shared by the page and the briefing pack."""
     events = _events(scenario, lang)
     figures = []
     for group, ids in _groups(scenario).items():
@@ -92,11 +92,14 @@ def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: 
             band=t("band", lang),
         )
         names = {i: scenario.indicator(i).label.get(lang) for i in ids}
-        fig = trajectory_figure(bands, names, labels, events)
-        st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
-        figures.append(fig)
-    st.caption(t("chart_caption", lang, runs=runs, seed=seed))
+        figures.append((group, trajectory_figure(bands, names, labels, events)))
     return figures
+
+
+def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> None:
+    for group, fig in projection_figures(scenario, bands, lang):
+        st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
+    st.caption(t("chart_caption", lang, runs=runs, seed=seed))
 
 
 def comparison(

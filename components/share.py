@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.data import Choice
 from components.i18n import t
-from components.sidebar import Settings, apply_values, driver_key
+from components.sidebar import Settings, apply_values
 from components.text import md_escape
 from engine.schema import Scenario
 from engine.state import ViewState, decode, encode
@@ -22,6 +22,21 @@ SAVED_REFS = "saved_refs"
 
 def compare_key(ref: str) -> str:
     return f"compare:{ref}"
+
+
+def compared_presets(ref: str, baseline_id: str | None) -> list[str]:
+    """The presets to compare with; kept outside the widget so it survives while the tab is closed."""
+    return st.session_state.setdefault(compare_key(ref), [baseline_id] if baseline_id else [])
+
+
+def _on_compare(ref: str) -> None:
+    st.session_state[compare_key(ref)] = list(st.session_state[f"widget:{compare_key(ref)}"])
+
+
+def compare_picker(ref: str, options: list[str], format_func, label: str) -> list[str]:
+    widget = f"widget:{compare_key(ref)}"
+    st.session_state[widget] = [p for p in st.session_state[compare_key(ref)] if p in options]
+    return st.multiselect(label, options, format_func=format_func, key=widget, on_change=_on_compare, args=(ref,))
 
 
 def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str) -> None:
@@ -84,7 +99,3 @@ def sync_link(settings: Settings, compare: list[str] | None) -> str:
         st.query_params.from_dict(params)
     base = st.context.url or ""
     return f"{base}?{urlencode(params)}"
-
-
-def slider_keys(settings: Settings) -> list[str]:
-    return [driver_key(settings.ref, d.id) for d in settings.scenario.drivers]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import custom, data, export, panels, share
+from components import custom, data, explain, export, panels, share
 from components.briefing import briefing_html
 from components.i18n import t
 from components.sidebar import preset_values, render_sidebar
@@ -48,8 +48,14 @@ share.show_notices(lang)
 share_box = st.expander(t("share_title", lang), icon=":material/share:")
 
 # Lazy tabs: only the open tab's content runs, so a slider move redraws one view, not four.
-tab_projection, tab_compare, tab_assumptions, tab_custom = st.tabs(
-    [t("tab_projection", lang), t("tab_compare", lang), t("tab_assumptions", lang), t("tab_custom", lang)],
+tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why = st.tabs(
+    [
+        t("tab_projection", lang),
+        t("tab_compare", lang),
+        t("tab_assumptions", lang),
+        t("tab_custom", lang),
+        t("tab_why", lang),
+    ],
     key="main_tab",
     on_change="rerun",
 )
@@ -78,7 +84,11 @@ if tab_custom.open:
     with tab_custom:
         custom.render(store, store_problem, export.scenario_yaml(settings), lang)
 
-link = share.sync_link(settings, compare)
+if tab_why.open:
+    with tab_why:
+        explain.render(scenario, settings.digest, settings.values, settings.runs, settings.seed, lang)
+
+link = share.sync_link(settings, compare, share.default_compare(baseline_id))
 with share_box:
     st.caption(t("share_help", lang))
     st.code(link, language=None, wrap_lines=True)

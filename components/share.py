@@ -24,9 +24,13 @@ def compare_key(ref: str) -> str:
     return f"compare:{ref}"
 
 
+def default_compare(baseline_id: str | None) -> list[str]:
+    return [baseline_id] if baseline_id else []
+
+
 def compared_presets(ref: str, baseline_id: str | None) -> list[str]:
     """The presets to compare with; kept outside the widget so it survives while the tab is closed."""
-    return st.session_state.setdefault(compare_key(ref), [baseline_id] if baseline_id else [])
+    return st.session_state.setdefault(compare_key(ref), default_compare(baseline_id))
 
 
 def _on_compare(ref: str) -> None:
@@ -77,7 +81,7 @@ def show_notices(lang: str) -> None:
         st.warning(f"{t('link_notice', lang)}\n\n{lines}", icon=":material/link_off:")
 
 
-def current_state(settings: Settings, compare: list[str] | None) -> ViewState:
+def current_state(settings: Settings, compare: list[str] | None, default_compare: list[str]) -> ViewState:
     scenario = settings.scenario
     off_default = {d.id: settings.values[d.id] for d in scenario.drivers if settings.values[d.id] != d.default}
     return ViewState(
@@ -87,13 +91,13 @@ def current_state(settings: Settings, compare: list[str] | None) -> ViewState:
         lang=settings.lang,
         runs=settings.runs,
         seed=settings.seed,
-        compare=None if compare is None else tuple(compare),
+        compare=None if compare is None or compare == default_compare else tuple(compare),
     )
 
 
-def sync_link(settings: Settings, compare: list[str] | None) -> str:
+def sync_link(settings: Settings, compare: list[str] | None, default_compare: list[str]) -> str:
     """Write the state into the URL (only when it changed) and return the full link to share."""
-    params = encode(current_state(settings, compare), settings.scenario)
+    params = encode(current_state(settings, compare, default_compare), settings.scenario)
     shown = {key: st.query_params.get_all(key) for key in st.query_params}
     if shown != {key: [value] for key, value in params.items()}:
         st.query_params.from_dict(params)

@@ -1,0 +1,106 @@
+"""The HTML briefing pack: parses, holds every chart, quote and readout, and keeps scenario text as text."""
+
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+
+from components.briefing import briefing_html
+from components.panels import projection_figures
+from engine import MODEL_VERSION
+from engine.catalog import scenario_digest
+from engine.ensemble import run_ensemble
+from engine.loader import load_scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def _pack(scenario, lang="en"):
+    projection = run_ensemble(scenario, None, runs=200, seed=3)
+    baseline = run_ensemble(scenario, scenario.defaults(), runs=200, seed=3)
+    figures = [fig for _, fig in projection_figures(scenario, projection.bands, lang)]
+    page = briefing_html(
+        scenario,
+        scenario_digest(scenario),
+        scenario.defaults(),
+        projection.questions,
+        baseline.questions,
+        "Reported baseline",
+        figures,
+        runs=200,
+        seed=3,
+        lang=lang,
+        link="http://localhost:8501/?scenario=x&seed=3",
+        generated=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+    )
+    collector = _Collector()
+    collector.feed(page)
+    collector.close()
+    return page, collector, figures
+
+
+def test_pack_is_self_contained_and_has_every_chart():
+    page, collector, figures = _pack(SCENARIO)
+    assert page.startswith("<!DOCTYPE html>")
+    assert len(figures) == 3
+    for n in range(len(figures)):
+        assert f'id="chart-{n}"' in page
+    # plotly.js is inlined once; nothing is fetched from the network.
+    assert page.count("Plotly.newPlot") == len(figures)
+    assert "<script src=" not in page
+    assert "link" not in collector.tags
+    assert collector.tags.count("script") == 1 + len(figures)
+
+
+def test_pack_carries_readouts_quotes_version_and_hash():
+    _, collector, _ = _pack(SCENARIO)
+    text = " ".join(collector.text)
+    for q in SCENARIO.questions:
+        assert q.text.en in text
+    for element in (*SCENARIO.drivers, *SCENARIO.indicators):
+        assert element.source.quote in text
+    for impact in SCENARIO.impacts:
+        assert impact.source.quote in text
+    assert MODEL_VERSION in text
+    assert scenario_digest(SCENARIO) in text
+    assert "2026-11-25 12:00 UTC" in text
+    assert "pts vs. Reported baseline" in text
+
+
+def test_pack_in_german():
+    _, collector, _ = _pack(SCENARIO, lang="de")
+    text = " ".join(collector.text)
+    assert SCENARIO.title.de in text
+    assert "Quellen und Vorbehalte" in text
+
+
+def test_scenario_text_is_escaped():
+    hostile = (ROOT / "scenarios" / "dprk-russia-2024.yaml").read_text(encoding="utf-8")
+    hostile = hostile.replace(
+        'en: "North Korean troops deployed"', 'en: "<script>alert(1)</script><img src=x onerror=alert(2)>"', 1
+    )
+    scenario = parse_scenario(hostile, "hostile.yaml")
+    page, collector, _ = _pack(scenario)
+    assert "<script>alert(1)" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "img" not in collector.tags

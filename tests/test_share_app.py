@@ -1,0 +1,157 @@
+"""Sharing in the running app (AppTest): links reproduce figures exactly, tampering is survived, saves persist."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.text import md_escape
+from engine.loader import load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+SCENARIO = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")
+KEY = "drv:dprk-russia-2024:{}"
+
+
+@pytest.fixture(autouse=True)
+def private_store(tmp_path, monkeypatch):
+    # Each test gets its own SQLite store so saved scenarios never leak between tests.
+    monkeypatch.delenv("SCENARIO_DATABASE_URL", raising=False)
+    monkeypatch.setenv("SCENARIO_DATA_DIR", str(tmp_path / "data"))
+
+
+def _app(params=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _chart_data(at: AppTest) -> list:
+    return [json.loads(chart.proto.spec)["data"] for chart in at.get("plotly_chart")]
+
+
+def _link_params(at: AppTest) -> dict[str, str]:
+    return {
+        key: at.query_params[key][-1] if isinstance(at.query_params[key], list) else at.query_params[key]
+        for key in at.query_params
+    }
+
+
+def test_a_link_reproduces_the_figures_exactly():
+    author = _app()
+    author.slider(key=KEY.format("troops_deployed")).set_value(4500)
+    author.slider(key=KEY.format("perceived_moscow_backing")).set_value(85)
+    author.number_input(key="seed").set_value(99)
+    author.radio(key="lang").set_value("de")
+    author.run()
+    params = _link_params(author)
+    assert params == {
+        "scenario": "dprk-russia-2024",
+        "preset": "baseline",
+        "lang": "de",
+        "seed": "99",
+        "d.troops_deployed": "4500",
+        "d.perceived_moscow_backing": "85",
+    }
+    # The link shown for copying carries the same query string.
+    shown = [c.value for c in author.code if c.value.startswith(("http", "?"))]
+    assert len(shown) == 1 and shown[0].endswith(
+        "?scenario=dprk-russia-2024&preset=baseline&lang=de&seed=99&d.troops_deployed=4500&d.perceived_moscow_backing=85"
+    )
+
+    reader = _app(params)
+    assert reader.slider(key=KEY.format("troops_deployed")).value == 4500
+    assert reader.slider(key=KEY.format("perceived_moscow_backing")).value == 85
+    assert reader.title[0].value == SCENARIO.title.de
+    assert _chart_data(reader) == _chart_data(author)
+    assert [m.value for m in reader.metric] == [m.value for m in author.metric]
+    assert not reader.warning
+
+
+def test_a_link_to_a_preset_and_comparison_round_trips():
+    author = _app()
+    author.selectbox(key="preset").set_value("escalation")
+    author.run()
+    author.session_state["main_tab"] = "Compare"
+    author.run()
+    author.multiselect(key="widget:compare:dprk-russia-2024").set_value(["baseline", "de-escalation"])
+    author.run()
+    params = _link_params(author)
+    assert params["preset"] == "escalation"
+    assert params["compare"] == "baseline,de-escalation"
+    assert params["d.troops_deployed"] == "20000"
+
+    reader = _app(params)
+    reader.session_state["main_tab"] = "Compare"
+    reader.run()
+    assert reader.multiselect(key="widget:compare:dprk-russia-2024").value == ["baseline", "de-escalation"]
+    assert reader.selectbox(key="preset").value == "escalation"
+    assert _chart_data(reader) == _chart_data(author)
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"scenario": "gone-missing"}, "unknown scenario 'gone-missing'"),
+        ({"d.troops_deployed": "1e12"}, "'troops_deployed' = 1e+12 is outside [0, 20000] and was set to 20000"),
+        ({"d.troops_deployed": "<b>x</b>"}, "'troops_deployed' is not a number and was ignored"),
+        ({"runs": "-3"}, "'runs' = -3 is outside [100, 10000] and was set to 100"),
+        ({"compare": "baseline,<script>"}, "unknown preset '<script>' in compare was ignored"),
+        ({"lang": "xx", "seed": "1.5"}, "'seed' must be a whole number; using 2024"),
+        ({"scenario": "sha-0123456789abcdef"}, "unknown scenario 'sha-0123456789abcdef'"),
+    ],
+)
+def test_tampered_links_leave_the_app_running_with_a_notice(params, notice):
+    at = _app(params)
+    assert len(at.get("plotly_chart")) >= 3
+    warnings = [w.value for w in at.warning]
+    assert len(warnings) == 1
+    # The notice is Markdown-escaped on the page, so link text can never turn into markup.
+    assert md_escape(notice) in warnings[0]
+
+
+def test_an_edited_scenario_is_saved_and_opened_by_link(tmp_path):
+    at = _app()
+    at.session_state["main_tab"] = "Your scenario"
+    at.run()
+    editor = at.text_area(key="custom_editor")
+    assert editor.value.startswith("# Exported from the scenario dashboard")
+    edited = editor.value.replace("id: dprk-russia-2024", "id: my-variant", 1).replace(
+        "North Korean troops alongside Russia in Ukraine", "My variant", 1
+    )
+    editor.set_value(edited)
+    at.button[[b.label for b in at.button].index("Check and save")].click()
+    at.run()
+    assert not at.exception
+    success = [s.value for s in at.success]
+    assert len(success) == 1 and success[0].startswith(md_escape("Saved as sha-"))
+    ref = at.session_state["scenario"]
+    assert ref.startswith("sha-") and len(ref) == 20
+    assert at.query_params["scenario"] in (ref, [ref])
+
+    reader = _app({"scenario": ref})
+    assert reader.title[0].value == "My variant"
+    assert not reader.warning
+
+
+def test_a_broken_edit_is_refused_with_line_numbers_and_nothing_is_lost():
+    at = _app()
+    at.session_state["main_tab"] = "Your scenario"
+    at.run()
+    text = at.text_area(key="custom_editor").value
+    broken = text.replace("horizon_weeks: 52", "horizon_weeks: 52\ncolour: red", 1)
+    at.text_area(key="custom_editor").set_value(broken)
+    at.button[[b.label for b in at.button].index("Check and save")].click()
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The scenario was not saved. Problems found:"]
+    line = broken.splitlines().index("colour: red") + 1
+    assert [c.value for c in at.code if "<editor>" in c.value] == [f"<editor>:{line}: colour: unknown key"]
+    # The user's text is still in the editor, and the page still shows the original scenario.
+    assert at.text_area(key="custom_editor").value == broken
+    assert at.session_state["scenario"] == "dprk-russia-2024"

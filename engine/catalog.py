@@ -48,18 +48,28 @@ class Catalog:
         return tuple(e for e in self.entries if e.scenario is None)
 
 
+def _id_line(path: Path) -> int:
+    # The file parsed, so its top-level `id:` line is there to be found.
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("id:"):
+            return number
+    return 1
+
+
 def load_catalog(folder: str | Path) -> Catalog:
     """Load every *.yaml in `folder`, in name order; a second file with an id already seen is a problem."""
     entries = []
     seen: dict[str, Path] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
         try:
-            scenario = load_scenario(path)
+            # Problems name the file alone: a page must not show the server's folder layout.
+            scenario = load_scenario(path, path.name)
         except ScenarioError as err:
             entries.append(Entry(path, None, err.problems))
             continue
         if scenario.id in seen:
-            clash = Problem(str(path), 1, "id", f"id '{scenario.id}' is already used by {seen[scenario.id].name}")
+            message = f"id '{scenario.id}' is already used by {seen[scenario.id].name}"
+            clash = Problem(path.name, _id_line(path), "id", message)
             entries.append(Entry(path, None, (clash,)))
             continue
         seen[scenario.id] = path

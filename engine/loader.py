@@ -13,6 +13,7 @@ from engine.schema import Loc, Scenario, check_scenario, field_name
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,10 @@ class _Tree:
         if depth > MAX_DEPTH:
             self.problem(loc, line, f"nested deeper than {MAX_DEPTH} levels")
             return None
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            # safe_load refuses these too; composing alone would silently drop the tag.
+            self.problem(loc, line, f"unsupported tag '{node.tag}'")
+            return None
         if isinstance(node, yaml.MappingNode):
             out = {}
             for key_node, value_node in node.value:
@@ -89,10 +94,23 @@ class _Tree:
         return 1
 
 
-def _reject_aliases(text: str, filename: str) -> list[Problem]:
-    # Scanning events never expands an alias, so a billion-laughs file costs no more than its size.
+def _screen_events(text: str, filename: str) -> list[Problem]:
+    """Refuse aliases, anchors and deep nesting while streaming parser events, before any tree is built.
+
+    Events never expand an alias, so a billion-laughs file costs no more than its size; and stopping
+    at the depth limit here spares PyYAML's slow handling of thousands of nested brackets.
+    """
     problems = []
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1
+                problems.append(Problem(filename, line, "(document)", f"nested deeper than {MAX_DEPTH} levels"))
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             problems.append(
@@ -133,7 +151,7 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
         raise ScenarioError([Problem(filename, line, "(document)", "file is not valid UTF-8")]) from None
 
     try:
-        problems = _reject_aliases(text, filename)
+        problems = _screen_events(text, filename)
         if problems:
             raise ScenarioError(problems)
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
@@ -160,9 +178,14 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
     try:
         scenario = Scenario.model_validate(data_tree, context={"defer_checks": True})
     except ValidationError as err:
+        errors = err.errors()
+        locs = [tuple(e["loc"]) for e in errors]
         problems = []
-        for e in err.errors():
-            loc = tuple(e["loc"])
+        for e, loc in zip(errors, locs, strict=True):
+            # pydantic counts only the items that validated, so a list whose items all failed also
+            # reports "too short"; the items' own errors say what is wrong.
+            if e["type"] == "too_short" and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs):
+                continue
             problems.append(Problem(filename, tree.line_of(loc), field_name(loc), _pydantic_message(e)))
         raise ScenarioError(problems) from None
 
@@ -172,10 +195,13 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
     return scenario
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and parse one scenario file; the size is checked before the file is read whole."""
+def load_scenario(path: str | Path, name: str | None = None) -> Scenario:
+    """Read and parse one scenario file; the size is checked before the file is read whole.
+
+    `name` is how problems refer to the file (default: the path as given).
+    """
     path = Path(path)
-    name = str(path)
+    name = name or str(path)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

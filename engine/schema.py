@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -22,10 +23,19 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
 Quote = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+# Strict: a YAML `true` or a quoted "12" is a mistake to report, not a number to coerce.
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
+Whole = Annotated[int, Field(ge=0, strict=True)]
 
 DRIVER_GROUPS = ("facts", "pros", "cons", "challenges", "questions")
+
+
+def _not_a_boolean(value: object) -> object:
+    # Literal[1] would accept `true` (True == 1); a schema version is a number.
+    if isinstance(value, bool):
+        raise ValueError("Input should be 1, not a boolean")
+    return value
 
 
 class Model(BaseModel):
@@ -64,7 +74,7 @@ class Driver(Model):
     unit: ShortText
     min: Finite
     max: Finite
-    step: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    step: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
     default: Finite
     description: Text | None = None
     source: Citation
@@ -97,12 +107,12 @@ class Question(Model):
     text: Text
     indicator: Slug
     threshold: Percent
-    by_week: Annotated[int, Field(ge=0)]
+    by_week: Whole
     source: Citation | None = None
 
 
 class Event(Model):
-    week: Annotated[int, Field(ge=0)]
+    week: Whole
     target: Slug
     set: Finite | None = None
     add: Finite | None = None
@@ -124,12 +134,12 @@ class Preset(Model):
 
 
 class Scenario(Model):
-    schema_version: Literal[1] = Field(alias="schema")
+    schema_version: Annotated[Literal[1], BeforeValidator(_not_a_boolean)] = Field(alias="schema")
     id: Slug
     title: Text
     summary: Text
     source: SourceInfo
-    horizon_weeks: Annotated[int, Field(ge=1, le=520)]
+    horizon_weeks: Annotated[int, Field(ge=1, le=520, strict=True)]
     uncertainty: Literal["triangular", "uniform"] = "triangular"
     drivers: Annotated[tuple[Driver, ...], Field(min_length=1, max_length=200)]
     indicators: Annotated[tuple[Indicator, ...], Field(min_length=1, max_length=200)]

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from components.i18n import t
+from components.i18n import t, whole_number
 from engine import MODEL_VERSION
 from engine.schema import Scenario
 
@@ -68,7 +68,7 @@ def briefing_html(
         "</head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<p class="meta">{_e(generated.strftime("%Y-%m-%d %H:%M UTC"))} · {_e(MODEL_VERSION)} · '
-        f"sha256 {_e(digest)} · {_e(t('runs', lang))}: {runs:,} · {_e(t('seed', lang))}: {seed}</p>",
+        f"sha256 {_e(digest)} · {_e(t('runs', lang))}: {whole_number(runs, lang)} · {_e(t('seed', lang))}: {seed}</p>",
         f"<p>{_e(scenario.summary.get(lang))}</p>",
     ]
     if link:

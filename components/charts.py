@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 
 # Okabe-Ito, ordered so the first colours stay apart for the common kinds of colour blindness;
 # yellow comes last because it is hard to read on white.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#444444", "#F0E442")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
@@ -43,7 +43,7 @@ def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gr
         fillcolor=_rgba(colour, 0.18),
         line={"width": 0},
         hoverinfo="skip",
-        name=f"{name} ({labels.band})",
+        name=_escape(f"{name} ({labels.band})"),
         legendgroup=group,
         showlegend=False,
     )
@@ -52,7 +52,7 @@ def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gr
         y=frame["p50"].round(2).tolist(),
         mode="lines",
         line={"color": colour, "width": 2.5},
-        name=name,
+        name=_escape(name),
         legendgroup=group,
         showlegend=legend,
         customdata=list(zip(lower, upper, strict=True)),
@@ -129,7 +129,6 @@ def comparison_figure(
         rows=rows,
         cols=columns,
         subplot_titles=[_escape(name) for name in indicators.values()],
-        shared_xaxes=True,
         vertical_spacing=0.35 / rows if rows > 1 else 0.1,
     )
     for n, indicator in enumerate(indicators):
@@ -146,7 +145,7 @@ def comparison_figure(
                     y=ref["p50"].round(2).tolist(),
                     mode="lines",
                     line={"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
-                    name=name,
+                    name=_escape(name),
                     legendgroup=f"ref-{k}",
                     showlegend=n == 0,
                     hovertemplate=f"{_escape(name)}: %{{y:.1f}}<extra></extra>",
@@ -155,5 +154,12 @@ def comparison_figure(
                 col=col,
             )
     fig.update_yaxes(range=[0, 100])
-    fig.update_xaxes(title_text=labels.week, row=rows)
+    # Every panel keeps its own week ticks (with an odd count the last row is not full), zooming together.
+    fig.update_xaxes(matches="x")
+    for n in range(len(indicators)):
+        if n + columns >= len(indicators):  # the lowest filled panel of its column
+            fig.update_xaxes(title_text=labels.week, row=n // columns + 1, col=n % columns + 1)
+    for n in range(len(indicators), rows * columns):
+        fig.update_xaxes(visible=False, row=n // columns + 1, col=n % columns + 1)
+        fig.update_yaxes(visible=False, row=n // columns + 1, col=n % columns + 1)
     return _layout(fig, labels, height=max(320, 230 * rows))

@@ -7,16 +7,26 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts import Labels, comparison_figure, trajectory_figure
-from components.i18n import t
+from components.i18n import t, whole_number
 from components.text import md_escape
+from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas
 from engine.schema import Scenario
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
 
+def broken_files(folder: Catalog, lang: str) -> None:
+    """Scenario files that failed to load, each with its file:line: field: message problems."""
+    if not folder.broken:
+        return
+    with st.sidebar.expander(f"⚠ {t('broken_scenarios', lang, count=len(folder.broken))}"):
+        for entry in folder.broken:
+            st.code("\n".join(str(problem) for problem in entry.problems), language=None)
+
+
 def header(scenario: Scenario, lang: str) -> None:
-    st.title(scenario.title.get(lang))
+    st.title(md_escape(scenario.title.get(lang)))
     st.markdown(md_escape(scenario.summary.get(lang)))
 
 
@@ -99,7 +109,7 @@ def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> li
 def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> None:
     for group, fig in projection_figures(scenario, bands, lang):
         st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
-    st.caption(t("chart_caption", lang, runs=runs, seed=seed))
+    st.caption(t("chart_caption", lang, runs=whole_number(runs, lang), seed=seed))
 
 
 def comparison(
@@ -132,7 +142,9 @@ def comparison(
         st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
         deltas = end_deltas(bands, {k: v[1] for k, v in references.items()})
         deltas["indicator"] = [names[i] for i in deltas["indicator"]]
-        deltas = deltas.rename(columns={"indicator": t("indicator", lang), "current": t("current", lang)})
+        renamed = {"indicator": t("indicator", lang), "current": t("current", lang)}
+        renamed |= {f"delta {name}": f"{t('delta', lang)} {name}" for name in references}
+        deltas = deltas.rename(columns=renamed)
         st.dataframe(deltas.round(1), hide_index=True)
 
 

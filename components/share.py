@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.data import Choice
 from components.i18n import t
-from components.sidebar import Settings, apply_values
+from components.sidebar import PRESET_OWNER, Settings, apply_values
 from components.text import md_escape
 from engine.schema import Scenario
 from engine.state import ViewState, decode, encode
@@ -64,8 +64,8 @@ def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str)
     st.session_state["scenario"] = state.scenario
     if state.lang:
         st.session_state["lang"] = state.lang
-    if state.preset:
-        st.session_state["preset"] = state.preset
+    st.session_state["preset"] = state.preset
+    st.session_state[PRESET_OWNER] = state.scenario
     st.session_state["runs"] = state.runs
     st.session_state["seed"] = state.seed
     if state.compare is not None:

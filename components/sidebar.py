@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.data import Choice
-from components.i18n import LANGUAGES, language_from_locale, t
+from components.i18n import LANGUAGES, TAB_KEYS, language_from_locale, t
 from components.text import md_escape
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE
@@ -59,14 +59,20 @@ def _on_preset(ref: str, scenario: Scenario) -> None:
 
 def _on_reset(ref: str, scenario: Scenario) -> None:
     apply_values(ref, scenario, scenario.defaults())
-    st.session_state["preset"] = _first_preset(scenario)
+    st.session_state["preset"] = defaults_preset(scenario)
     st.session_state["runs"] = DEFAULT_RUNS
     st.session_state["seed"] = DEFAULT_SEED
 
 
-def _first_preset(scenario: Scenario) -> str | None:
-    ids = [p.id for p in scenario.presets]
-    return "baseline" if "baseline" in ids else (ids[0] if ids else None)
+PRESET_OWNER = "_preset_for"
+
+
+def defaults_preset(scenario: Scenario) -> str | None:
+    """The preset that leaves every driver at its default ('baseline' first), or None: the box then
+    shows no preset rather than one the sliders do not match."""
+    defaults = scenario.defaults()
+    matching = [p.id for p in scenario.presets if preset_values(scenario, p.id) == defaults]
+    return "baseline" if "baseline" in matching else (matching[0] if matching else None)
 
 
 def driver_help(d: Driver, lang: str) -> str:
@@ -77,16 +83,33 @@ def driver_help(d: Driver, lang: str) -> str:
     return "\n\n".join(parts)
 
 
+TAB_STATE = "main_tab"
+SHOWN_LANGUAGE = "_lang_shown"
+
+
+def _on_language() -> None:
+    # Tab state holds the tab's translated label: carry the open tab over to the new language.
+    before, after = st.session_state.get(SHOWN_LANGUAGE), st.session_state["lang"]
+    open_tab = st.session_state.get(TAB_STATE)
+    for key in TAB_KEYS:
+        if before and open_tab == t(key, before):
+            st.session_state[TAB_STATE] = t(key, after)
+            break
+
+
 def _language() -> str:
     if "lang" not in st.session_state:
         st.session_state["lang"] = language_from_locale(st.context.locale)
-    return st.sidebar.radio(
+    lang = st.sidebar.radio(
         "Language / Sprache",
         LANGUAGES,
         key="lang",
         format_func=LANGUAGE_NAMES.get,
         horizontal=True,
+        on_change=_on_language,
     )
+    st.session_state[SHOWN_LANGUAGE] = lang
+    return lang
 
 
 def _scenario_picker(choices: dict[str, Choice], lang: str) -> str:
@@ -104,12 +127,15 @@ def _presets(ref: str, scenario: Scenario, lang: str) -> str | None:
     if not scenario.presets:
         return None
     ids = [p.id for p in scenario.presets]
-    if st.session_state.get("preset") not in ids:
-        st.session_state["preset"] = _first_preset(scenario)
+    if st.session_state.get(PRESET_OWNER) != ref or st.session_state.get("preset") not in [*ids, None]:
+        st.session_state["preset"] = defaults_preset(scenario)
+        st.session_state[PRESET_OWNER] = ref
     labels = {p.id: p.label.get(lang) for p in scenario.presets}
     chosen = st.sidebar.selectbox(
         t("preset", lang),
         ids,
+        index=None,
+        placeholder=t("custom", lang),
         key="preset",
         format_func=labels.get,
         help=t("preset_help", lang),
@@ -132,7 +158,7 @@ def _sliders(ref: str, scenario: Scenario, lang: str) -> dict[str, float]:
                 if key not in st.session_state:
                     st.session_state[key] = _slider_value(d, d.default)
                 value = st.slider(
-                    f"{d.label.get(lang)} ({d.unit})",
+                    md_escape(f"{d.label.get(lang)} ({d.unit})"),
                     min_value=_slider_value(d, d.min),
                     max_value=_slider_value(d, d.max),
                     step=_slider_value(d, d.step),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$&:])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$&:=])")
 
 
 def md_escape(text: str) -> str:

@@ -1,0 +1,294 @@
+"""components/charts.py: pure functions from tidy DataFrames to go.Figure, checked trace by trace."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import DASHES, PALETTE, Labels, comparison_figure, trajectory_figure
+
+# Okabe & Ito, "Color Universal Design" (2008): the eight colours of the colour-blind-safe palette.
+OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
+
+LABELS = Labels(title="Title", week="Wk", level="Lvl", median="med", band="band")
+
+# Weeks deliberately out of order, values with more than two decimals, and an indicator ("c") that no chart asks for.
+BANDS = pd.DataFrame(
+    {
+        "week": [2, 0, 1, 1, 0, 2, 0],
+        "indicator": ["a", "a", "a", "b", "b", "b", "c"],
+        "mean": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        "p10": [10.111, 20.2261, 15.0, 40.0, 41.004, 42.5, 1.0],
+        "p50": [30.5549, 40.0, 35.333, 60.0, 61.0, 62.126, 2.0],
+        "p90": [50.0, 60.009, 55.7771, 80.0, 81.0, 82.0, 3.0],
+    }
+)
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    return f"rgba({int(hex_colour[1:3], 16)},{int(hex_colour[3:5], 16)},{int(hex_colour[5:7], 16)},{alpha})"
+
+
+def _strings(value) -> list[str]:
+    """Every string anywhere inside a figure dict."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_trajectory_traces_are_band_then_median_per_indicator():
+    fig = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, LABELS)
+    data = fig.to_dict()["data"]
+
+    assert isinstance(fig, go.Figure)
+    assert data == [
+        {
+            "type": "scatter",
+            "x": [0, 1, 2, 2, 1, 0],
+            "y": [60.01, 55.78, 50.0, 10.11, 15.0, 20.23],
+            "fill": "toself",
+            "fillcolor": "rgba(0,114,178,0.18)",
+            "line": {"width": 0},
+            "hoverinfo": "skip",
+            "name": "Alpha (band)",
+            "legendgroup": "a",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "x": [0, 1, 2],
+            "y": [40.0, 35.33, 30.55],
+            "mode": "lines",
+            "line": {"color": "#0072B2", "width": 2.5},
+            "name": "Alpha",
+            "legendgroup": "a",
+            "showlegend": True,
+            "customdata": [[20.23, 60.01], [15.0, 55.78], [10.11, 50.0]],
+            "hovertemplate": (
+                "<b>Alpha</b><br>Wk %{x}<br>med %{y:.1f}<br>p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}"
+                "<extra></extra>"
+            ),
+        },
+        {
+            "type": "scatter",
+            "x": [0, 1, 2, 2, 1, 0],
+            "y": [81.0, 80.0, 82.0, 42.5, 40.0, 41.0],
+            "fill": "toself",
+            "fillcolor": "rgba(230,159,0,0.18)",
+            "line": {"width": 0},
+            "hoverinfo": "skip",
+            "name": "Beta (band)",
+            "legendgroup": "b",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "x": [0, 1, 2],
+            "y": [61.0, 60.0, 62.13],
+            "mode": "lines",
+            "line": {"color": "#E69F00", "width": 2.5},
+            "name": "Beta",
+            "legendgroup": "b",
+            "showlegend": True,
+            "customdata": [[41.0, 81.0], [40.0, 80.0], [42.5, 82.0]],
+            "hovertemplate": (
+                "<b>Beta</b><br>Wk %{x}<br>med %{y:.1f}<br>p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}"
+                "<extra></extra>"
+            ),
+        },
+    ]
+
+
+def test_trajectory_median_and_band_follow_the_frame_columns():
+    fig = trajectory_figure(BANDS, {"b": "Beta", "a": "Alpha"}, LABELS)
+    for n, indicator in enumerate(["b", "a"]):
+        frame = BANDS[BANDS["indicator"] == indicator].sort_values("week")
+        band, median = fig.data[2 * n], fig.data[2 * n + 1]
+        assert list(median.y) == frame["p50"].round(2).tolist()
+        assert list(band.y) == frame["p90"].round(2).tolist() + frame["p10"].round(2).tolist()[::-1]
+        assert list(band.x) == frame["week"].tolist() + frame["week"].tolist()[::-1]
+        assert median.line.color == PALETTE[n]
+
+
+def test_trajectory_layout_axes_and_title():
+    fig = trajectory_figure(BANDS, {"a": "Alpha"}, LABELS)
+    layout = fig.layout
+
+    assert list(layout.yaxis.range) == [0, 100]
+    assert layout.yaxis.title.text == "Lvl"
+    assert layout.xaxis.title.text == "Wk"
+    assert layout.title.text == "Title"
+    assert layout.height == 420
+    assert layout.hovermode == "x unified"
+    assert len(fig.data) == 2
+
+
+def test_trajectory_events_are_dotted_vlines_with_annotations():
+    fig = trajectory_figure(BANDS, {"a": "Alpha"}, LABELS, events=[(1, "First"), (2, "Second")])
+    shapes = fig.to_dict()["layout"]["shapes"]
+    annotations = fig.to_dict()["layout"]["annotations"]
+
+    assert shapes == [
+        {
+            "type": "line",
+            "x0": week,
+            "x1": week,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"color": "#666666", "dash": "dot", "width": 1},
+        }
+        for week in (1, 2)
+    ]
+    assert [(a["x"], a["y"], a["yref"], a["text"], a["showarrow"]) for a in annotations] == [
+        (1, 1.0, "paper", "First", False),
+        (2, 1.0, "paper", "Second", False),
+    ]
+
+
+def test_trajectory_without_events_has_no_shapes_or_annotations():
+    layout = trajectory_figure(BANDS, {"a": "Alpha"}, LABELS).to_dict()["layout"]
+
+    assert layout.get("shapes", []) == []
+    assert layout.get("annotations", []) == []
+
+
+def test_trajectory_colours_cycle_through_the_palette():
+    weeks = list(range(2))
+    many = {f"i{n}": f"I{n}" for n in range(len(PALETTE) + 2)}
+    bands = pd.DataFrame(
+        {
+            "week": weeks * len(many),
+            "indicator": [i for i in many for _ in weeks],
+            "mean": 1.0,
+            "p10": 1.0,
+            "p50": 2.0,
+            "p90": 3.0,
+        }
+    )
+    fig = trajectory_figure(bands, many, LABELS)
+    medians = fig.data[1::2]
+    bands_ = fig.data[0::2]
+
+    assert [m.line.color for m in medians] == [PALETTE[n % len(PALETTE)] for n in range(len(many))]
+    assert [b.fillcolor for b in bands_] == [_rgba(PALETTE[n % len(PALETTE)], 0.18) for n in range(len(many))]
+
+
+def test_palette_is_okabe_ito():
+    # The module promises Okabe-Ito. Fails today: "#444444" (grey) stands in for Okabe-Ito black "#000000",
+    # and is also the colour of the event annotations.
+    assert len(PALETTE) == len(set(PALETTE)) == 8
+    assert [c for c in PALETTE if c.upper() not in OKABE_ITO] == []
+    assert PALETTE[0] == "#0072B2"
+    assert PALETTE[-1] == "#F0E442"  # yellow last, it is the hardest to read on white
+
+
+def test_trajectory_title_annotations_and_hover_text_are_escaped():
+    labels = Labels(title="<script>alert(1)</script> & co", week="Wk", level="Lvl")
+    fig = trajectory_figure(BANDS, {"a": "<b>x</b>"}, labels, events=[(1, "<img src=x onerror=alert(1)>")])
+
+    assert fig.layout.title.text == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
+    assert fig.layout.annotations[0].text == "&lt;img src=x onerror=alert(1)&gt;"
+    assert fig.data[1].hovertemplate.startswith("<b>&lt;b&gt;x&lt;/b&gt;</b><br>")
+
+
+def test_trajectory_trace_names_are_escaped():
+    # BUG (components/charts.py, _band_traces): the band and median traces get name=f"{name} (...)" and
+    # name=name unescaped; plotly renders its HTML subset in legend entries, so a scenario label reaches the
+    # page as markup. The hover text two lines below is escaped with _escape(name).
+    fig = trajectory_figure(BANDS, {"a": "<script>x</script>"}, LABELS)
+
+    assert [trace.name for trace in fig.data] == [
+        "&lt;script&gt;x&lt;/script&gt; (band)",
+        "&lt;script&gt;x&lt;/script&gt;",
+    ]
+    assert [s for s in _strings(fig.to_dict()) if "<script" in s] == []
+
+
+def _two_references():
+    low = BANDS.assign(p50=BANDS["p50"] - 10.0)
+    high = BANDS.assign(p50=BANDS["p50"] + 10.004)
+    return {"Low": low, "High": high}
+
+
+def test_comparison_traces_and_axes_per_indicator():
+    refs = _two_references()
+    indicators = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
+    fig = comparison_figure(BANDS, refs, indicators, LABELS, current_name="Now", columns=2)
+    data = fig.to_dict()["data"]
+
+    assert len(data) == len(indicators) * (2 + len(refs))
+    assert [t["name"] for t in data] == ["Now (band)", "Now", "Low", "High"] * 3
+    axes = ["x", "x2", "x3"]
+    assert [t["xaxis"] for t in data] == [a for a in axes for _ in range(4)]
+    assert [t["yaxis"] for t in data] == [a.replace("x", "y") for a in axes for _ in range(4)]
+    # One legend entry per series: only the first subplot's median and references show in the legend.
+    assert [t["showlegend"] for t in data] == [False, True, True, True] + [False] * 8
+    for n, indicator in enumerate(indicators):
+        frame = BANDS[BANDS["indicator"] == indicator].sort_values("week")
+        band, median, low, high = data[4 * n : 4 * n + 4]
+        assert median["y"] == frame["p50"].round(2).tolist()
+        assert band["y"] == frame["p90"].round(2).tolist() + frame["p10"].round(2).tolist()[::-1]
+        assert median["line"]["color"] == PALETTE[0]
+        for k, (trace, name) in enumerate(((low, "Low"), (high, "High"))):
+            ref = refs[name][refs[name]["indicator"] == indicator].sort_values("week")
+            assert trace["x"] == ref["week"].tolist()
+            assert trace["y"] == ref["p50"].round(2).tolist()
+            assert trace["line"] == {"color": PALETTE[k + 1], "width": 2, "dash": DASHES[k]}
+            assert trace["hovertemplate"] == f"{name}: %{{y:.1f}}<extra></extra>"
+
+
+def test_comparison_layout():
+    fig = comparison_figure(BANDS, _two_references(), {"a": "Alpha", "b": "Beta", "c": "Gamma"}, LABELS, "Now")
+    layout = fig.to_dict()["layout"]
+
+    assert [layout[f"yaxis{s}"]["range"] for s in ("", "2", "3", "4")] == [[0, 100]] * 4
+    assert [a["text"] for a in layout["annotations"]] == ["Alpha", "Beta", "Gamma"]
+    assert layout["title"]["text"] == "Title"
+    assert layout["height"] == 460
+    assert layout["xaxis3"]["title"]["text"] == "Wk"
+
+
+def test_comparison_height_has_a_floor_and_grows_with_rows():
+    one = comparison_figure(BANDS, {}, {"a": "Alpha"}, LABELS, "Now")
+    five = comparison_figure(BANDS, {}, {f"i{n}": str(n) for n in range(10)}, LABELS, "Now")
+
+    assert one.layout.height == 320
+    assert five.layout.height == 230 * 5
+    assert len(one.data) == 2
+
+
+def test_comparison_with_an_odd_count_keeps_week_labels_under_every_column():
+    # BUG (components/charts.py, comparison_figure): shared_xaxes=True hides the tick labels of every row but
+    # the last; with an odd number of indicators the last cell of the right column is empty, so the chart
+    # above it ("Beta" here) has no week labels at all, and the empty cell still draws an empty 0-100 frame.
+    fig = comparison_figure(BANDS, {}, {"a": "Alpha", "b": "Beta", "c": "Gamma"}, LABELS, "Now", columns=2)
+    layout = fig.to_dict()["layout"]
+    beta_axis = "xaxis" + fig.data[2].xaxis.removeprefix("x")  # "x2" -> "xaxis2"
+
+    assert layout[beta_axis].get("showticklabels", True) is True
+
+
+def test_comparison_names_titles_and_hover_are_escaped():
+    labels = Labels(title="<i>t</i>", week="Wk", level="Lvl")
+    refs = {"<b>ref</b>": BANDS}
+    fig = comparison_figure(BANDS, refs, {"a": "<script>a</script>"}, labels, current_name="Now")
+
+    assert fig.layout.title.text == "&lt;i&gt;t&lt;/i&gt;"
+    assert fig.layout.annotations[0].text == "&lt;script&gt;a&lt;/script&gt;"
+    assert fig.data[2].hovertemplate == "&lt;b&gt;ref&lt;/b&gt;: %{y:.1f}<extra></extra>"
+
+
+def test_comparison_reference_names_are_escaped():
+    # BUG (components/charts.py, comparison_figure): the reference trace has name=name unescaped, and preset
+    # labels are scenario text; the legend renders it as markup.
+    refs = {"<script>ref</script>": BANDS}
+    fig = comparison_figure(BANDS, refs, {"a": "Alpha"}, LABELS, current_name="Now")
+
+    assert fig.data[2].name == "&lt;script&gt;ref&lt;/script&gt;"
+    assert [s for s in _strings(fig.to_dict()) if "<script" in s] == []

@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import custom, data, explain, export, panels, share
+from components import auth, custom, data, explain, export, panels, share
 from components.briefing import briefing_html
-from components.i18n import t
-from components.sidebar import preset_values, render_sidebar
+from components.i18n import TAB_KEYS, language_from_locale, t
+from components.sidebar import TAB_STATE, preset_values, render_sidebar
 from components.text import md_escape
 
 st.set_page_config(page_title="Scenario dashboard", page_icon=":material/query_stats:", layout="wide")
 
+# Before the sidebar has run, the language comes from the session or the browser.
+early_lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
+auth.require_login(early_lang)
 folder = data.catalog()
 if not folder.scenarios:
-    st.error(t("no_scenarios", st.session_state.get("lang", "en")))
+    st.error(t("no_scenarios", early_lang))
+    panels.broken_files(folder, early_lang)
     st.stop()
 store, store_problem = data.store()
 share.restore_from_link(lambda ref: data.resolve(ref, folder), default_ref=next(iter(folder.scenarios)))
 
 settings = render_sidebar(data.choices(folder, st.session_state.get(share.SAVED_REFS, [])))
 scenario, lang = settings.scenario, settings.lang
-if folder.broken:
-    with st.sidebar.expander(f"⚠ {t('broken_scenarios', lang, count=len(folder.broken))}"):
-        for entry in folder.broken:
-            st.code("\n".join(str(problem) for problem in entry.problems), language=None)
+auth.logout_button(lang)
+panels.broken_files(folder, lang)
 
 bands, questions = data.projection(
     settings.digest, scenario, data.setting(settings.values), settings.runs, settings.seed
@@ -49,15 +51,7 @@ share_box = st.expander(t("share_title", lang), icon=":material/share:")
 
 # Lazy tabs: only the open tab's content runs, so a slider move redraws one view, not four.
 tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why = st.tabs(
-    [
-        t("tab_projection", lang),
-        t("tab_compare", lang),
-        t("tab_assumptions", lang),
-        t("tab_custom", lang),
-        t("tab_why", lang),
-    ],
-    key="main_tab",
-    on_change="rerun",
+    [t(key, lang) for key in TAB_KEYS], key=TAB_STATE, on_change="rerun"
 )
 compare = share.compared_presets(settings.ref, baseline_id) if preset_names else None
 if tab_projection.open:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 LANGUAGES = ("en", "de")
+# The main view's tabs, in order.
+TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why")
 
 STRINGS: dict[str, dict[str, str]] = {
     "page_title": {"en": "Scenario dashboard", "de": "Szenario-Dashboard"},
@@ -65,6 +67,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Der Szenario-Speicher ist nicht verfügbar ({reason}); Uploads werden geprüft, aber nicht gespeichert.",
     },
     "saved_suffix": {"en": "saved", "de": "gespeichert"},
+    "login_needed": {
+        "en": "This dashboard is shared with a team. Please sign in.",
+        "de": "Dieses Dashboard wird im Team geteilt. Bitte anmelden.",
+    },
+    "login": {"en": "Sign in", "de": "Anmelden"},
+    "logout": {"en": "Sign out", "de": "Abmelden"},
+    "draft_title": {"en": "Draft a scenario from an article", "de": "Szenario-Entwurf aus einem Artikel"},
+    "draft_help": {
+        "en": (
+            "Paste or upload an analysis structured like the source article (report, questions, challenges, "
+            "pros and cons). A rule-based drafter turns it into a skeleton in the editor below, with TODO "
+            "comments where you must set weights."
+        ),
+        "de": (
+            "Eine Analyse einfügen oder hochladen, die wie der Quellartikel aufgebaut ist (Bericht, Fragen, "
+            "Herausforderungen, Vor- und Nachteile). Ein regelbasierter Entwurf erscheint im Editor unten, "
+            "mit TODO-Kommentaren, wo Gewichte zu setzen sind."
+        ),
+    },
+    "draft_upload": {"en": "Article as a text file", "de": "Artikel als Textdatei"},
+    "draft_paste": {"en": "Article text", "de": "Artikeltext"},
+    "draft_button": {"en": "Draft into the editor", "de": "Entwurf in den Editor"},
     "modified_preset": {
         "en": "Sliders moved away from the preset \u201c{preset}\u201d.",
         "de": "Regler weichen von der Voreinstellung \u201e{preset}\u201c ab.",
@@ -118,8 +142,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "group_pressure": {"en": "pressure and strain", "de": "Druck und Belastung"},
     "group_general": {"en": "indicators", "de": "Indikatoren"},
     "chart_caption": {
-        "en": "Lines: median of {runs:,} runs (seed {seed}); shaded: 10th to 90th percentile. Dotted: events.",
-        "de": "Linien: Median aus {runs:,} Läufen (Seed {seed}); schattiert: 10.-90. Perzentil. Gepunktet: Ereignisse.",
+        "en": "Lines: median of {runs} runs (seed {seed}); shaded: 10th to 90th percentile. Dotted: events.",
+        "de": "Linien: Median aus {runs} Läufen (Seed {seed}); schattiert: 10.-90. Perzentil. Gepunktet: Ereignisse.",
     },
     "compare_with": {"en": "Compare with presets", "de": "Vergleichen mit Voreinstellungen"},
     "current": {"en": "Current settings", "de": "Aktuelle Einstellungen"},
@@ -200,10 +224,213 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+# "Why" tab: tornado, Sobol indices, causal map and scenario diff (components/explain.py).
+STRINGS.update(
+    {
+        "tab_why": {"en": "Why", "de": "Warum"},
+        "why_intro": {
+            "en": (
+                "Why the numbers move: which driver pushes an indicator most, which coefficient's uncertainty "
+                "matters most, through which links the effects run, and where each assumption comes from."
+            ),
+            "de": (
+                "Warum sich die Zahlen bewegen: welcher Treiber einen Indikator am stärksten bewegt, welche "
+                "Koeffizienten-Unsicherheit am meisten zählt, über welche Verbindungen die Wirkungen laufen "
+                "und woher jede Annahme stammt."
+            ),
+        },
+        "why_tornado_title": {"en": "Which driver moves it most", "de": "Welcher Treiber am stärksten wirkt"},
+        "why_metric": {"en": "Measure", "de": "Maß"},
+        "why_metric_value": {"en": "Value at the end of the horizon", "de": "Wert am Ende des Horizonts"},
+        "why_metric_probability": {
+            "en": "Chance of reaching a question's threshold",
+            "de": "Wahrscheinlichkeit, die Schwelle einer Frage zu erreichen",
+        },
+        "why_question": {"en": "Question", "de": "Frage"},
+        "why_tornado_chart_value": {
+            "en": "{indicator}: level in week {week}, each driver at its minimum and its maximum",
+            "de": "{indicator}: Niveau in Woche {week}, jeder Treiber an seinem Minimum und Maximum",
+        },
+        "why_tornado_chart_probability": {
+            "en": "Chance that {indicator} reaches {threshold:g} by week {week}, "
+            "each driver at its minimum and maximum",
+            "de": "Wahrscheinlichkeit, dass {indicator} bis Woche {week} {threshold:g} erreicht, "
+            "jeder Treiber an seinem Minimum und Maximum",
+        },
+        "why_at_min": {"en": "driver at its minimum", "de": "Treiber am Minimum"},
+        "why_at_max": {"en": "driver at its maximum", "de": "Treiber am Maximum"},
+        "why_base": {"en": "current settings", "de": "aktuelle Einstellungen"},
+        "why_axis_value": {"en": "Level in week {week} (0-100)", "de": "Niveau in Woche {week} (0-100)"},
+        "why_axis_probability": {"en": "Probability", "de": "Wahrscheinlichkeit"},
+        "why_tornado_caption_value": {
+            "en": (
+                "Each driver is moved from its minimum to its maximum while every other driver stays at the "
+                "current settings; every coefficient at its published weight (point run). Sorted by the size "
+                "of the swing; a driver without a bar does not reach this indicator."
+            ),
+            "de": (
+                "Jeder Treiber wird von seinem Minimum zu seinem Maximum bewegt, alle anderen bleiben auf den "
+                "aktuellen Einstellungen; jeder Koeffizient auf seinem veröffentlichten Gewicht (Punktlauf). "
+                "Sortiert nach der Größe des Ausschlags; ein Treiber ohne Balken erreicht diesen Indikator nicht."
+            ),
+        },
+        "why_tornado_caption_probability": {
+            "en": (
+                "Each driver is moved from its minimum to its maximum while every other driver stays at the "
+                "current settings. Probabilities from {runs} Monte Carlo runs per setting (seed {seed}); every "
+                "setting uses the same draws of the coefficients, so the differences are the drivers' doing."
+            ),
+            "de": (
+                "Jeder Treiber wird von seinem Minimum zu seinem Maximum bewegt, alle anderen bleiben auf den "
+                "aktuellen Einstellungen. Wahrscheinlichkeiten aus {runs} Monte-Carlo-Läufen je Einstellung "
+                "(Seed {seed}); jede Einstellung nutzt dieselben Ziehungen der Koeffizienten, Unterschiede "
+                "gehen also allein auf die Treiber zurück."
+            ),
+        },
+        "why_sobol_title": {
+            "en": "Which coefficient's uncertainty matters most",
+            "de": "Welche Koeffizienten-Unsicherheit am meisten zählt",
+        },
+        "why_sobol_intro": {
+            "en": (
+                "Global sensitivity analysis (Sobol indices) over the uncertain coefficients, the drivers held "
+                "at the current settings. S1: the share of an output's variance a coefficient causes on its "
+                "own; ST: its share including its interactions with the others."
+            ),
+            "de": (
+                "Globale Sensitivitätsanalyse (Sobol-Indizes) über die unsicheren Koeffizienten, die Treiber "
+                "auf den aktuellen Einstellungen. S1: der Anteil an der Varianz eines Ergebnisses, den ein "
+                "Koeffizient allein verursacht; ST: sein Anteil einschließlich der Wechselwirkungen."
+            ),
+        },
+        "why_sobol_n": {"en": "Base sample size N", "de": "Basis-Stichprobengröße N"},
+        "why_sobol_cost": {
+            "en": "{uncertain} uncertain coefficients: N × ({uncertain} + 2) = {evaluations} model runs.",
+            "de": "{uncertain} unsichere Koeffizienten: N × ({uncertain} + 2) = {evaluations} Modellläufe.",
+        },
+        "why_sobol_run": {"en": "Run the sensitivity analysis", "de": "Sensitivitätsanalyse starten"},
+        "why_sobol_progress": {"en": "Computing Sobol indices …", "de": "Sobol-Indizes werden berechnet …"},
+        "why_sobol_stale": {
+            "en": "The settings changed since the last analysis; run it again to update it.",
+            "de": "Die Einstellungen haben sich seit der letzten Analyse geändert; zum Aktualisieren neu starten.",
+        },
+        "why_sobol_none": {
+            "en": "No coefficient has an uncertainty range: there is nothing to analyse.",
+            "de": "Kein Koeffizient hat eine Unsicherheitsspanne: es gibt nichts zu analysieren.",
+        },
+        "why_sobol_summary": {
+            "en": "The coefficients whose uncertainty matters most, per question",
+            "de": "Die Koeffizienten, deren Unsicherheit je Frage am meisten zählt",
+        },
+        "why_sobol_output": {"en": "Output", "de": "Ergebnis"},
+        "why_sobol_output_end": {"en": "{indicator}, week {week}", "de": "{indicator}, Woche {week}"},
+        "why_sobol_chart": {"en": "Sobol indices: {output}", "de": "Sobol-Indizes: {output}"},
+        "why_sobol_axis": {"en": "Sobol index (share of variance)", "de": "Sobol-Index (Varianzanteil)"},
+        "why_sobol_first": {"en": "first-order S1", "de": "erster Ordnung S1"},
+        "why_sobol_total": {"en": "total ST", "de": "total ST"},
+        "why_sobol_constant": {
+            "en": "This output does not vary with the uncertain coefficients.",
+            "de": "Dieses Ergebnis hängt nicht von den unsicheren Koeffizienten ab.",
+        },
+        "why_sobol_caption": {
+            "en": "N = {n}, {evaluations} model runs, seed {seed}; ± and the error bars: 95 % bootstrap intervals.",
+            "de": "N = {n}, {evaluations} Modellläufe, Seed {seed}; ± und Fehlerbalken: 95-%-Bootstrap-Intervalle.",
+        },
+        "why_coefficient": {"en": "Coefficient", "de": "Koeffizient"},
+        "why_map_title": {"en": "Causal map", "de": "Wirkungskarte"},
+        "why_map_positive": {"en": "raises (positive weight)", "de": "erhöht (positives Gewicht)"},
+        "why_map_negative": {"en": "lowers (negative weight)", "de": "senkt (negatives Gewicht)"},
+        "why_map_driver": {"en": "driver (slider)", "de": "Treiber (Regler)"},
+        "why_map_indicator": {"en": "indicator", "de": "Indikator"},
+        "why_map_self": {"en": "self-impact", "de": "Selbstwirkung"},
+        "why_map_caption": {
+            "en": (
+                "Arrows are impacts: blue raises its target, orange-red lowers it; the thicker, the larger the "
+                "weight. Click a node or the diamond on an arrow (or pick it below) to see its source."
+            ),
+            "de": (
+                "Pfeile sind Wirkungen: blau erhöht das Ziel, orangerot senkt es; je dicker, desto größer das "
+                "Gewicht. Einen Knoten oder die Raute auf einem Pfeil anklicken (oder unten wählen), um die "
+                "Quelle zu sehen."
+            ),
+        },
+        "why_inspect": {"en": "Inspect", "de": "Ansehen"},
+        "why_inspect_none": {"en": "(choose a node or an impact)", "de": "(Knoten oder Wirkung wählen)"},
+        "why_kind_driver": {"en": "Driver", "de": "Treiber"},
+        "why_kind_indicator": {"en": "Indicator", "de": "Indikator"},
+        "why_kind_impact": {"en": "Impact", "de": "Wirkung"},
+        "why_slider_range": {"en": "Slider range", "de": "Reglerbereich"},
+        "why_note": {"en": "Note", "de": "Anmerkung"},
+        "why_loops_title": {"en": "Feedback loops between indicators", "de": "Rückkopplungen zwischen Indikatoren"},
+        "why_loops_none": {
+            "en": "No feedback loops between indicators: every effect runs one way.",
+            "de": "Keine Rückkopplungen zwischen Indikatoren: jede Wirkung läuft in eine Richtung.",
+        },
+        "why_loops_truncated": {
+            "en": "Only the first {count} loops are listed.",
+            "de": "Nur die ersten {count} Schleifen sind aufgeführt.",
+        },
+        "why_loops_caption": {
+            "en": (
+                "A loop's sign is the product of the signs of its impacts: positive reinforces a change, "
+                "negative balances it. Strength: the product of the |weights| along the loop."
+            ),
+            "de": (
+                "Das Vorzeichen einer Schleife ist das Produkt der Vorzeichen ihrer Wirkungen: positiv verstärkt "
+                "eine Änderung, negativ gleicht sie aus. Stärke: das Produkt der |Gewichte| entlang der Schleife."
+            ),
+        },
+        "why_loop": {"en": "Loop", "de": "Schleife"},
+        "why_polarity": {"en": "Sign", "de": "Vorzeichen"},
+        "why_length": {"en": "Links", "de": "Glieder"},
+        "why_strength": {"en": "Strength", "de": "Stärke"},
+        "why_reinforcing": {"en": "reinforcing", "de": "verstärkend"},
+        "why_balancing": {"en": "balancing", "de": "ausgleichend"},
+        "why_neutral": {"en": "neutral (a zero weight)", "de": "neutral (ein Nullgewicht)"},
+        "why_self_title": {
+            "en": "Self-impacts (damping or momentum)",
+            "de": "Selbstwirkungen (Dämpfung oder Eigendynamik)",
+        },
+        "why_damping": {"en": "damping", "de": "Dämpfung"},
+        "why_momentum": {"en": "momentum", "de": "Eigendynamik"},
+        "why_kind": {"en": "Kind", "de": "Art"},
+        "why_diff_title": {"en": "Scenario diff", "de": "Szenarienvergleich"},
+        "why_diff_a": {"en": "Scenario A", "de": "Szenario A"},
+        "why_diff_b": {"en": "against scenario B", "de": "gegen Szenario B"},
+        "why_diff_same": {
+            "en": "A and B have the same settings: every delta is zero.",
+            "de": "A und B haben dieselben Einstellungen: jede Differenz ist null.",
+        },
+        "why_diff_chart": {
+            "en": "{a} minus {b}: median per week, with A's p10-p90 band",
+            "de": "{a} minus {b}: Median je Woche, mit dem p10-p90-Band von A",
+        },
+        "why_diff_axis": {"en": "Δ points", "de": "Δ Punkte"},
+        "why_diff_delta": {"en": "Δ median (A − B)", "de": "Δ Median (A − B)"},
+        "why_diff_band": {"en": "A's p10-p90 minus B's median", "de": "p10-p90 von A minus Median von B"},
+        "why_diff_table": {"en": "Per-week deltas of the medians", "de": "Differenzen der Mediane je Woche"},
+        "why_diff_caption": {
+            "en": "Both sides: {runs} Monte Carlo runs with seed {seed}, so they share the same coefficient draws.",
+            "de": "Beide Seiten: {runs} Monte-Carlo-Läufe mit Seed {seed}, also dieselben Koeffizienten-Ziehungen.",
+        },
+        "why_diff_no_presets": {
+            "en": "This scenario has no presets to compare with.",
+            "de": "Dieses Szenario hat keine Voreinstellungen zum Vergleichen.",
+        },
+    }
+)
+
+
 def t(key: str, lang: str, **values) -> str:
     """The interface text for `key` in `lang`, with `values` filled in."""
     text = STRINGS[key].get(lang) or STRINGS[key]["en"]
     return text.format(**values) if values else text
+
+
+def whole_number(value: int, lang: str) -> str:
+    """Thousands grouped the reader's way: 10,000 in English, 10.000 in German."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "de" else text
 
 
 def language_from_locale(locale: str | None) -> str:

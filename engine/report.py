@@ -34,3 +34,32 @@ def end_deltas(
         table[name] = ref.to_numpy()
         table[f"delta {name}"] = now.to_numpy() - ref.to_numpy()
     return table
+
+
+def weekly_deltas(
+    current: pd.DataFrame,
+    reference: pd.DataFrame,
+    column: str = "p50",
+    band: tuple[str, str] = ("p10", "p90"),
+) -> pd.DataFrame:
+    """Per week and indicator: current minus reference at `column`, with the current band around the reference.
+
+    Columns: week, indicator, current, reference, delta (= current - reference at `column`), and delta_low /
+    delta_high (the current band's edges minus the reference's `column`): the shaded range is where the
+    current setting's runs lie, read relative to the reference median. Rows follow `current`'s order; weeks
+    or indicators missing from `reference` give NaN.
+    """
+    keys = ["week", "indicator"]
+    ref = reference[[*keys, column]].rename(columns={column: "reference"})
+    table = current[[*keys, column, *band]].merge(ref, on=keys, how="left", sort=False)
+    return pd.DataFrame(
+        {
+            "week": table["week"].to_numpy(),
+            "indicator": table["indicator"].to_numpy(),
+            "current": table[column].to_numpy(),
+            "reference": table["reference"].to_numpy(),
+            "delta": (table[column] - table["reference"]).to_numpy(),
+            "delta_low": (table[band[0]] - table["reference"]).to_numpy(),
+            "delta_high": (table[band[1]] - table["reference"]).to_numpy(),
+        }
+    )

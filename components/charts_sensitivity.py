@@ -1,0 +1,421 @@
+"""Figures for "why the numbers move": tornado, Sobol indices, causal map and the per-week scenario diff.
+
+Plain functions from DataFrames (and the causal graph) to go.Figure, no Streamlit. Every text that comes
+from a scenario is escaped before it reaches Plotly.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.charts import PALETTE, _escape, _rgba
+from engine.causal import CausalGraph, Edge
+
+POSITIVE = PALETTE[0]  # blue
+NEGATIVE = PALETTE[3]  # vermillion
+AT_MIN = PALETTE[1]  # orange
+AT_MAX = PALETTE[0]  # blue
+DRIVER_COLOUR = PALETTE[6]  # grey
+INDICATOR_COLOUR = PALETTE[2]  # bluish green
+FIRST_ORDER = PALETTE[5]  # sky blue
+TOTAL = PALETTE[0]  # blue
+
+
+def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
+    fig.update_layout(
+        title={"text": _escape(title), "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 20, "r": 20, "t": 60, "b": 90},
+        # Below the plot, measured from the figure's edge: clear of titles and subplot titles at any height.
+        legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        template="plotly_white",
+        **extra,
+    )
+    return fig
+
+
+# --- tornado -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TornadoLabels:
+    title: str
+    axis: str
+    at_min: str
+    at_max: str
+    base: str
+
+
+def tornado_figure(
+    frame: pd.DataFrame, names: Mapping[str, str], labels: TornadoLabels, percent: bool = False
+) -> go.Figure:
+    """Horizontal bars from the current value to each driver's value at its min and at its max.
+
+    `frame` holds one output's rows of engine.sensitivity's tornado (driver, base, at_min, at_max, rank);
+    the largest effect is drawn at the top. With `percent`, values in [0, 1] are shown as percentages.
+    """
+    rows = frame.sort_values("rank")
+    scale = 100.0 if percent else 1.0
+    suffix = "%" if percent else ""
+    drivers = [_escape(names.get(d, d)) for d in rows["driver"]]
+    base = float(rows["base"].iloc[0]) * scale if len(rows) else 0.0
+    fig = go.Figure()
+    for column, name, colour in (("at_min", labels.at_min, AT_MIN), ("at_max", labels.at_max, AT_MAX)):
+        value = (rows[column] * scale).round(4).tolist()
+        fig.add_trace(
+            go.Bar(
+                y=drivers,
+                x=[v - base for v in value],
+                base=base,
+                orientation="h",
+                name=name,
+                marker={"color": colour},
+                customdata=value,
+                hovertemplate=f"<b>%{{y}}</b><br>{_escape(name)}: %{{customdata:.1f}}{suffix}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        shapes=[
+            {
+                "type": "line",
+                "x0": base,
+                "x1": base,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": "#444444", "width": 1.5, "dash": "dot"},
+            }
+        ],
+        annotations=[
+            {
+                "x": base,
+                "y": 1.0,
+                "xref": "x",
+                "yref": "paper",
+                "text": _escape(f"{labels.base}: {base:.1f}{suffix}"),
+                "showarrow": False,
+                "yanchor": "bottom",
+                "font": {"size": 11, "color": "#444444"},
+            }
+        ],
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=_escape(labels.axis), range=[0, 100], ticksuffix=suffix)
+    return _layout(fig, labels.title, height=max(300, 28 * len(rows) + 140), barmode="overlay", bargap=0.3)
+
+
+# --- Sobol ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SobolLabels:
+    title: str
+    axis: str
+    first: str
+    total: str
+
+
+def sobol_figure(frame: pd.DataFrame, names: Mapping[int, str], labels: SobolLabels, top: int = 12) -> go.Figure:
+    """First-order and total indices of one output's `top` coefficients (by total index), with 95 % bars.
+
+    `frame` holds one output's rows of engine.sensitivity.SobolResult.indices; `names` maps an impact index
+    to its label.
+    """
+    rows = frame.sort_values(["ST", "impact"], ascending=[False, True], kind="stable").head(top)
+    ys = [_escape(names.get(int(k), str(k))) for k in rows["impact"]]
+    fig = go.Figure()
+    for column, name, colour in (("ST", labels.total, TOTAL), ("S1", labels.first, FIRST_ORDER)):
+        fig.add_trace(
+            go.Bar(
+                y=ys,
+                x=rows[column].round(4).tolist(),
+                error_x={"type": "data", "array": rows[f"{column}_conf"].round(4).tolist(), "thickness": 1},
+                orientation="h",
+                name=name,
+                marker={"color": colour},
+                hovertemplate=f"<b>%{{y}}</b><br>{_escape(name)}: %{{x:.3f}}<extra></extra>",
+            )
+        )
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text=_escape(labels.axis), rangemode="tozero")
+    return _layout(fig, labels.title, height=max(300, 40 * len(rows) + 140), barmode="group")
+
+
+# --- causal map ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CausalLabels:
+    title: str
+    positive: str
+    negative: str
+    driver: str
+    indicator: str
+    weight: str
+    range: str
+    self_impact: str
+
+
+def node_key(node_id: str) -> str:
+    return f"node:{node_id}"
+
+
+def edge_key(index: int) -> str:
+    return f"edge:{index}"
+
+
+def _wrap_label(text: str, width: int = 22) -> str:
+    return "<br>".join(_escape(line) for line in textwrap.wrap(text, width) or [""])
+
+
+def _text_position(x: float, y: float) -> str:
+    if abs(x) < 0.25:
+        return "top center" if y > 0 else "bottom center"
+    return "middle right" if x > 0 else "middle left"
+
+
+def _edge_hover(edge: Edge, names: Mapping[str, str], labels: CausalLabels) -> str:
+    quote = textwrap.shorten(edge.quote, 90, placeholder=" …")
+    return (
+        f"<b>{_escape(names.get(edge.source, edge.source))} → {_escape(names.get(edge.target, edge.target))}</b><br>"
+        f"{_escape(labels.weight)} {edge.weight:+g} · {_escape(labels.range)} {edge.low:g} … {edge.high:g}<br>"
+        f"„{_escape(quote)}“"
+    )
+
+
+def causal_figure(
+    graph: CausalGraph,
+    positions: Mapping[str, tuple[float, float]],
+    names: Mapping[str, str],
+    labels: CausalLabels,
+) -> go.Figure:
+    """Drivers (squares) and indicators (circles) at `positions`, impacts as arrows.
+
+    Colour gives an impact's sign, width its |weight|. Each arrow has a small marker at its middle that
+    carries the hover text and can be selected; node and edge markers carry customdata "node:<id>" and
+    "edge:<impact index>". Self-impacts are not drawn; they are named in the indicator's hover text.
+    """
+    between = [e for e in graph.edges if not e.is_self]
+    pairs = {(e.source, e.target) for e in between}
+    strongest = max((abs(e.weight) for e in between), default=1.0) or 1.0
+    annotations = []
+    middles: dict[int, tuple[list[float], list[float], list[str], list[str]]] = {
+        1: ([], [], [], []),
+        -1: ([], [], [], []),
+    }
+    for e in between:
+        (x0, y0), (x1, y1) = positions[e.source], positions[e.target]
+        if (e.target, e.source) in pairs:
+            # Two arrows between the same pair: move each a little to its own left so both stay visible.
+            length = math.hypot(x1 - x0, y1 - y0) or 1.0
+            dx, dy = -(y1 - y0) / length * 0.035, (x1 - x0) / length * 0.035
+            x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
+        colour = POSITIVE if e.sign >= 0 else NEGATIVE
+        annotations.append(
+            {
+                "x": x1,
+                "y": y1,
+                "ax": x0,
+                "ay": y0,
+                "xref": "x",
+                "yref": "y",
+                "axref": "x",
+                "ayref": "y",
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowsize": 1,
+                "arrowwidth": round(0.8 + 4.2 * abs(e.weight) / strongest, 2),
+                "arrowcolor": _rgba(colour, 0.75),
+                "standoff": 9,
+                "startstandoff": 9,
+                "text": "",
+            }
+        )
+        xs, ys, keys, hovers = middles[1 if e.sign >= 0 else -1]
+        xs.append(round(x0 + (x1 - x0) * 0.55, 4))
+        ys.append(round(y0 + (y1 - y0) * 0.55, 4))
+        keys.append(edge_key(e.index))
+        hovers.append(_edge_hover(e, names, labels))
+
+    fig = go.Figure()
+    for sign, name, colour in ((1, labels.positive, POSITIVE), (-1, labels.negative, NEGATIVE)):
+        xs, ys, keys, hovers = middles[sign]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers",
+                marker={"size": 9, "color": colour, "symbol": "diamond", "line": {"width": 1, "color": "white"}},
+                name=name,
+                unselected={"marker": {"opacity": 0.5}},
+                customdata=keys,
+                hovertext=hovers,
+                hoverinfo="text",
+            )
+        )
+
+    damping = {e.target: e for e in graph.edges if e.is_self}
+    for kind, name, colour, symbol in (
+        ("driver", labels.driver, DRIVER_COLOUR, "square"),
+        ("indicator", labels.indicator, INDICATOR_COLOUR, "circle"),
+    ):
+        ids = [n.id for n in graph.nodes if n.kind == kind]
+        hovers = []
+        for node in ids:
+            text = f"<b>{_escape(names.get(node, node))}</b><br>{_escape(name)}"
+            if node in damping:
+                text += f"<br>{_escape(labels.self_impact)} {damping[node].weight:+g}"
+            hovers.append(text)
+        # Driver labels sit outside the ring as plain text; indicator labels, among the arrows, get a
+        # light background (annotations) so that they stay legible.
+        fig.add_trace(
+            go.Scatter(
+                x=[round(positions[n][0], 4) for n in ids],
+                y=[round(positions[n][1], 4) for n in ids],
+                mode="markers+text" if kind == "driver" else "markers",
+                marker={"size": 18 if kind == "indicator" else 14, "color": colour, "symbol": symbol},
+                text=[_wrap_label(names.get(n, n)) for n in ids] if kind == "driver" else None,
+                textposition=[_text_position(*positions[n]) for n in ids] if kind == "driver" else None,
+                textfont={"size": 11},
+                name=name,
+                # A click selects a node; the others stay legible rather than fading to Plotly's default.
+                unselected={"marker": {"opacity": 0.5}, "textfont": {"color": "#555555"}},
+                customdata=[node_key(n) for n in ids],
+                hovertext=hovers,
+                hoverinfo="text",
+            )
+        )
+        if kind == "indicator":
+            for n in ids:
+                x, y = positions[n]
+                annotations.append(
+                    {
+                        "x": x,
+                        "y": y,
+                        "xref": "x",
+                        "yref": "y",
+                        "text": _wrap_label(names.get(n, n)),
+                        "showarrow": False,
+                        "xshift": 14 if x > 0.25 else -14 if x < -0.25 else 0,
+                        "yshift": 0 if abs(x) > 0.25 else (22 if y > 0 else -22),
+                        "xanchor": "left" if x > 0.25 else "right" if x < -0.25 else "center",
+                        "font": {"size": 11, "color": "#1f3d36"},
+                        "bgcolor": "rgba(255,255,255,0.82)",
+                        "borderpad": 1,
+                    }
+                )
+    extent = max((max(abs(x), abs(y)) for x, y in positions.values()), default=1.0)
+    # Equal scales on both axes; the plot area shrinks to keep them, so labels never fall off the ranges.
+    fig.update_xaxes(visible=False, range=[-extent * 1.6, extent * 1.6], constrain="domain")
+    fig.update_yaxes(
+        visible=False, range=[-extent * 1.18, extent * 1.18], scaleanchor="x", scaleratio=1, constrain="domain"
+    )
+    return _layout(
+        fig, labels.title, height=760, annotations=annotations, hovermode="closest", clickmode="event+select"
+    )
+
+
+# --- scenario diff -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeltaLabels:
+    title: str
+    week: str
+    axis: str
+    delta: str
+    band: str
+
+
+def delta_figure(
+    deltas: pd.DataFrame, indicators: Mapping[str, str], labels: DeltaLabels, columns: int = 2
+) -> go.Figure:
+    """Small multiples, one per indicator: the per-week delta of the medians and the shifted band around it.
+
+    `deltas` is engine.report.weekly_deltas' frame; `indicators` maps id to label (and sets the order).
+    """
+    # The grid is laid out by hand and the figure built in one go: make_subplots plus adding traces and
+    # shapes subplot by subplot costs Plotly a validation pass each, ten times what the data costs.
+    count = len(indicators)
+    rows = max(1, math.ceil(count / columns))
+    h_gap, v_gap = 0.08, (0.35 / rows if rows > 1 else 0.1)
+    width, height = (1 - h_gap * (columns - 1)) / columns, (1 - v_gap * (rows - 1)) / rows
+    layout: dict = {}
+    titles, traces = [], []
+    for n, (indicator, name) in enumerate(indicators.items()):
+        row, col = divmod(n, columns)
+        suffix = "" if n == 0 else str(n + 1)
+        x0, top = col * (width + h_gap), 1 - row * (height + v_gap)
+        bottom_of_column = n + columns >= count
+        layout[f"xaxis{suffix}"] = {
+            "domain": [x0, x0 + width],
+            "anchor": f"y{suffix}",
+            "showticklabels": bottom_of_column,
+            "title": {"text": _escape(labels.week) if bottom_of_column else ""},
+            **({"matches": "x"} if n else {}),
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [top - height, top],
+            "anchor": f"x{suffix}",
+            "zeroline": True,
+            "zerolinecolor": "#444444",
+            "zerolinewidth": 1,
+            "title": {"text": _escape(labels.axis) if col == 0 else ""},
+        }
+        titles.append(
+            {
+                "text": _escape(name),
+                "x": x0 + width / 2,
+                "y": top,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 14},
+            }
+        )
+        frame = deltas[deltas["indicator"] == indicator].sort_values("week")
+        weeks = frame["week"].tolist()
+        upper, lower = frame["delta_high"].round(2).tolist(), frame["delta_low"].round(2).tolist()
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        traces.append(
+            go.Scatter(
+                x=weeks + weeks[::-1],
+                y=upper + lower[::-1],
+                fill="toself",
+                fillcolor=_rgba(PALETTE[0], 0.18),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=labels.band,
+                legendgroup="band",
+                showlegend=n == 0,
+                **axes,
+            )
+        )
+        traces.append(
+            go.Scatter(
+                x=weeks,
+                y=frame["delta"].round(2).tolist(),
+                mode="lines",
+                line={"color": PALETTE[0], "width": 2.5},
+                name=labels.delta,
+                legendgroup="delta",
+                showlegend=n == 0,
+                customdata=list(zip(lower, upper, strict=True)),
+                hovertemplate=(
+                    f"{_escape(labels.week)} %{{x}}: %{{y:+.1f}} "
+                    "(%{customdata[0]:+.1f} … %{customdata[1]:+.1f})<extra></extra>"
+                ),
+                **axes,
+            )
+        )
+    fig = go.Figure(data=traces, layout={**layout, "annotations": titles})
+    return _layout(fig, labels.title, height=max(320, 230 * rows), hovermode="x unified")

@@ -1,0 +1,340 @@
+"""Why the numbers move: one-at-a-time driver swings (tornado) and global Sobol indices over the coefficients.
+
+Both are vectorised over runs the way the ensemble is: every setting, swing or Sobol sample is one row of
+`engine.simulation.simulate`.
+
+- Tornado, point value: the 2*D swings (each driver at its min, then at its max, every other driver at the
+  current setting) plus the current setting itself are D*2+1 rows of ONE `simulate` call, every coefficient
+  at its weight. The result is each indicator's value at the chosen week (default: the end of the horizon).
+- Tornado, threshold probability: the same 2*D+1 settings, each with the same `runs` coefficient draws
+  (common random numbers: `sample_coefficients(model, runs, seed)` tiled across the settings), again in ONE
+  `simulate` call. A question's probability is computed exactly as the ensemble computes it (the share of
+  runs whose indicator reaches the threshold at any week from 0 to `by_week`), so the current-setting row
+  equals `run_ensemble(...).questions` for the same runs and seed.
+- Sobol: SALib's Saltelli/Sobol' design over the uncertain impacts only (low < high). Each SALib variable
+  is the quantile level u in [0, 1] of one coefficient, mapped through the same inverse CDF the ensemble
+  samples with (triangular around the weight, or uniform), so the indices are those of the ensemble's own
+  input distribution; impacts with a zero-width range stay at their weight. The design's rows are
+  coefficient rows for `simulate`, evaluated in chunks (to bound memory and report progress).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from engine.ensemble import MAX_RUNS, sample_coefficients
+from engine.schema import Scenario
+from engine.simulation import CompiledModel, compile_scenario, driver_array, simulate
+
+SOBOL_MIN_N = 8
+SOBOL_MAX_N = 8192
+SOBOL_RESAMPLES = 100
+CHUNK_ROWS = 4096
+
+Progress = Callable[[float], None]
+
+TORNADO_COLUMNS = ["output", "driver", "base", "at_min", "at_max", "effect", "rank"]
+INDEX_COLUMNS = ["kind", "output", "indicator", "week", "impact", "source", "target", "S1", "S1_conf", "ST", "ST_conf"]
+OUTPUT_COLUMNS = ["kind", "output", "indicator", "week", "mean", "std"]
+
+
+# --- tornado -------------------------------------------------------------------------------------------------
+
+
+def swing_settings(model: CompiledModel, values: Mapping[str, float]) -> np.ndarray:
+    """Slider rows: the current setting first, then for each driver k its min (row 1+2k) and its max (row 2+2k)."""
+    base = driver_array(model, values)
+    d = model.n_drivers
+    rows = np.tile(base, (2 * d + 1, 1))
+    k = np.arange(d)
+    rows[1 + 2 * k, k] = model.driver_min
+    rows[2 + 2 * k, k] = model.driver_max
+    return rows
+
+
+def _tornado_frame(model: CompiledModel, outputs: Sequence[str], results: np.ndarray) -> pd.DataFrame:
+    """`results` is settings x outputs (settings in the order of `swing_settings`): one row per output and driver.
+
+    Within each output, drivers are sorted by |effect| (at max minus at min), largest first; ties keep the
+    scenario's driver order. `rank` counts from 0 within each output.
+    """
+    d = model.n_drivers
+    frames = []
+    for j, output in enumerate(outputs):
+        at_min, at_max = results[1::2, j], results[2::2, j]
+        effect = at_max - at_min
+        order = np.argsort(-np.abs(effect), kind="stable")
+        frames.append(
+            pd.DataFrame(
+                {
+                    "output": np.full(d, output, dtype=object),
+                    "driver": np.array(model.driver_ids, dtype=object)[order],
+                    "base": np.full(d, results[0, j]),
+                    "at_min": at_min[order],
+                    "at_max": at_max[order],
+                    "effect": effect[order],
+                    "rank": np.arange(d),
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=TORNADO_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def tornado_point(
+    scenario: Scenario,
+    values: Mapping[str, float],
+    week: int | None = None,
+    model: CompiledModel | None = None,
+) -> pd.DataFrame:
+    """Each driver swung min to max, the others at `values`, every coefficient at its weight.
+
+    One row per indicator (`output`) and driver: `base` (the current setting), `at_min`, `at_max` and
+    `effect` = at_max - at_min, all on the 0-100 scale at `week` (default: the end of the horizon).
+    """
+    model = model or compile_scenario(scenario)
+    week = model.horizon if week is None else week
+    if not 0 <= week <= model.horizon:
+        raise ValueError(f"week must be between 0 and {model.horizon}, got {week}")
+    settings = swing_settings(model, values)
+    coefficients = np.broadcast_to(model.weight, (len(settings), len(model.weight)))
+    paths = simulate(model, coefficients, settings, weeks=week)
+    return _tornado_frame(model, model.indicator_ids, paths[week] * 100)
+
+
+def tornado_probability(
+    scenario: Scenario,
+    values: Mapping[str, float],
+    runs: int,
+    seed: int,
+    questions: Sequence[str] | None = None,
+    model: CompiledModel | None = None,
+) -> pd.DataFrame:
+    """Each driver swung min to max, the others at `values`; the output is each question's probability (0-1).
+
+    Every setting gets the same `runs` coefficient draws (common random numbers), so a difference between two
+    settings is the drivers' doing, not sampling noise. One row per question (`output`) and driver.
+    """
+    if not 1 <= runs <= MAX_RUNS:
+        raise ValueError(f"runs must be between 1 and {MAX_RUNS:,}, got {runs}")
+    model = model or compile_scenario(scenario)
+    chosen = [q for q in scenario.questions if questions is None or q.id in questions]
+    if questions is not None:
+        unknown = sorted(set(questions) - {q.id for q in chosen})
+        if unknown:
+            raise ValueError(f"unknown question(s): {', '.join(unknown)}")
+    if not chosen:
+        return pd.DataFrame(columns=TORNADO_COLUMNS)
+    weeks = min(max(q.by_week for q in chosen), model.horizon)
+    settings = swing_settings(model, values)
+    n_settings = len(settings)
+    draws = sample_coefficients(model, runs, seed)
+    # Row s * runs + r is setting s with draw r: every setting sees the same draws.
+    coefficients = np.tile(draws, (n_settings, 1))
+    drivers = np.repeat(settings, runs, axis=0)
+    paths = simulate(model, coefficients, drivers, weeks=weeks)
+    position = {name: n for n, name in enumerate(model.indicator_ids)}
+    results = np.empty((n_settings, len(chosen)))
+    for j, q in enumerate(chosen):
+        by_week = min(q.by_week, weeks)
+        # The same arithmetic as engine.ensemble.summarise: values * 100, peak over weeks 0..by_week.
+        peak = (paths[: by_week + 1, :, position[q.indicator]] * 100).max(axis=0)
+        results[:, j] = (peak >= q.threshold).reshape(n_settings, runs).mean(axis=1)
+    return _tornado_frame(model, [q.id for q in chosen], results)
+
+
+# --- Sobol ---------------------------------------------------------------------------------------------------
+
+
+def coefficients_at(model: CompiledModel, u: np.ndarray) -> np.ndarray:
+    """Coefficients at quantile levels `u` (rows x impacts) of each impact's distribution.
+
+    The inverse CDF `engine.ensemble.sample_coefficients` applies to its uniform draws, so the two agree
+    digit for digit on the same `u`.
+    """
+    low, mode, high = model.low, model.weight, model.high
+    width = high - low
+    if model.uncertainty == "uniform":
+        return low + u * width
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cut = np.where(width > 0, (mode - low) / width, 0.0)
+        left = low + np.sqrt(u * width * (mode - low))
+        right = high - np.sqrt((1 - u) * width * (high - mode))
+    return np.where(u < cut, left, right)
+
+
+def uncertain_impacts(model: CompiledModel) -> np.ndarray:
+    """Indices of the impacts whose range has width (low < high): the Sobol variables."""
+    return np.flatnonzero(model.low < model.high)
+
+
+def sobol_outputs(scenario: Scenario) -> list[tuple[str, str, str, int]]:
+    """(kind, output id, indicator, week): each question's indicator at its by_week, then each indicator at the end."""
+    out = [("question", q.id, q.indicator, min(q.by_week, scenario.horizon_weeks)) for q in scenario.questions]
+    out += [("end", i.id, i.id, scenario.horizon_weeks) for i in scenario.indicators]
+    return out
+
+
+def sobol_evaluations(n: int, uncertain: int) -> int:
+    """Model runs of a first- and total-order Saltelli design: N * (D + 2)."""
+    return n * (uncertain + 2) if uncertain else 0
+
+
+@dataclass(frozen=True)
+class SobolResult:
+    """Sobol indices of every output over the uncertain coefficients, and what they were computed from."""
+
+    indices: pd.DataFrame  # INDEX_COLUMNS: one row per output and uncertain impact
+    outputs: pd.DataFrame  # OUTPUT_COLUMNS: each output's mean and standard deviation over the design
+    n: int
+    evaluations: int
+    seed: int
+    uncertain: tuple[int, ...]  # impact indices, in SALib's variable order
+
+
+def _analysis_seed(seed: int) -> int:
+    # SALib's analyze treats a falsy seed as "no seed" (the global numpy generator), so seed 0 would make the
+    # bootstrap confidence intervals irreproducible; derive a positive seed of our own from the user's.
+    return int(np.random.SeedSequence([seed, 1]).generate_state(1)[0]) + 1
+
+
+def sobol_indices(
+    scenario: Scenario,
+    values: Mapping[str, float],
+    n: int = 256,
+    seed: int = 0,
+    model: CompiledModel | None = None,
+    progress: Progress | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    num_resamples: int = SOBOL_RESAMPLES,
+) -> SobolResult:
+    """First-order (S1) and total (ST) Sobol indices, with bootstrap 95 % confidence half-widths.
+
+    `n` is the base sample size (a power of two); the design costs N * (D + 2) model runs for D uncertain
+    coefficients. `seed` drives both the scrambled Sobol' sequence and the bootstrap. An output that does not
+    vary over the design (no uncertain coefficient reaches it) gets S1 = ST = 0 for every coefficient.
+    `progress` is called with a fraction in [0, 1] as the work advances.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    if not (SOBOL_MIN_N <= n <= SOBOL_MAX_N and n & (n - 1) == 0):
+        raise ValueError(f"n must be a power of two between {SOBOL_MIN_N} and {SOBOL_MAX_N}, got {n}")
+    model = model or compile_scenario(scenario)
+    report = progress or (lambda _fraction: None)
+    outputs = sobol_outputs(scenario)
+    position = {name: k for k, name in enumerate(model.indicator_ids)}
+    uncertain = uncertain_impacts(model)
+    d = len(uncertain)
+    impacts = scenario.impacts
+    if d == 0:
+        report(1.0)
+        return SobolResult(
+            indices=pd.DataFrame(columns=INDEX_COLUMNS),
+            outputs=_outputs_frame(outputs, np.zeros((0, len(outputs)))),
+            n=n,
+            evaluations=0,
+            seed=seed,
+            uncertain=(),
+        )
+
+    problem = {"num_vars": d, "names": [f"impact_{k}" for k in uncertain], "bounds": [[0.0, 1.0]] * d}
+    design = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    report(0.05)
+
+    # Every row of the design is a coefficient row: the uncertain columns at their sampled quantile, the
+    # others at their weight.
+    drivers = driver_array(model, values)
+    weeks = max(week for *_, week in outputs)
+    columns_at = [(week, position[indicator]) for _, _, indicator, week in outputs]
+    results = np.empty((len(design), len(outputs)))
+    starts = range(0, len(design), chunk_rows)
+    for count, start in enumerate(starts, 1):
+        rows = design[start : start + chunk_rows]
+        coefficients = np.tile(model.weight, (len(rows), 1))
+        full_u = np.zeros_like(coefficients)
+        full_u[:, uncertain] = rows
+        coefficients[:, uncertain] = coefficients_at(model, full_u)[:, uncertain]
+        paths = simulate(model, coefficients, drivers, weeks=weeks)
+        for j, (week, indicator) in enumerate(columns_at):
+            results[start : start + len(rows), j] = paths[week, :, indicator] * 100
+        report(0.05 + 0.75 * count / len(starts))
+
+    frames = []
+    # A question asked at the horizon is the same output as its indicator's end value: analyse it once.
+    analysed: dict[tuple[str, int], tuple[np.ndarray, ...]] = {}
+    for j, (kind, output, indicator, week) in enumerate(outputs):
+        y = results[:, j]
+        if (indicator, week) in analysed:
+            s1, s1_conf, st, st_conf = analysed[indicator, week]
+        elif np.ptp(y) <= 1e-12 * max(1.0, float(np.abs(y).max())):
+            s1 = st = s1_conf = st_conf = np.zeros(d)
+        else:
+            found = sobol_analyze.analyze(
+                problem,
+                y,
+                calc_second_order=False,
+                num_resamples=num_resamples,
+                seed=_analysis_seed(seed),
+            )
+            s1, st = np.asarray(found["S1"]), np.asarray(found["ST"])
+            s1_conf, st_conf = np.asarray(found["S1_conf"]), np.asarray(found["ST_conf"])
+        analysed[indicator, week] = (s1, s1_conf, st, st_conf)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "kind": kind,
+                    "output": output,
+                    "indicator": indicator,
+                    "week": week,
+                    "impact": uncertain,
+                    "source": [impacts[k].source_id for k in uncertain],
+                    "target": [impacts[k].target for k in uncertain],
+                    "S1": s1,
+                    "S1_conf": s1_conf,
+                    "ST": st,
+                    "ST_conf": st_conf,
+                }
+            )
+        )
+        report(0.8 + 0.2 * (j + 1) / len(outputs))
+    return SobolResult(
+        indices=pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=INDEX_COLUMNS),
+        outputs=_outputs_frame(outputs, results),
+        n=n,
+        evaluations=len(design),
+        seed=seed,
+        uncertain=tuple(int(k) for k in uncertain),
+    )
+
+
+def _outputs_frame(outputs: list[tuple[str, str, str, int]], results: np.ndarray) -> pd.DataFrame:
+    has_rows = len(results) > 0
+    return pd.DataFrame(
+        {
+            "kind": [o[0] for o in outputs],
+            "output": [o[1] for o in outputs],
+            "indicator": [o[2] for o in outputs],
+            "week": [o[3] for o in outputs],
+            "mean": results.mean(axis=0) if has_rows else np.full(len(outputs), np.nan),
+            "std": results.std(axis=0) if has_rows else np.zeros(len(outputs)),
+        },
+        columns=OUTPUT_COLUMNS,
+    )
+
+
+def top_coefficients(indices: pd.DataFrame, count: int = 3) -> pd.DataFrame:
+    """Per output, in the outputs' order, the `count` impacts with the largest total index (ties: impact order)."""
+    if indices.empty:
+        return indices.copy()
+    keys = list(zip(indices["kind"], indices["output"], strict=True))
+    first_seen = {key: n for n, key in enumerate(dict.fromkeys(keys))}
+    ranked = indices.assign(_order=[first_seen[key] for key in keys]).sort_values(
+        ["_order", "ST", "impact"], ascending=[True, False, True], kind="stable"
+    )
+    return ranked.groupby("_order", sort=False).head(count).drop(columns="_order").reset_index(drop=True)

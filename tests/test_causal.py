@@ -1,0 +1,187 @@
+"""engine/causal.py: the graph of impacts, elementary cycles, loop polarity, self-impacts and the layout."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from engine.causal import (
+    DRIVER_RADIUS,
+    INDICATOR_RADIUS,
+    causal_graph,
+    elementary_cycles,
+    feedback_loops,
+    layout,
+    self_impacts,
+)
+
+
+def test_elementary_cycles_of_a_hand_made_graph():
+    arcs = [
+        ("a", "b"),
+        ("b", "c"),
+        ("c", "a"),
+        ("b", "a"),
+        ("c", "d"),
+        ("d", "c"),
+        ("d", "e"),
+        ("e", "e"),  # a self-loop: not a feedback loop between two variables
+        ("a", "b"),  # a repeated arc adds no cycle
+    ]
+    cycles, truncated = elementary_cycles(["a", "b", "c", "d", "e"], arcs)
+
+    assert cycles == [("a", "b"), ("a", "b", "c"), ("c", "d")]
+    assert truncated is False
+
+
+def test_elementary_cycles_start_at_the_first_node_in_the_given_order():
+    cycles, _ = elementary_cycles(["z", "y", "x"], [("x", "y"), ("y", "z"), ("z", "x")])
+
+    assert cycles == [("z", "x", "y")]
+
+
+def test_complete_digraph_on_four_nodes_has_twenty_cycles_and_the_bound_holds():
+    nodes = ["a", "b", "c", "d"]
+    arcs = [(u, v) for u in nodes for v in nodes if u != v]
+    # C(4,2)*1! + C(4,3)*2! + C(4,4)*3! = 6 + 8 + 6 elementary cycles.
+    cycles, truncated = elementary_cycles(nodes, arcs)
+    assert len(cycles) == 20 and len(set(cycles)) == 20 and truncated is False
+    assert sorted(len(c) for c in cycles) == [2] * 6 + [3] * 8 + [4] * 6
+
+    first, truncated = elementary_cycles(nodes, arcs, max_cycles=5)
+    assert first == cycles[:5] and truncated is True
+
+
+def test_acyclic_graph_has_no_cycles():
+    assert elementary_cycles(["a", "b", "c"], [("a", "b"), ("b", "c"), ("a", "c")]) == ([], False)
+
+
+@pytest.fixture(scope="module")
+def looped(make_scenario):
+    """x <-> y balancing, y <-> z reinforcing, x <-> z reinforcing (both negative), self-impacts on x and z."""
+    return make_scenario(
+        drivers=(("d", 0.0, 1.0, 0.5),),
+        indicators=(("x", 50.0), ("y", 50.0), ("z", 50.0)),
+        impacts=(
+            ("d", "x", 0.4),
+            ("x", "y", 0.3),
+            ("y", "x", -0.25),
+            ("y", "z", 0.5),
+            ("z", "y", 0.1),
+            ("x", "z", -0.5),
+            ("z", "x", -0.4),
+            ("x", "x", -0.6),
+            ("z", "z", 0.2),
+        ),
+    )
+
+
+def test_feedback_loops_of_a_hand_made_scenario_with_their_signs(looped):
+    loops, truncated = feedback_loops(causal_graph(looped))
+    found = {loop.nodes: (loop.sign, loop.polarity) for loop in loops}
+
+    assert truncated is False
+    assert found == {
+        ("x", "y"): (-1, "balancing"),  # + then -
+        ("x", "z"): (1, "reinforcing"),  # - then -
+        ("y", "z"): (1, "reinforcing"),  # + then +
+        ("x", "y", "z"): (-1, "balancing"),  # x->y +, y->z +, z->x -
+        ("x", "z", "y"): (1, "reinforcing"),  # x->z -, z->y +, y->x -
+    }
+
+
+def test_loops_name_their_impacts_and_come_strongest_first(looped):
+    loops, _ = feedback_loops(causal_graph(looped))
+    by_nodes = {loop.nodes: loop for loop in loops}
+
+    # Impact indices in the scenario: x->y is 1, y->z is 3, z->x is 6. Strengths: x-z 0.2, x-y 0.075,
+    # x-y-z 0.06, y-z 0.05, x-z-y 0.0125.
+    assert by_nodes["x", "y", "z"].edges == (1, 3, 6)
+    assert by_nodes["x", "y", "z"].strength == pytest.approx(0.3 * 0.5 * 0.4)
+    assert [loop.nodes for loop in loops] == [("x", "z"), ("x", "y"), ("x", "y", "z"), ("y", "z"), ("x", "z", "y")]
+    assert [loop.strength for loop in loops] == sorted((loop.strength for loop in loops), reverse=True)
+
+
+def test_self_impacts_are_listed_apart_and_drivers_are_never_on_a_loop(looped):
+    graph = causal_graph(looped)
+    loops, _ = feedback_loops(graph)
+
+    assert [(e.target, e.weight) for e in self_impacts(graph)] == [("x", -0.6), ("z", 0.2)]
+    assert all("d" not in loop.nodes and len(loop.nodes) >= 2 for loop in loops)
+    assert [(n.id, n.kind) for n in graph.nodes] == [
+        ("d", "driver"),
+        ("x", "indicator"),
+        ("y", "indicator"),
+        ("z", "indicator"),
+    ]
+    assert [(e.source, e.target, e.sign) for e in graph.edges][:3] == [("d", "x", 1), ("x", "y", 1), ("y", "x", -1)]
+
+
+def test_a_zero_weight_makes_a_loop_neutral(make_scenario):
+    scenario = make_scenario(
+        indicators=(("x", 50.0), ("y", 50.0)),
+        impacts=(("x", "y", 0.0, (-0.1, 0.1)), ("y", "x", 0.3)),
+    )
+    (loop,), _ = feedback_loops(causal_graph(scenario))
+
+    assert (loop.sign, loop.polarity) == (0, "neutral")
+
+
+def test_the_seed_scenario_has_one_reinforcing_loop_and_ten_damping_self_impacts(seed_scenario):
+    graph = causal_graph(seed_scenario)
+    loops, truncated = feedback_loops(graph)
+
+    assert [(loop.nodes, loop.polarity) for loop in loops] == [
+        (("peninsula_tension", "allied_readiness"), "reinforcing")
+    ]
+    assert truncated is False
+    assert len(self_impacts(graph)) == len(seed_scenario.indicators)
+    assert all(e.weight < 0 for e in self_impacts(graph))
+    edge = graph.edge(0)
+    assert (edge.source, edge.target, edge.quote) == (
+        seed_scenario.impacts[0].source_id,
+        seed_scenario.impacts[0].target,
+        seed_scenario.impacts[0].source.quote,
+    )
+
+
+def test_layout_puts_indicators_inside_and_drivers_on_an_outer_ring(seed_scenario):
+    graph = causal_graph(seed_scenario)
+    positions = layout(graph)
+
+    assert set(positions) == {n.id for n in graph.nodes}
+    for node in graph.nodes:
+        radius = math.hypot(*positions[node.id])
+        expected = INDICATOR_RADIUS if node.kind == "indicator" else DRIVER_RADIUS
+        assert radius == pytest.approx(expected)
+    rounded = {(round(x, 6), round(y, 6)) for x, y in positions.values()}
+    assert len(rounded) == len(positions)
+    assert positions["peninsula_tension"] == pytest.approx((0.0, 1.0))  # the first indicator sits at the top
+
+
+def test_layout_places_a_lone_driver_beside_the_indicator_it_pushes(make_scenario):
+    scenario = make_scenario(
+        drivers=(("d", 0.0, 1.0, 0.5),),
+        indicators=(("a", 50.0), ("b", 50.0), ("c", 50.0), ("e", 50.0)),
+        impacts=(("d", "c", 0.5),),
+    )
+    positions = layout(causal_graph(scenario))
+
+    # c is the third of four indicators clockwise from the top: straight down.
+    assert positions["c"] == pytest.approx((0.0, -1.0))
+    assert positions["d"] == pytest.approx((0.0, -DRIVER_RADIUS))
+
+
+def test_layout_keeps_drivers_in_the_order_of_their_targets(make_scenario):
+    scenario = make_scenario(
+        drivers=(("p", 0.0, 1.0, 0.5), ("q", 0.0, 1.0, 0.5), ("r", 0.0, 1.0, 0.5), ("s", 0.0, 1.0, 0.5)),
+        indicators=(("a", 50.0), ("b", 50.0), ("c", 50.0), ("e", 50.0)),
+        impacts=(("p", "e", 0.5), ("q", "a", 0.5), ("r", "c", 0.5), ("s", "b", 0.5)),
+    )
+    positions = layout(causal_graph(scenario))
+
+    for driver, target in (("p", "e"), ("q", "a"), ("r", "c"), ("s", "b")):
+        dx, dy = positions[driver]
+        tx, ty = positions[target]
+        assert (dx, dy) == pytest.approx((tx * DRIVER_RADIUS, ty * DRIVER_RADIUS))

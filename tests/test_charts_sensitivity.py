@@ -1,0 +1,171 @@
+"""components/charts_sensitivity.py: tornado, Sobol, causal map and diff figures, built without Streamlit."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from components.charts import PALETTE
+from components.charts_sensitivity import (
+    AT_MAX,
+    AT_MIN,
+    NEGATIVE,
+    POSITIVE,
+    CausalLabels,
+    DeltaLabels,
+    SobolLabels,
+    TornadoLabels,
+    causal_figure,
+    delta_figure,
+    edge_key,
+    node_key,
+    sobol_figure,
+    tornado_figure,
+)
+from engine.causal import causal_graph, layout
+from engine.ensemble import run_ensemble
+from engine.report import weekly_deltas
+from engine.sensitivity import tornado_point
+
+TORNADO = TornadoLabels(title="T <b>", axis="Level", at_min="at min", at_max="at max", base="now")
+SOBOL = SobolLabels(title="Sobol", axis="index", first="S1", total="ST")
+CAUSAL = CausalLabels(
+    title="Map",
+    positive="raises",
+    negative="lowers",
+    driver="driver",
+    indicator="indicator",
+    weight="Weight",
+    range="Range",
+    self_impact="self",
+)
+DELTA = DeltaLabels(title="A minus B", week="Week", axis="Δ", delta="Δ median", band="band")
+
+
+def test_palette_colours_are_okabe_ito():
+    assert {POSITIVE, NEGATIVE, AT_MIN, AT_MAX} <= set(PALETTE)
+    assert POSITIVE != NEGATIVE and AT_MIN != AT_MAX
+
+
+def test_tornado_bars_run_from_the_base_to_each_bound_largest_first():
+    frame = pd.DataFrame(
+        {
+            "output": ["y"] * 3,
+            "driver": ["b", "a", "c"],
+            "base": [50.0] * 3,
+            "at_min": [30.0, 60.0, 50.0],
+            "at_max": [70.0, 45.0, 50.0],
+            "effect": [40.0, -15.0, 0.0],
+            "rank": [0, 1, 2],
+        }
+    )
+    fig = tornado_figure(frame.iloc[::-1], {"a": "A <i>", "b": "B", "c": "C"}, TORNADO)
+    at_min, at_max = fig.data
+
+    assert (at_min.name, at_max.name) == ("at min", "at max")
+    assert (at_min.marker.color, at_max.marker.color) == (AT_MIN, AT_MAX)
+    assert list(at_min.y) == ["B", "A &lt;i&gt;", "C"]  # by rank, whatever the row order; labels escaped
+    assert list(at_min.x) == [-20.0, 10.0, 0.0] and at_min.base == 50.0
+    assert list(at_max.x) == [20.0, -5.0, 0.0] and at_max.base == 50.0
+    assert list(at_max.customdata) == [70.0, 45.0, 50.0]
+    assert fig.layout.title.text == "T &lt;b&gt;"
+    assert fig.layout.yaxis.autorange == "reversed"  # rank 0 on top
+    assert fig.layout.shapes[0].x0 == 50.0
+
+
+def test_tornado_in_percent_scales_probabilities():
+    frame = pd.DataFrame(
+        {"driver": ["a"], "base": [0.25], "at_min": [0.1], "at_max": [0.5], "effect": [0.4], "rank": [0]}
+    )
+    fig = tornado_figure(frame, {"a": "A"}, TORNADO, percent=True)
+
+    assert list(fig.data[0].x) == pytest.approx([-15.0]) and fig.data[0].base == 25.0
+    assert list(fig.data[1].customdata) == [50.0]
+    assert fig.layout.xaxis.ticksuffix == "%"
+    assert fig.layout.annotations[0].text == "now: 25.0%"
+
+
+def test_tornado_of_the_seed_scenario_has_one_row_per_driver(seed_scenario):
+    frame = tornado_point(seed_scenario, seed_scenario.defaults())
+    names = {d.id: d.label.en for d in seed_scenario.drivers}
+    fig = tornado_figure(frame[frame["output"] == "dprk_assertiveness"], names, TORNADO)
+
+    assert len(fig.data[0].y) == len(seed_scenario.drivers)
+    assert fig.data[0].y[0] == names["perceived_moscow_backing"]
+
+
+def test_sobol_figure_shows_the_top_coefficients_by_total_index_with_intervals():
+    frame = pd.DataFrame(
+        {
+            "impact": [0, 1, 2, 3],
+            "S1": [0.1, 0.5, 0.05, 0.3],
+            "S1_conf": [0.01, 0.02, 0.03, 0.04],
+            "ST": [0.2, 0.6, 0.1, 0.35],
+            "ST_conf": [0.05, 0.06, 0.07, 0.08],
+        }
+    )
+    fig = sobol_figure(frame, {0: "a → y", 1: "b → y", 2: "c → y", 3: "<d> → y"}, SOBOL, top=3)
+    total, first = fig.data
+
+    assert (total.name, first.name) == ("ST", "S1")
+    assert list(total.y) == ["b → y", "&lt;d&gt; → y", "a → y"]
+    assert list(total.x) == [0.6, 0.35, 0.2] and list(first.x) == [0.5, 0.3, 0.1]
+    assert list(total.error_x.array) == [0.06, 0.08, 0.05]
+    assert fig.layout.barmode == "group"
+
+
+@pytest.fixture(scope="module")
+def small(make_scenario):
+    return make_scenario(
+        drivers=(("d", 0.0, 1.0, 0.5),),
+        indicators=(("x", 50.0), ("y", 50.0)),
+        impacts=(("d", "x", 0.4), ("x", "y", 0.2), ("y", "x", -0.6), ("x", "x", -0.3)),
+    )
+
+
+def test_causal_figure_draws_an_arrow_per_impact_coloured_by_sign_and_sized_by_weight(small):
+    graph = causal_graph(small)
+    fig = causal_figure(graph, layout(graph), {"d": "D <x>", "x": "X", "y": "Y"}, CAUSAL)
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+
+    # Three impacts between variables; the self-impact x -> x is no arrow.
+    assert len(arrows) == 3
+    assert [a.arrowcolor for a in arrows] == [
+        "rgba(0,114,178,0.75)",  # d -> x, positive
+        "rgba(0,114,178,0.75)",  # x -> y, positive
+        "rgba(213,94,0,0.75)",  # y -> x, negative
+    ]
+    assert [a.arrowwidth for a in arrows] == [round(0.8 + 4.2 * w / 0.6, 2) for w in (0.4, 0.2, 0.6)]
+
+
+def test_causal_figure_markers_carry_selection_keys_and_escaped_hover(small):
+    graph = causal_graph(small)
+    fig = causal_figure(graph, layout(graph), {"d": "D <x>", "x": "X", "y": "Y"}, CAUSAL)
+    by_name = {trace.name: trace for trace in fig.data}
+
+    assert list(by_name["raises"].customdata) == [edge_key(0), edge_key(1)]
+    assert list(by_name["lowers"].customdata) == [edge_key(2)]
+    assert list(by_name["driver"].customdata) == [node_key("d")]
+    assert list(by_name["indicator"].customdata) == [node_key("x"), node_key("y")]
+    assert by_name["driver"].text == ("D &lt;x&gt;",)
+    assert "<b>D &lt;x&gt; → X</b>" in by_name["raises"].hovertext[0]
+    assert "Weight +0.4" in by_name["raises"].hovertext[0]
+    assert "self -0.3" in by_name["indicator"].hovertext[0]
+    assert fig.layout.clickmode == "event+select"
+    assert fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_delta_figure_has_a_band_and_a_line_per_indicator(seed_scenario):
+    current = run_ensemble(seed_scenario, seed_scenario.defaults() | {"troops_deployed": 20000.0}, runs=50, seed=1)
+    reference = run_ensemble(seed_scenario, runs=50, seed=1)
+    deltas = weekly_deltas(current.bands, reference.bands)
+    names = {i.id: i.label.en for i in seed_scenario.indicators}
+    fig = delta_figure(deltas, names, DELTA)
+
+    assert len(fig.data) == 2 * len(names)
+    first = deltas[deltas["indicator"] == seed_scenario.indicators[0].id].sort_values("week")
+    assert list(fig.data[1].y) == first["delta"].round(2).tolist()
+    assert list(fig.data[0].y) == first["delta_high"].round(2).tolist() + first["delta_low"].round(2).tolist()[::-1]
+    assert [a.text for a in fig.layout.annotations][: len(names)] == list(names.values())
+    assert [trace.showlegend for trace in fig.data[:2]] == [True, True]
+    assert fig.data[3].showlegend is False

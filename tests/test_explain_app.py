@@ -1,0 +1,242 @@
+"""The "Why" tab (components/explain.py), driven headless through streamlit.testing.v1.AppTest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.i18n import t
+from components.text import md_escape
+from engine.causal import causal_graph, feedback_loops
+from engine.loader import load_scenario
+from engine.sensitivity import sobol_indices, tornado_point, tornado_probability
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED
+from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
+
+REPO = Path(__file__).resolve().parent.parent
+DASHBOARD = REPO / "dashboard.py"
+SEED = load_scenario(REPO / "scenarios" / "dprk-russia-2024.yaml")
+TIMEOUT = 120
+WHY = 4  # the tab's position: after Projections, Compare, Assumptions and Your scenario
+
+
+@pytest.fixture(autouse=True)
+def _private_store(tmp_path, monkeypatch):
+    # The page opens the shared scenario store; keep it out of the working tree and away from a real database.
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "store"))
+
+
+def open_why(lang: str = "en") -> AppTest:
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT).run()
+    if lang != "en":
+        at.radio(key="lang").set_value(lang).run()
+    at.session_state["main_tab"] = t("tab_why", lang)
+    return at.run()
+
+
+def assert_clean(at: AppTest) -> None:
+    assert [e.message for e in at.exception] == []
+    assert [e.value for e in at.error] == []
+
+
+def widget(widgets, suffix: str):
+    """The one widget whose key ends with ':<suffix>' (the prefix holds the scenario's digest)."""
+    found = [w for w in widgets if w.key and w.key.endswith(f":{suffix}")]
+    assert len(found) == 1, [w.key for w in widgets]
+    return found[0]
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.tabs[WHY].get("plotly_chart")]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_why_tab_renders_clean_with_its_four_sections_in_both_languages(lang):
+    at = open_why(lang)
+    tab = at.tabs[WHY]
+
+    assert_clean(at)
+    assert tab.label == t("tab_why", lang)
+    assert [h.value for h in tab.subheader] == [
+        t(key, lang) for key in ("why_tornado_title", "why_sobol_title", "why_map_title", "why_diff_title")
+    ]
+    titles = [spec["layout"]["title"]["text"] for spec in specs(at)]
+    first = SEED.indicators[0].label.get(lang)
+    assert titles == [
+        t("why_tornado_chart_value", lang, indicator=first, week=SEED.horizon_weeks),
+        t("why_map_title", lang),
+    ]
+    assert [b.label for b in tab.button] == [t("why_sobol_run", lang)]
+    # The default diff compares the current settings with the baseline, which they equal.
+    assert t("why_diff_same", lang) in [i.value for i in tab.info]
+
+
+def test_tornado_chart_shows_the_engines_swings_for_the_chosen_indicator():
+    at = open_why()
+    widget(at.selectbox, "tornado-indicator").set_value("dprk_assertiveness").run()
+    assert_clean(at)
+    tornado = specs(at)[0]
+    frame = tornado_point(SEED, SEED.defaults())
+    rows = frame[frame["output"] == "dprk_assertiveness"].sort_values("rank")
+    names = {d.id: d.label.en for d in SEED.drivers}
+
+    at_min, at_max = tornado["data"]
+    assert at_min["y"] == [names[d] for d in rows["driver"]]
+    assert at_min["customdata"] == rows["at_min"].round(4).tolist()
+    assert at_max["customdata"] == rows["at_max"].round(4).tolist()
+    assert at_max["base"] == pytest.approx(float(rows["base"].iloc[0]))
+    assert tornado["layout"]["title"]["text"] == t(
+        "why_tornado_chart_value", "en", indicator=SEED.indicator("dprk_assertiveness").label.en, week=52
+    )
+
+
+def test_tornado_probability_uses_capped_runs_and_common_draws():
+    at = open_why()
+    widget(at.radio, "metric").set_value("probability").run()
+    widget(at.selectbox, "tornado-question").set_value("aggressive_posture").run()
+    assert_clean(at)
+    tornado = specs(at)[0]
+    runs = min(DEFAULT_RUNS, 500)
+    frame = tornado_probability(SEED, SEED.defaults(), runs, DEFAULT_SEED, questions=["aggressive_posture"])
+
+    assert tornado["data"][1]["customdata"] == (frame["at_max"] * 100).round(4).tolist()
+    assert tornado["data"][1]["base"] == pytest.approx(float(frame["base"].iloc[0]) * 100)
+    assert tornado["layout"]["xaxis"]["ticksuffix"] == "%"
+    caption = t("why_tornado_caption_probability", "en", runs=f"{runs:,}", seed=DEFAULT_SEED)
+    assert caption in [c.value for c in at.tabs[WHY].caption]
+
+
+def test_sobol_runs_on_demand_shows_its_tables_and_keeps_them_until_the_settings_change():
+    at = open_why()
+    assert [d for d in at.tabs[WHY].dataframe if "± ST" in d.value.columns] == []  # nothing before the click
+    widget(at.selectbox, "sobol-n").set_value(32).run()
+    widget(at.button, "sobol-run").click().run()
+    assert_clean(at)
+
+    expected = sobol_indices(SEED, SEED.defaults(), n=32, seed=DEFAULT_SEED)
+    summary = widget_frame(at, t("why_question", "en"))
+    assert len(summary) == 3 * len(SEED.questions)
+    table = widget_frame(at, "± ST")
+    first = expected.indices[expected.indices["output"] == SEED.questions[0].id]
+    assert len(table) == len(expected.uncertain) == len(first)
+    assert table["ST"].tolist() == first.sort_values(["ST", "impact"], ascending=[False, True])["ST"].round(3).tolist()
+    assert sobol_titles(at) == [t("why_sobol_chart", "en", output=SEED.questions[0].text.en)]
+
+    # A rerun without a click shows the cached result again (its progress bar replayed and removed).
+    widget(at.selectbox, "sobol-output").set_value(f"end:{SEED.indicators[0].id}").run()
+    assert_clean(at)
+    assert len(widget_frame(at, "± ST")) == len(expected.uncertain)
+
+    # New settings make the result stale: it is not shown for settings it was not computed for.
+    at.slider(key=f"drv:{SEED.id}:troops_deployed").set_value(2000).run()
+    assert_clean(at)
+    assert t("why_sobol_stale", "en") in [i.value for i in at.tabs[WHY].info]
+    assert sobol_titles(at) == []
+
+
+def widget_frame(at: AppTest, column: str):
+    found = [d.value for d in at.tabs[WHY].dataframe if column in d.value.columns]
+    assert len(found) == 1
+    return found[0]
+
+
+def sobol_titles(at: AppTest) -> list[str]:
+    prefix = t("why_sobol_chart", "en", output="")
+    return [title for spec in specs(at) if (title := spec["layout"]["title"]["text"]).startswith(prefix)]
+
+
+def test_causal_map_inspector_shows_the_source_of_an_impact_and_lists_the_loops():
+    at = open_why()
+    impact = SEED.impacts[0]
+    widget(at.selectbox, "inspect").set_value("edge:0").run()
+    assert_clean(at)
+    text = "\n".join(m.value for m in at.tabs[WHY].markdown)
+
+    assert md_escape(impact.source.quote) in text
+    assert f"{impact.weight:+g}" in text and f"{impact.range[0]:g} … {impact.range[1]:g}" in text
+    loops_table = widget_frame(at, t("why_loop", "en"))
+    loops, _ = feedback_loops(causal_graph(SEED))
+    assert len(loops_table) == len(loops) == 1
+    assert loops_table[t("why_polarity", "en")].tolist() == [t("why_reinforcing", "en")]
+    selfs = widget_frame(at, t("why_kind", "en"))
+    assert selfs[t("why_kind", "en")].tolist() == [t("why_damping", "en")] * len(SEED.indicators)
+
+
+def test_causal_map_inspector_shows_a_driver_with_its_range_and_quote():
+    at = open_why("de")
+    driver = SEED.driver("troops_deployed")
+    widget(at.selectbox, "inspect").set_value("node:troops_deployed").run()
+    assert_clean(at)
+    text = "\n".join(m.value for m in at.tabs[WHY].markdown)
+
+    assert md_escape(driver.label.de) in text
+    assert md_escape(driver.source.quote) in text
+    assert f"{driver.min:g} … {driver.max:g}" in text
+
+
+def test_diff_against_a_preset_lists_the_differing_drivers_and_draws_the_weekly_deltas():
+    at = open_why()
+    widget(at.selectbox, "diff-b").set_value("escalation").run()
+    assert_clean(at)
+    escalation = SEED.preset("escalation")
+    label = escalation.label.en
+
+    drivers = widget_frame(at, label)
+    assert sorted(drivers[t("driver", "en")]) == sorted(
+        SEED.driver(d).label.en for d, v in escalation.values.items() if v != SEED.driver(d).default
+    )
+    diff = specs(at)[-1]
+    assert diff["layout"]["title"]["text"] == t("why_diff_chart", "en", a=t("current", "en"), b=label)
+    assert len(diff["data"]) == 2 * len(SEED.indicators)
+    # Escalation raises every indicator, so the current settings sit below it at the horizon.
+    assert all(trace["y"][-1] < 0 for trace in diff["data"][1::2])
+
+
+def test_a_click_on_the_map_is_read_from_the_selection_event():
+    from components.explain import _selected
+
+    assert _selected({"selection": {"points": [{"customdata": ["edge:3"]}]}}) == "edge:3"
+    assert _selected({"selection": {"points": [{"customdata": "node:troops_deployed"}]}}) == "node:troops_deployed"
+    # Points without our keys (none today, but any other trace) and empty selections pick nothing.
+    assert _selected({"selection": {"points": [{"customdata": [1.5]}, {"x": 0}]}}) is None
+    assert _selected({"selection": {"points": []}}) is None
+    assert _selected(None) is None
+
+
+def _render_why(path: str, lang: str) -> None:
+    # Runs as the AppTest script: only the Why tab's content, for any scenario file.
+    from components import explain
+    from engine.catalog import scenario_digest
+    from engine.loader import load_scenario
+
+    scenario = load_scenario(path)
+    explain.render(scenario, scenario_digest(scenario), scenario.defaults(), 200, 3, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_why_tab_of_a_scenario_without_presets_or_questions_and_full_of_markup(lang):
+    path = str(REPO / "tests" / "data" / "apptest" / "edge-markup.yaml")
+    word = {"en": "Level", "de": "Niveau"}[lang]  # the indicator label, HTML and all
+    at = AppTest.from_function(_render_why, args=(path, lang), default_timeout=TIMEOUT).run()
+
+    assert [e.message for e in at.exception] == []
+    # No questions: only the end-of-horizon measure; no presets: the diff says so.
+    assert widget(at.radio, "metric").options == [t("why_metric_value", lang)]
+    assert t("why_diff_no_presets", lang) in [i.value for i in at.info]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert titles[0] == t(
+        "why_tornado_chart_value",
+        lang,
+        indicator=f"&lt;b&gt;{word}&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;",
+        week=12,
+    )
+    widget(at.selectbox, "inspect").set_value("node:level").run()
+    assert [e.message for e in at.exception] == []
+    assert md_escape(f"<b>{word}</b>") in "\n".join(m.value for m in at.markdown)
+    widget(at.button, "sobol-run").click().run()
+    assert [e.message for e in at.exception] == []
+    assert [d.value.shape[0] for d in at.dataframe if "± ST" in d.value.columns] == [4]  # four uncertain impacts

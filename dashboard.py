@@ -10,10 +10,9 @@ from components.i18n import TAB_KEYS, language_from_locale, t
 from components.sidebar import TAB_STATE, preset_values, render_sidebar
 from components.text import md_escape
 
-st.set_page_config(page_title="Scenario dashboard", page_icon=":material/query_stats:", layout="wide")
-
 # Before the sidebar has run, the language comes from the session or the browser.
 early_lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
+st.set_page_config(page_title=t("page_title", early_lang), page_icon=":material/query_stats:", layout="wide")
 auth.require_login(early_lang)
 folder = data.catalog()
 if not folder.scenarios:

@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 # yellow comes last because it is hard to read on white.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
+BAND_ALPHA = 0.1
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,9 @@ def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gr
         x=weeks + weeks[::-1],
         y=upper + lower[::-1],
         fill="toself",
-        fillcolor=_rgba(colour, 0.18),
-        line={"width": 0},
+        # Light fill with a faint edge: overlapping bands stay apart and each edge keeps its colour.
+        fillcolor=_rgba(colour, BAND_ALPHA),
+        line={"width": 1, "color": _rgba(colour, 0.45)},
         hoverinfo="skip",
         name=_escape(f"{name} ({labels.band})"),
         legendgroup=group,
@@ -89,8 +91,9 @@ def _layout(fig: go.Figure, labels: Labels, height: int) -> go.Figure:
     fig.update_layout(
         title={"text": _escape(labels.title), "x": 0, "xanchor": "left"},
         height=height,
-        margin={"l": 50, "r": 20, "t": 80, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        margin={"l": 50, "r": 20, "t": 80, "b": 50},
+        # Legend below the week axis title, never on it.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         hovermode="x unified",
         template="plotly_white",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 LANGUAGES = ("en", "de")
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 # The main view's tabs, in order.
 TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why")
 
@@ -159,6 +160,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "end_deltas": {"en": "End of horizon (week {week}), median", "de": "Ende des Horizonts (Woche {week}), Median"},
     "driver": {"en": "Driver", "de": "Treiber"},
     "indicator": {"en": "Indicator", "de": "Indikator"},
+    "indicators": {"en": "Indicators", "de": "Indikatoren"},
     "unit": {"en": "Unit", "de": "Einheit"},
     "default": {"en": "Default", "de": "Standard"},
     "value": {"en": "Value", "de": "Wert"},

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components.charts import Labels, comparison_figure, trajectory_figure
-from components.i18n import t, whole_number
+from components.i18n import LANGUAGE_NAMES, t, whole_number
 from components.text import md_escape
 from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas
@@ -23,6 +23,11 @@ def broken_files(folder: Catalog, lang: str) -> None:
     with st.sidebar.expander(f"⚠ {t('broken_scenarios', lang, count=len(folder.broken))}"):
         for entry in folder.broken:
             st.code("\n".join(str(problem) for problem in entry.problems), language=None)
+
+
+def _table_height(rows: int) -> int:
+    # Tall enough for every row: a briefing reader should not have to scroll inside a table.
+    return 38 + 35 * max(rows, 1)
 
 
 def header(scenario: Scenario, lang: str) -> None:
@@ -42,32 +47,44 @@ def question_cards(
     st.subheader(t("questions_title", lang))
     by_id = questions.set_index("question")
     ref = reference.set_index("question") if reference is not None else None
-    columns = st.columns(min(3, len(scenario.questions)))
-    for n, q in enumerate(scenario.questions):
-        p = float(by_id.loc[q.id, "probability"])
-        delta = None
-        if ref is not None:
-            change = (p - float(ref.loc[q.id, "probability"])) * 100
-            delta = t("vs_baseline", lang, delta=f"{change:+.0f}", preset=reference_name)
-        indicator = scenario.indicator(q.indicator).label.get(lang)
-        with columns[n % len(columns)]:
-            st.metric(
-                md_escape(q.text.get(lang)),
-                _percent(p),
-                delta=delta,
-                delta_color="off",
-                border=True,
-                help=md_escape(
-                    t(
-                        "question_value",
-                        lang,
-                        probability=_percent(p),
-                        indicator=indicator,
-                        threshold=q.threshold,
-                        week=q.by_week,
-                    )
-                ),
+    per_row = min(3, len(scenario.questions))
+    for first in range(0, len(scenario.questions), per_row):
+        # One st.columns per row, so narrow screens stack the cards in reading order.
+        row = scenario.questions[first : first + per_row]
+        for column, q in zip(st.columns(per_row), row, strict=False):
+            with column, st.container(border=True, height="stretch"):
+                _question_card(scenario, q, by_id, ref, reference_name, lang)
+
+
+def _question_card(scenario: Scenario, q, by_id: pd.DataFrame, ref, reference_name: str, lang: str) -> None:
+    p = float(by_id.loc[q.id, "probability"])
+    delta, arrow = None, "auto"
+    if ref is not None:
+        change = round((p - float(ref.loc[q.id, "probability"])) * 100)
+        delta = t("vs_baseline", lang, delta=f"{change:+d}" if change else "±0", preset=reference_name)
+        arrow = "auto" if change else "off"
+    indicator = scenario.indicator(q.indicator).label.get(lang)
+    text = md_escape(q.text.get(lang))
+    # The metric's own label is cut to one line; the full question stands above it.
+    st.markdown(f"**{text}**")
+    st.metric(
+        text,
+        _percent(p),
+        delta=delta,
+        delta_color="off",
+        delta_arrow=arrow,
+        label_visibility="collapsed",
+        help=md_escape(
+            t(
+                "question_value",
+                lang,
+                probability=_percent(p),
+                indicator=indicator,
+                threshold=q.threshold,
+                week=q.by_week,
             )
+        ),
+    )
 
 
 def _events(scenario: Scenario, lang: str) -> list[tuple[int, str]]:
@@ -127,7 +144,8 @@ def comparison(
     )
     st.plotly_chart(fig, key="chart-compare", config=CHART_CONFIG)
 
-    left, right = st.columns(2)
+    # Stacked, full width: side by side, the delta table's columns were cut off.
+    left = right = st.container()
     with left:
         st.markdown(f"**{t('differences', lang)}**")
         diff = driver_differences(scenario, values, {k: v[0] for k, v in references.items()})
@@ -136,7 +154,7 @@ def comparison(
         else:
             diff["driver"] = [scenario.driver(d).label.get(lang) for d in diff["driver"]]
             diff = diff.rename(columns={"driver": t("driver", lang), "current": t("current", lang)})
-            st.dataframe(diff, hide_index=True)
+            st.dataframe(diff, hide_index=True, height=_table_height(len(diff)))
     with right:
         horizon = int(bands["week"].max())
         st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
@@ -145,7 +163,7 @@ def comparison(
         renamed = {"indicator": t("indicator", lang), "current": t("current", lang)}
         renamed |= {f"delta {name}": f"{t('delta', lang)} {name}" for name in references}
         deltas = deltas.rename(columns=renamed)
-        st.dataframe(deltas.round(1), hide_index=True)
+        st.dataframe(deltas.round(1), hide_index=True, height=_table_height(len(deltas)))
 
 
 def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None:
@@ -153,7 +171,7 @@ def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None
     st.subheader(t("source_meta", lang))
     st.markdown(
         f"- **{t('source_title', lang)}:** {md_escape(src.title)}\n"
-        f"- **{t('source_language', lang)}:** {md_escape(src.language)}\n"
+        f"- **{t('source_language', lang)}:** {md_escape(LANGUAGE_NAMES.get(src.language, src.language))}\n"
         f"- **{t('source_outlets', lang)}:** {md_escape(', '.join(src.cited_outlets) or '-')}"
     )
     st.subheader(t("model_title", lang))
@@ -174,8 +192,9 @@ def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None
             }
         ),
         hide_index=True,
+        height=_table_height(len(scenario.drivers)),
     )
-    st.subheader(t("indicator", lang))
+    st.subheader(t("indicators", lang))
     st.dataframe(
         pd.DataFrame(
             {
@@ -186,6 +205,7 @@ def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None
             }
         ),
         hide_index=True,
+        height=_table_height(len(scenario.indicators)),
     )
     label = {d.id: d.label.get(lang) for d in scenario.drivers} | {i.id: i.label.get(lang) for i in scenario.indicators}
     st.subheader(t("impacts", lang))
@@ -200,6 +220,7 @@ def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None
             }
         ),
         hide_index=True,
+        height=_table_height(len(scenario.impacts)),
     )
     if scenario.events:
         st.subheader(t("events", lang))

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.data import Choice
-from components.i18n import LANGUAGES, TAB_KEYS, language_from_locale, t
+from components.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t
 from components.text import md_escape
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE
-
-LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 
 
 @dataclass(frozen=True)

@@ -157,8 +157,9 @@ def simulate(
 
     # Work in a variables x runs layout: gathering a source copies contiguous rows, and each
     # indicator's inflows are a sum over a contiguous block of impact rows (impacts sorted by target).
-    # Plain numpy sums rather than a BLAS matmul: the order of additions is then the same on every
-    # machine (a shared link must give the same digits), and no BLAS thread pool fights other sessions.
+    # Plain numpy sums rather than a BLAS matmul: the order of additions no longer depends on BLAS
+    # threading or kernels (a shared link must give the same digits), and no BLAS thread pool fights
+    # other sessions for the two cores.
     order = model.by_target
     half = dt / 2
     coefficients = coefficients[:, order]

@@ -51,8 +51,8 @@ def test_trajectory_traces_are_band_then_median_per_indicator():
             "x": [0, 1, 2, 2, 1, 0],
             "y": [60.01, 55.78, 50.0, 10.11, 15.0, 20.23],
             "fill": "toself",
-            "fillcolor": "rgba(0,114,178,0.18)",
-            "line": {"width": 0},
+            "fillcolor": "rgba(0,114,178,0.1)",
+            "line": {"width": 1, "color": "rgba(0,114,178,0.45)"},
             "hoverinfo": "skip",
             "name": "Alpha (band)",
             "legendgroup": "a",
@@ -78,8 +78,8 @@ def test_trajectory_traces_are_band_then_median_per_indicator():
             "x": [0, 1, 2, 2, 1, 0],
             "y": [81.0, 80.0, 82.0, 42.5, 40.0, 41.0],
             "fill": "toself",
-            "fillcolor": "rgba(230,159,0,0.18)",
-            "line": {"width": 0},
+            "fillcolor": "rgba(230,159,0,0.1)",
+            "line": {"width": 1, "color": "rgba(230,159,0,0.45)"},
             "hoverinfo": "skip",
             "name": "Beta (band)",
             "legendgroup": "b",
@@ -176,7 +176,7 @@ def test_trajectory_colours_cycle_through_the_palette():
     bands_ = fig.data[0::2]
 
     assert [m.line.color for m in medians] == [PALETTE[n % len(PALETTE)] for n in range(len(many))]
-    assert [b.fillcolor for b in bands_] == [_rgba(PALETTE[n % len(PALETTE)], 0.18) for n in range(len(many))]
+    assert [b.fillcolor for b in bands_] == [_rgba(PALETTE[n % len(PALETTE)], 0.1) for n in range(len(many))]
 
 
 def test_palette_is_okabe_ito():

@@ -345,7 +345,7 @@ def test_question_readouts_show_a_percentage_and_a_delta_vs_the_baseline():
 
     assert shown == expected
     # The escalation preset must move at least one answer, or the delta assertion above proves little.
-    assert any(delta != f"+0 pts vs. {name}" for _, delta in shown.values())
+    assert any(delta != f"±0 pts vs. {name}" for _, delta in shown.values())
 
 
 def test_question_readouts_at_the_baseline_show_zero_delta():
@@ -354,7 +354,7 @@ def test_question_readouts_at_the_baseline_show_zero_delta():
     name = SEED.preset("baseline").label.en
 
     assert {m.label: (m.value, m.delta) for m in at.metric} == {
-        md_escape(q.text.en): (f"{current[q.id] * 100:.0f}%", f"+0 pts vs. {name}") for q in SEED.questions
+        md_escape(q.text.en): (f"{current[q.id] * 100:.0f}%", f"±0 pts vs. {name}") for q in SEED.questions
     }
 
 

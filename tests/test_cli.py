@@ -1,0 +1,216 @@
+"""`python -m engine simulate` and `validate`: the stable command-line contract."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.__main__ import main
+from engine.loader import load_scenario
+from engine.simulation import point_run
+
+TINY = "tests/data/tiny.yaml"  # horizon 10, indicators level and echo, driver push 0..100, presets low/high
+POINT = ["week", "indicator", "value"]
+BANDS = ["week", "indicator", "mean", "p10", "p50", "p90"]
+
+
+@pytest.fixture(autouse=True)
+def _in_repo_root(repo_root, monkeypatch):
+    monkeypatch.chdir(repo_root)
+
+
+def run(capsys, *args) -> tuple[int, str, str]:
+    """main() in-process; argparse usage errors raise SystemExit, which is the exit code too."""
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def table(text: str) -> pd.DataFrame:
+    return pd.read_csv(io.StringIO(text))
+
+
+def test_point_run_columns_and_rows(capsys):
+    code, out, err = run(capsys, "simulate", TINY, "--runs", "0")
+    assert (code, err) == (0, "")
+    frame = table(out)
+    assert list(frame.columns) == POINT
+    assert len(frame) == (10 + 1) * 2
+    assert frame["week"].tolist() == [w for w in range(11) for _ in range(2)]
+    assert frame["indicator"].tolist() == ["level", "echo"] * 11
+    assert out.splitlines()[:3] == ["week,indicator,value", "0,level,40", "0,echo,20"]
+    expected = point_run(load_scenario(TINY))["value"]
+    np.testing.assert_allclose(frame["value"], expected, rtol=1e-5)
+
+
+def test_seed_scenario_point_run(capsys, seed_scenario):
+    code, out, _ = run(capsys, "simulate", "scenarios/dprk-russia-2024.yaml", "--runs", "0")
+    frame = table(out)
+    assert code == 0
+    assert len(frame) == (seed_scenario.horizon_weeks + 1) * len(seed_scenario.indicators) == 530
+
+
+@pytest.mark.parametrize("runs", ["1", "25"])
+def test_ensemble_columns(capsys, runs):
+    code, out, err = run(capsys, "simulate", TINY, "--runs", runs, "--seed", "3")
+    assert (code, err) == (0, "")
+    frame = table(out)
+    assert list(frame.columns) == BANDS
+    assert len(frame) == 11 * 2
+    assert frame[BANDS[2:]].notna().all().all()
+
+
+def test_default_is_a_1000_run_ensemble(capsys):
+    code, out, _ = run(capsys, "simulate", TINY)
+    code2, out2, _ = run(capsys, "simulate", TINY, "--runs", "1000", "--seed", "0")
+    assert code == code2 == 0
+    assert list(table(out).columns) == BANDS
+    assert out == out2
+
+
+def test_weeks_overrides_the_horizon(capsys):
+    code, out, _ = run(capsys, "simulate", TINY, "--runs", "0", "--weeks", "3")
+    frame = table(out)
+    assert code == 0
+    assert frame["week"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    code, out, _ = run(capsys, "simulate", TINY, "--runs", "5", "--weeks", "30")
+    assert code == 0
+    assert table(out)["week"].max() == 30
+
+
+def test_preset_and_set(capsys):
+    outputs = {}
+    for name, args in {
+        "default": [],
+        "low": ["--preset", "low"],
+        "high": ["--preset", "high"],
+        "high+set": ["--preset", "high", "--set", "push=30"],
+        "set": ["--set", "push=30"],
+        "set-twice": ["--set", "push=80", "--set", "push=30"],
+        "push=10": ["--set", "push=10"],
+    }.items():
+        code, out, err = run(capsys, "simulate", TINY, "--runs", "0", *args)
+        assert (code, err) == (0, "")
+        outputs[name] = out
+    assert outputs["low"] == outputs["push=10"]  # preset low is push: 10
+    assert outputs["high+set"] == outputs["set"] == outputs["set-twice"]  # --set wins over the preset
+    assert len({outputs[k] for k in ("default", "low", "high", "set")}) == 4
+    end = {k: table(v).query("week == 10 and indicator == 'level'")["value"].item() for k, v in outputs.items()}
+    assert end["low"] < end["set"] < end["default"] < end["high"]
+
+
+def test_out_writes_the_file(capsys, tmp_path):
+    target = tmp_path / "projection.csv"
+    code, out, err = run(capsys, "simulate", TINY, "--runs", "50", "--seed", "1", "--out", str(target))
+    assert (code, out, err) == (0, "", "")
+    _, stdout_csv, _ = run(capsys, "simulate", TINY, "--runs", "50", "--seed", "1")
+    assert target.read_text(encoding="utf-8") == stdout_csv
+    assert list(table(stdout_csv).columns) == BANDS
+
+
+def test_out_to_an_unwritable_place(capsys, tmp_path):
+    target = tmp_path / "missing-folder" / "x.csv"
+    code, out, err = run(capsys, "simulate", TINY, "--runs", "0", "--out", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"{target}: cannot write: No such file or directory\n"
+
+
+def test_same_seed_same_output_different_seed_different(capsys):
+    first = run(capsys, "simulate", TINY, "--runs", "200", "--seed", "9")
+    again = run(capsys, "simulate", TINY, "--runs", "200", "--seed", "9")
+    other = run(capsys, "simulate", TINY, "--runs", "200", "--seed", "10")
+    assert first == again
+    assert first[1] != other[1]
+    a, b = table(first[1]), table(other[1])
+    assert (a.loc[a["week"] > 0, "p50"] != b.loc[b["week"] > 0, "p50"]).any()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--preset", "nope"], f"{TINY}: unknown preset 'nope' (known: low, high)"),
+        (["--set", "pull=3"], f"{TINY}: unknown driver 'pull'"),
+        (["--set", "level=3"], f"{TINY}: unknown driver 'level'"),
+        (["--set", "push=101"], f"{TINY}: push=101 is outside [0, 100]"),
+        (["--set", "push=-0.5"], f"{TINY}: push=-0.5 is outside [0, 100]"),
+        (["--runs", "20001"], f"{TINY}: --runs must be at most 20,000"),
+        (["--weeks", "0"], f"{TINY}: --weeks must be between 1 and 520"),
+        (["--weeks", "521"], f"{TINY}: --weeks must be between 1 and 520"),
+    ],
+)
+def test_bad_settings_exit_2_with_one_line(capsys, args, message):
+    code, out, err = run(capsys, "simulate", TINY, "--runs", "0", *args)
+    assert (code, out) == (2, "")
+    assert err == message + "\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--set", "push=abc"], "argument --set: 'abc' in 'push=abc' is not a number"),
+        (["--set", "push=nan"], "argument --set: 'nan' in 'push=nan' is not a finite number"),
+        (["--set", "push=inf"], "argument --set: 'inf' in 'push=inf' is not a finite number"),
+        (["--set", "push"], "argument --set: expected ID=VALUE, got 'push'"),
+        (["--set", "=5"], "argument --set: expected ID=VALUE, got '=5'"),
+        (["--runs", "-1"], "argument --runs: '-1' must not be negative"),
+        (["--runs", "many"], "argument --runs: 'many' is not a whole number"),
+        (["--seed", "1.5"], "argument --seed: '1.5' is not a whole number"),
+    ],
+)
+def test_malformed_arguments_exit_2(capsys, args, message):
+    code, out, err = run(capsys, "simulate", TINY, *args)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err
+    # argparse prints its usage first; the message itself is the one last line.
+    assert err.splitlines()[-1] == f"python -m engine simulate: error: {message}"
+    assert sum("error:" in line for line in err.splitlines()) == 1
+
+
+def test_simulate_on_a_bad_file(capsys):
+    code, out, err = run(capsys, "simulate", "tests/data/bad/unknown-impact-to.yaml", "--runs", "0")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == "tests/data/bad/unknown-impact-to.yaml:24: impacts[0].to: unknown indicator 'nowhere'"
+
+
+def test_validate_in_process(capsys):
+    code, out, err = run(capsys, "validate", TINY)
+    assert (code, out, err) == (0, f"ok {TINY}\n", "")
+
+
+def test_no_command_is_a_usage_error(capsys):
+    code, out, err = run(capsys)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == "python -m engine: error: the following arguments are required: command"
+
+
+def _engine(*args, repo_root):
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args], cwd=repo_root, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_real_entry_point_simulate(repo_root, capsys):
+    result = _engine("simulate", TINY, "--runs", "40", "--seed", "5", "--preset", "high", repo_root=repo_root)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == run(capsys, "simulate", TINY, "--runs", "40", "--seed", "5", "--preset", "high")[1]
+
+
+def test_real_entry_point_errors_without_traceback(repo_root):
+    result = _engine("simulate", TINY, "--runs", "0", "--set", "push=1e9", repo_root=repo_root)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"{TINY}: push=1e+09 is outside [0, 100]\n"
+    result = _engine("simulate", TINY, "--set", "push=x", repo_root=repo_root)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        result.stderr.splitlines()[-1]
+        == "python -m engine simulate: error: argument --set: 'x' in 'push=x' is not a number"
+    )

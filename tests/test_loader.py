@@ -1,0 +1,337 @@
+"""The safe YAML loader: every bad file is refused with file, line, field and a precise message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.loader import MAX_BYTES, Problem, ScenarioError, load_scenario, parse_scenario, scenario_files
+from engine.schema import Scenario
+
+DATA = Path(__file__).parent / "data"
+BAD = DATA / "bad"
+
+# file in tests/data/bad -> the first problem reported: (line, field, message).
+# Every bad file starts with a one-line comment, so its lines are those of the base file plus one.
+BAD_FILES = {
+    "unknown-key": (12, "drivers[0].colour", "unknown key"),
+    "unknown-key-flow": (24, "impacts[0].colour", "unknown key"),
+    "unknown-impact-from": (24, "impacts[0].from", "unknown driver or indicator 'nowhere'"),
+    "unknown-impact-to": (24, "impacts[0].to", "unknown indicator 'nowhere'"),
+    "impact-to-driver": (
+        24,
+        "impacts[0].to",
+        "unknown indicator 'push' (drivers are exogenous and cannot be impacted)",
+    ),
+    "unknown-question-indicator": (28, "questions[0].indicator", "unknown indicator 'nowhere'"),
+    "unknown-event-target": (26, "events[0].target", "unknown driver or indicator 'nowhere'"),
+    "unknown-preset-driver": (28, "presets[0].values.pull", "unknown driver 'pull'"),
+    "duplicate-id": (23, "indicators[1].id", "duplicate id 'level' (first at indicators[0])"),
+    "min-not-below-max": (13, "drivers[0].min", "min 100 must be below max 100"),
+    "default-outside-range": (16, "drivers[0].default", "default 150 is outside [0, 100]"),
+    "preset-outside-range": (28, "presets[0].values.push", "value 101 is outside [0, 100]"),
+    "weight-outside-range": (24, "impacts[0].weight", "weight 0.9 is outside its range [0.25, 0.75]"),
+    "missing-field": (9, "drivers[0].unit", "required field is missing"),
+    "wrong-type": (7, "horizon_weeks", "Input should be a valid integer"),
+    "schema-version": (2, "schema", "Input should be 1"),
+    "nan": (16, "drivers[0].default", "Input should be a finite number"),
+    "infinity": (24, "impacts[0].weight", "Input should be a finite number"),
+    "event-set-and-add": (26, "events[0]", "an event needs exactly one of 'set' or 'add'"),
+    "duplicate-key": (17, "drivers[0].default", "duplicate key"),
+    "alias": (20, "(document)", "YAML anchor '&lab' is not allowed"),
+    "billion-laughs": (2, "(document)", "YAML anchor '&a0' is not allowed"),
+    "syntax-error": (15, "(document)", "not valid YAML: mapping values are not allowed here"),
+    "python-object": (
+        12,
+        "drivers[0].unit",
+        "unsupported value: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'",
+    ),
+    "python-object-mapping": (6, "source", "unsupported tag 'tag:yaml.org,2002:python/object:builtins.dict'"),
+    "python-object-sequence": (
+        6,
+        "source.cited_outlets",
+        "unsupported tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+    ),
+    "empty": (1, "(document)", "a scenario must be one YAML mapping, found no document"),
+    "list": (1, "(document)", "a scenario must be one YAML mapping, found not a mapping"),
+    "two-documents": (1, "(document)", "a scenario must be one YAML mapping, found several documents"),
+}
+
+
+def _problems(path: Path) -> tuple[Problem, ...]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    return info.value.problems
+
+
+def test_every_bad_file_has_an_expectation():
+    assert {p.stem for p in BAD.glob("*.yaml")} == set(BAD_FILES)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_file_first_problem(name):
+    line, field, message = BAD_FILES[name]
+    path = BAD / f"{name}.yaml"
+    problems = _problems(path)
+    assert problems[0] == Problem(str(path), line, field, message)
+    for p in problems:
+        assert p.file == str(path)
+        assert type(p.line) is int and p.line >= 1
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_bad_text_gives_the_same_problem_through_parse_scenario(name):
+    line, field, message = BAD_FILES[name]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario((BAD / f"{name}.yaml").read_bytes(), "given.yaml")
+    assert info.value.problems[0] == Problem("given.yaml", line, field, message)
+
+
+def test_scenario_error_is_a_value_error_and_lists_every_problem():
+    problems = _problems(BAD / "alias.yaml")
+    path = str(BAD / "alias.yaml")
+    assert problems == (
+        Problem(path, 20, "(document)", "YAML anchor '&lab' is not allowed"),
+        Problem(path, 24, "(document)", "YAML alias '*lab' is not allowed"),
+    )
+    err = ScenarioError(problems)
+    assert isinstance(err, ValueError)
+    assert str(err) == (
+        f"{path}:20: (document): YAML anchor '&lab' is not allowed\n"
+        f"{path}:24: (document): YAML alias '*lab' is not allowed"
+    )
+
+
+def test_problem_str_is_file_line_field_message():
+    assert str(Problem("a.yaml", 7, "drivers[2].min", "boom")) == "a.yaml:7: drivers[2].min: boom"
+
+
+def test_billion_laughs_is_refused_without_expanding():
+    problems = _problems(BAD / "billion-laughs.yaml")
+    assert all(p.field == "(document)" for p in problems)
+    assert all("alias" in p.message or "anchor" in p.message for p in problems)
+    assert any(p.message == "YAML alias '*a0' is not allowed" for p in problems)
+    # The loader stops collecting after 20 problems instead of listing all 91 aliases.
+    assert len(problems) == 20
+
+
+def test_a_driver_error_is_not_followed_by_a_bogus_length_error():
+    """One bad key in the only driver must not also report 'drivers: Tuple should have at least 1 item'.
+
+    pydantic counts only the items that validated, so a list whose items all failed is "too short" too;
+    that second problem at the `drivers:` line would mislead (found in commit 26ca367).
+    """
+    path = BAD / "unknown-key.yaml"
+    assert _problems(path) == (Problem(str(path), 12, "drivers[0].colour", "unknown key"),)
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "field", "tag"),
+    [
+        ("python-object-mapping", 6, "source", "tag:yaml.org,2002:python/object:builtins.dict"),
+        ("python-object-sequence", 6, "source.cited_outlets", "tag:yaml.org,2002:python/object/apply:os.system"),
+    ],
+)
+def test_python_tags_on_collections_are_refused(name, line, field, tag):
+    """A !!python/... tag on a mapping or a sequence is refused, as yaml.safe_load would.
+
+    Composing alone keeps the tag only on the node, so a loader that checks tags on scalars only
+    would silently drop it and accept the file (found in commit 26ca367).
+    """
+    path = BAD / f"{name}.yaml"
+    problems = _problems(path)
+    assert problems[0].line == line
+    assert problems[0].field == field
+    assert tag in problems[0].message
+
+
+def test_invalid_utf8_names_the_line(tmp_path):
+    good = (DATA / "tiny.yaml").read_bytes()
+    lines = good.split(b"\n")
+    assert lines[19] == b'    label: {en: "Level", de: "Niveau"}'
+    lines[19] = b'    label: {en: "Level", de: "Niv\xffeau"}'
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"\n".join(lines))
+    assert _problems(path) == (Problem(str(path), 20, "(document)", "file is not valid UTF-8"),)
+
+
+def test_file_over_256_kib_is_refused_before_parsing(tmp_path):
+    path = tmp_path / "big.yaml"
+    # Valid YAML padded with a comment: only the size is wrong.
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "#" * (MAX_BYTES + 1 - len(text.encode("utf-8"))), encoding="utf-8")
+    assert path.stat().st_size == MAX_BYTES + 1 == 262_145
+    expected = Problem(str(path), 1, "(document)", "file is 262,145 bytes; the limit is 262,144")
+    assert _problems(path) == (expected,)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(path.read_bytes(), str(path))
+    assert info.value.problems == (expected,)
+
+
+def test_file_of_exactly_256_kib_is_read(tmp_path):
+    path = tmp_path / "edge.yaml"
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+    path.write_text(text + "#" * (MAX_BYTES - len(text.encode("utf-8"))), encoding="utf-8")
+    assert path.stat().st_size == MAX_BYTES
+    assert load_scenario(path).id == "tiny"
+
+
+def test_missing_file_is_a_scenario_error(tmp_path):
+    path = tmp_path / "absent.yaml"
+    assert _problems(path) == (Problem(str(path), 1, "(document)", "cannot read file: No such file or directory"),)
+
+
+@pytest.mark.parametrize("data", ["", b"", "# only a comment\n", "\n\n"])
+def test_no_document(data):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, "x.yaml")
+    assert info.value.problems == (
+        Problem("x.yaml", 1, "(document)", "a scenario must be one YAML mapping, found no document"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "message"),
+    [
+        ("schema: 1\nid: x\nextra: 1\n", 3, "extra", "unknown key"),
+        ("schema: 1\nschema: 1\n", 2, "schema", "duplicate key"),
+        (
+            "a: !!python/name:os.system ''\n",
+            1,
+            "a",
+            "unsupported value: could not determine a constructor for the tag ",
+        ),
+        ("? [1, 2]\n: x\n", 1, "(document)", "a key must be a plain name"),
+    ],
+)
+def test_inline_bad_yaml(text, line, field, message):
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "x.yaml")
+    # Other problems (missing required fields) may come first; this one must be among them.
+    matching = [p for p in info.value.problems if (p.file, p.line, p.field) == ("x.yaml", line, field)]
+    assert len(matching) == 1
+    assert matching[0].message.startswith(message)
+
+
+def test_deep_nesting_is_refused():
+    text = "a: " + "[" * 40 + "]" * 40 + "\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "x.yaml")
+    assert info.value.problems[0].message == "nested deeper than 32 levels"
+
+
+def test_very_deep_nesting_is_refused_at_the_depth_limit():
+    """BUG (denial of service): deep flow nesting is only refused after PyYAML has parsed all of it.
+
+    PyYAML's scanner and parser take time quadratic in the flow depth, and the loader's depth limit
+    (MAX_DEPTH) is applied only after parsing, so this 4 KB file takes seconds and a 200 KB file of
+    100,000 brackets (under the 256 KiB limit) took 3.5 minutes in `python -m engine validate`
+    before ending in RecursionError -> "YAML nested too deeply". Enforcing MAX_DEPTH while streaming
+    the events (in the pass that already rejects aliases) stops after 33 levels with this message.
+    """
+    text = "a: " + "[" * 2000 + "]" * 2000 + "\n"
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "x.yaml")
+    assert info.value.problems[0].message == "nested deeper than 32 levels"
+
+
+def test_several_problems_are_all_reported_with_their_own_lines():
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace("    default: 50\n", "    default: 500\n").replace("by_week: 5", "by_week: 11")
+    text = text.replace("values: {push: 90}", "values: {push: -1}")
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "t.yaml")
+    assert info.value.problems == (
+        Problem("t.yaml", 16, "drivers[0].default", "default 500 is outside [0, 100]"),
+        Problem("t.yaml", 36, "questions[0].by_week", "week 11 is after the horizon (10)"),
+        Problem("t.yaml", 45, "presets[1].values.push", "value -1 is outside [0, 100]"),
+    )
+
+
+def test_good_file_loads_from_path_bytes_and_text():
+    path = DATA / "tiny.yaml"
+    from_path = load_scenario(path)
+    assert isinstance(from_path, Scenario)
+    assert from_path == parse_scenario(path.read_bytes()) == parse_scenario(path.read_text(encoding="utf-8"))
+    assert [d.id for d in from_path.drivers] == ["push"]
+    assert [i.id for i in from_path.indicators] == ["level", "echo"]
+    assert from_path.impacts[0].source_id == "push"
+    assert from_path.impacts[0].target == "level"
+    assert from_path.impacts[0].range == (0.25, 0.75)
+
+
+def test_scenario_files_lists_yaml_sorted(tmp_path):
+    for name in ("b.yaml", "a.yaml", "c.yml", "d.txt"):
+        (tmp_path / name).write_text("x: 1\n")
+    assert scenario_files(tmp_path) == [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+
+
+def _validate(*files, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "validate", *map(str, files)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["unknown-key", "unknown-impact-to", "preset-outside-range", "alias", "billion-laughs", "syntax-error"]
+)
+def test_cli_validate_reports_file_line_field_message(name, repo_root):
+    line, field, message = BAD_FILES[name]
+    rel = f"tests/data/bad/{name}.yaml"
+    result = _validate(rel, cwd=repo_root)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == f"{rel}:{line}: {field}: {message}"
+
+
+def test_cli_validate_several_files(repo_root):
+    good, bad = "tests/data/tiny.yaml", "tests/data/bad/default-outside-range.yaml"
+    result = _validate(good, bad, "scenarios/dprk-russia-2024.yaml", cwd=repo_root)
+    assert result.returncode == 2
+    assert result.stdout == "ok tests/data/tiny.yaml\nok scenarios/dprk-russia-2024.yaml\n"
+    assert result.stderr == f"{bad}:16: drivers[0].default: default 150 is outside [0, 100]\n"
+
+    result = _validate(good, "scenarios/dprk-russia-2024.yaml", cwd=repo_root)
+    assert result.returncode == 0
+    assert result.stdout == "ok tests/data/tiny.yaml\nok scenarios/dprk-russia-2024.yaml\n"
+    assert result.stderr == ""
+
+
+def test_cli_validate_every_bad_file_at_once_never_tracebacks(repo_root):
+    files = sorted(BAD.glob("*.yaml"))
+    result = _validate(*files, cwd=repo_root)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    reported = {line.split(":", 1)[0] for line in result.stderr.splitlines()}
+    assert {str(f) for f in files if f.stem in BAD_FILES} <= reported
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        ("schema: 1", "schema: true", 1, "schema"),
+        ("horizon_weeks: 10", "horizon_weeks: true", 6, "horizon_weeks"),
+        ("    default: 50\n", "    default: yes\n", 16, "drivers[0].default"),
+        ("    min: 0\n", "    min: '0'\n", 13, "drivers[0].min"),
+        ("by_week: 5", 'by_week: "5"', 36, "questions[0].by_week"),
+    ],
+)
+def test_a_boolean_or_a_quoted_number_is_not_a_number(old, new, line, field):
+    """pydantic's lax mode would turn YAML booleans into 1/0, making `horizon_weeks: true` a 1-week horizon.
+
+    A wrong type must be refused like `horizon_weeks: ten` is (found in commit 26ca367).
+    """
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text.replace(old, new), "t.yaml")
+    assert (info.value.problems[0].line, info.value.problems[0].field) == (line, field)

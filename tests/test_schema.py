@@ -1,0 +1,165 @@
+"""The pydantic models of schema 1 and the cross-reference checks, used directly (not through YAML)."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from engine.schema import Driver, Event, Scenario, Text, check_scenario, field_name
+
+
+@pytest.mark.parametrize(
+    ("loc", "name"),
+    [
+        ((), "(document)"),
+        (("id",), "id"),
+        (("drivers", 3, "min"), "drivers[3].min"),
+        (("presets", 0, "values", "troops"), "presets[0].values.troops"),
+        (("events", 2), "events[2]"),
+    ],
+)
+def test_field_name(loc, name):
+    assert field_name(loc) == name
+
+
+def test_text_get_falls_back_to_english():
+    text = Text(en="Hello", de="Hallo")
+    assert (text.get("de"), text.get("en"), text.get("fr")) == ("Hallo", "Hello", "Hello")
+
+
+def test_driver_to_unit():
+    cite = {"quote": "q", "section": "s"}
+    d = Driver.model_validate(
+        {
+            "id": "d",
+            "label": {"en": "d", "de": "d"},
+            "group": "facts",
+            "unit": "u",
+            "min": -50,
+            "max": 150,
+            "step": 1,
+            "default": 0,
+            "source": cite,
+        }
+    )
+    assert (d.to_unit(-50), d.to_unit(0), d.to_unit(150)) == (0.0, 0.25, 1.0)
+
+
+def test_hand_made_scenario_lookups(make_scenario):
+    s = make_scenario(
+        drivers=[("a", 0, 10, 3), ("b", -1, 1, 0)],
+        indicators=[("y", 10), ("z", 90)],
+        impacts=[("a", "y", 0.5, (0.1, 0.9))],
+        presets=[{"id": "p", "values": {"a": 7}}],
+    )
+    assert s.defaults() == {"a": 3.0, "b": 0.0}
+    assert s.driver("b").min == -1
+    assert s.indicator("z").initial == 90
+    assert s.preset("p").values == {"a": 7.0}
+    for lookup in (s.driver, s.indicator, s.preset):
+        with pytest.raises(KeyError):
+            lookup("nope")
+    assert s.uncertainty == "triangular"
+    assert s.impacts[0].model_dump(by_alias=True)["from"] == "a"
+
+
+def test_models_are_frozen(make_scenario):
+    s = make_scenario()
+    with pytest.raises(ValidationError):
+        s.horizon_weeks = 5
+    with pytest.raises(ValidationError):
+        s.drivers[0].default = 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"impacts": [("nope", "y", 0.5)]}, "impacts[0].from: unknown driver or indicator 'nope'"),
+        ({"impacts": [("d", "d", 0.5)]}, "impacts[0].to: unknown indicator 'd'"),
+        ({"impacts": [("d", "y", 0.5), ("d", "y", 0.4)]}, "impacts[1].to: duplicate impact d -> y"),
+        ({"impacts": [("d", "y", 0.5, (0.6, 0.9))]}, "impacts[0].weight: weight 0.5 is outside its range [0.6, 0.9]"),
+        ({"impacts": [("d", "y", 0.5, (0.9, 0.1))]}, "impacts[0].range: range [0.9, 0.1] is reversed"),
+        ({"drivers": [("d", 5, 5, 5)]}, "drivers[0].min: min 5 must be below max 5"),
+        ({"drivers": [("d", 0, 1, 2)]}, "drivers[0].default: default 2 is outside [0, 1]"),
+        ({"drivers": [("d", 0, 1, 0), ("d", 0, 1, 0)]}, "drivers[1].id: duplicate id 'd' (first at drivers[0])"),
+        ({"indicators": [("d", 5)]}, "indicators[0].id: id 'd' is already a driver id"),
+        (
+            {"questions": [{"id": "q", "indicator": "nope", "threshold": 5, "by_week": 1}]},
+            "questions[0].indicator: unknown indicator 'nope'",
+        ),
+        (
+            {"questions": [{"id": "q", "indicator": "y", "threshold": 5, "by_week": 11}]},
+            "questions[0].by_week: week 11 is after the horizon (10)",
+        ),
+        ({"events": [{"week": 1, "target": "nope", "add": 1}]}, "events[0].target: unknown driver or indicator 'nope'"),
+        ({"events": [{"week": 11, "target": "y", "add": 1}]}, "events[0].week: week 11 is after the horizon (10)"),
+        ({"events": [{"week": 1, "target": "d", "set": 101}]}, "events[0].set: value 101 is outside [0, 100] of 'd'"),
+        ({"events": [{"week": 1, "target": "y", "set": -1}]}, "events[0].set: value -1 is outside [0, 100]"),
+        ({"presets": [{"id": "p", "values": {"y": 1}}]}, "presets[0].values.y: unknown driver 'y'"),
+        ({"presets": [{"id": "p", "values": {"d": 100.5}}]}, "presets[0].values.d: value 100.5 is outside [0, 100]"),
+    ],
+)
+def test_model_validate_runs_the_cross_checks(make_scenario, kwargs, message):
+    """Built without the loader, an inconsistent scenario is refused by the model validator itself."""
+    with pytest.raises(ValidationError) as info:
+        make_scenario(**kwargs)
+    assert message in str(info.value)
+
+
+def test_check_scenario_returns_locs(make_scenario):
+    good = make_scenario(impacts=[("d", "y", 0.5, (0.1, 0.9))])
+    assert check_scenario(good) == []
+    bad = good.model_copy(update={"drivers": good.drivers * 2})  # model_copy skips validation
+    assert check_scenario(bad) == [(("drivers", 1, "id"), "duplicate id 'd' (first at drivers[0])")]
+
+
+def test_defer_checks_context_skips_the_cross_checks(make_scenario):
+    data = make_scenario().model_dump(by_alias=True)
+    data["presets"] = [{"id": "p", "label": {"en": "p", "de": "p"}, "values": {"nope": 1}}]
+    with pytest.raises(ValidationError):
+        Scenario.model_validate(data)
+    deferred = Scenario.model_validate(data, context={"defer_checks": True})
+    assert check_scenario(deferred) == [(("presets", 0, "values", "nope"), "unknown driver 'nope'")]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"week": 1, "target": "y"},
+        {"week": 1, "target": "y", "set": 1, "add": 1},
+    ],
+)
+def test_event_needs_exactly_one_action(event):
+    with pytest.raises(ValidationError, match="an event needs exactly one of 'set' or 'add'"):
+        Event.model_validate({**event, "label": {"en": "e", "de": "e"}})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("horizon_weeks", 0),
+        ("horizon_weeks", 521),
+        ("uncertainty", "normal"),
+        ("schema", 2),
+        ("id", "Has Spaces"),
+        ("id", "9starts-with-digit"),
+    ],
+)
+def test_top_level_field_constraints(make_scenario, field, value):
+    data = make_scenario().model_dump(by_alias=True)
+    data[field] = value
+    with pytest.raises(ValidationError) as info:
+        Scenario.model_validate(data)
+    assert info.value.errors()[0]["loc"] == (field,)
+
+
+@pytest.mark.parametrize("initial", [-0.1, 100.1, float("nan"), float("inf")])
+def test_indicator_initial_is_a_finite_percentage(make_scenario, initial):
+    with pytest.raises(ValidationError) as info:
+        make_scenario(indicators=[("y", initial)])
+    assert info.value.errors()[0]["loc"] == ("indicators", 0, "initial")
+
+
+def test_round_trip_through_model_dump(seed_scenario):
+    again = Scenario.model_validate(seed_scenario.model_dump(by_alias=True))
+    assert again == seed_scenario

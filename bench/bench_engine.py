@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from timing import describe, timed  # noqa: E402
 
 from engine.ensemble import run_ensemble, sample_coefficients, summarise  # noqa: E402
 from engine.loader import load_scenario  # noqa: E402
@@ -26,20 +27,6 @@ from engine.simulation import compile_scenario, driver_array, simulate  # noqa: 
 
 SCENARIO = ROOT / "scenarios" / "dprk-russia-2024.yaml"
 TARGETS_MS = {1000: 15.0, 10000: 120.0}
-
-
-def timed(fn, repeat: int) -> list[float]:
-    fn()  # warm-up: first-call allocations and imports are not what a slider move pays
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def describe(samples: list[float]) -> str:
-    return f"median {statistics.median(samples):8.2f} ms  min {min(samples):8.2f} ms  (n={len(samples)})"
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from timing import describe, timed  # noqa: E402
 
 from engine.loader import load_scenario  # noqa: E402
 from engine.sensitivity import (  # noqa: E402
@@ -30,20 +30,6 @@ from engine.sensitivity import (  # noqa: E402
 from engine.simulation import compile_scenario  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "dprk-russia-2024.yaml"
-
-
-def timed(fn, repeat: int) -> list[float]:
-    fn()  # warm-up: imports (SALib pulls in scipy.stats) and first-call allocations are paid once per process
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-def describe(samples: list[float]) -> str:
-    return f"median {statistics.median(samples):9.1f} ms  min {min(samples):9.1f} ms  (n={len(samples)})"
 
 
 def main() -> None:

@@ -18,7 +18,11 @@ MAX_RUNS = 20_000
 def sample_coefficients(model: CompiledModel, runs: int, seed: int) -> np.ndarray:
     """Draw every impact coefficient once per run (runs x impacts) from one generator seeded with `seed`."""
     rng = np.random.default_rng(seed)
-    u = rng.random((runs, len(model.weight)))
+    return coefficients_at(model, rng.random((runs, len(model.weight))))
+
+
+def coefficients_at(model: CompiledModel, u: np.ndarray) -> np.ndarray:
+    """Coefficients at quantile levels `u` (rows x impacts) of each impact's distribution (its inverse CDF)."""
     low, mode, high = model.low, model.weight, model.high
     width = high - low
     if model.uncertainty == "uniform":

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.ensemble import MAX_RUNS, sample_coefficients
+from engine.ensemble import MAX_RUNS, coefficients_at, sample_coefficients
 from engine.schema import Scenario
 from engine.simulation import CompiledModel, compile_scenario, driver_array, simulate
 
@@ -149,23 +149,6 @@ def tornado_probability(
 
 
 # --- Sobol ---------------------------------------------------------------------------------------------------
-
-
-def coefficients_at(model: CompiledModel, u: np.ndarray) -> np.ndarray:
-    """Coefficients at quantile levels `u` (rows x impacts) of each impact's distribution.
-
-    The inverse CDF `engine.ensemble.sample_coefficients` applies to its uniform draws, so the two agree
-    digit for digit on the same `u`.
-    """
-    low, mode, high = model.low, model.weight, model.high
-    width = high - low
-    if model.uncertainty == "uniform":
-        return low + u * width
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cut = np.where(width > 0, (mode - low) / width, 0.0)
-        left = low + np.sqrt(u * width * (mode - low))
-        right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(u < cut, left, right)
 
 
 def uncertain_impacts(model: CompiledModel) -> np.ndarray:

@@ -35,6 +35,12 @@ scenarios_table = sa.Table(
 )
 
 
+def _summary_columns() -> tuple:
+    # The columns of a Saved record, in its field order.
+    c = scenarios_table.c
+    return (c.digest, c.scenario_id, c.title_en, c.created_at)
+
+
 @dataclass(frozen=True)
 class Saved:
     digest: str
@@ -86,14 +92,7 @@ class ScenarioStore:
 
     def _find(self, digest: str) -> Saved | None:
         with self._engine.connect() as conn:
-            row = conn.execute(
-                sa.select(
-                    scenarios_table.c.digest,
-                    scenarios_table.c.scenario_id,
-                    scenarios_table.c.title_en,
-                    scenarios_table.c.created_at,
-                ).where(scenarios_table.c.digest == digest)
-            ).first()
+            row = conn.execute(sa.select(*_summary_columns()).where(scenarios_table.c.digest == digest)).first()
         return Saved(*row) if row else None
 
     def load(self, ref: str) -> tuple[Saved, Scenario] | None:
@@ -115,12 +114,7 @@ class ScenarioStore:
     def list(self, limit: int = 200) -> list[Saved]:
         with self._engine.connect() as conn:
             rows = conn.execute(
-                sa.select(
-                    scenarios_table.c.digest,
-                    scenarios_table.c.scenario_id,
-                    scenarios_table.c.title_en,
-                    scenarios_table.c.created_at,
-                )
+                sa.select(*_summary_columns())
                 .order_by(scenarios_table.c.created_at.desc(), scenarios_table.c.digest)
                 .limit(limit)
             ).all()

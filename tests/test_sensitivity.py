@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 
 import engine.sensitivity as sensitivity
-from engine.ensemble import run_ensemble, sample_coefficients
+from engine.ensemble import coefficients_at, run_ensemble, sample_coefficients
 from engine.report import weekly_deltas
 from engine.sensitivity import (
-    coefficients_at,
     sobol_evaluations,
     sobol_indices,
     swing_settings,

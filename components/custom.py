@@ -12,6 +12,8 @@ from engine.loader import MAX_BYTES, ScenarioError, parse_scenario
 from engine.store import ScenarioStore
 
 EDITOR = "custom_editor"
+TEMPLATE = "_custom_template"  # the text the editor was last filled with
+SOURCE = "_custom_source"  # where the last check came from: "upload" or "editor"
 PROBLEMS = "_custom_problems"
 MESSAGE = "_custom_message"
 
@@ -39,6 +41,7 @@ def _check_and_save(store: ScenarioStore | None, text: str, filename: str, lang:
 
 
 def _on_upload(store: ScenarioStore | None, lang: str) -> None:
+    st.session_state[SOURCE] = "upload"
     upload = st.session_state.get("custom_upload")
     if upload is None:
         return
@@ -59,11 +62,13 @@ def _on_upload(store: ScenarioStore | None, lang: str) -> None:
 
 
 def _on_save(store: ScenarioStore | None, lang: str) -> None:
+    st.session_state[SOURCE] = "editor"
     _check_and_save(store, st.session_state.get(EDITOR, ""), "<editor>", lang)
 
 
 def _on_reset_editor(template: str) -> None:
     st.session_state[EDITOR] = template
+    st.session_state[TEMPLATE] = template
 
 
 ARTICLE = "custom_article"
@@ -106,6 +111,14 @@ def _article_drafter(lang: str) -> None:
             st.caption(md_escape(notice))
 
 
+def _result(lang: str) -> None:
+    if st.session_state.get(MESSAGE):
+        st.success(md_escape(st.session_state[MESSAGE]))
+    if st.session_state.get(PROBLEMS):
+        st.error(t("invalid", lang))
+        st.code("\n".join(st.session_state[PROBLEMS]), language=None)
+
+
 def render(store: ScenarioStore | None, store_problem: str, template: str, lang: str) -> None:
     """`template` is the current scenario as YAML, the starting point of the editor."""
     if store is None:
@@ -119,24 +132,26 @@ def render(store: ScenarioStore | None, store_problem: str, template: str, lang:
         args=(store, lang),
         max_upload_size=1,
     )
+    # The result of an upload shows under the uploader, that of a save under the editor: where the eye is.
+    if st.session_state.get(SOURCE) == "upload":
+        _result(lang)
     _article_drafter(lang)
-    st.session_state.setdefault(EDITOR, template)
+    if EDITOR not in st.session_state or st.session_state[EDITOR] == st.session_state.get(TEMPLATE):
+        # Untouched by the user: follow the current scenario (and its settings) as they change.
+        st.session_state[EDITOR] = template
+        st.session_state[TEMPLATE] = template
     st.text_area(t("editor", lang), key=EDITOR, height=420, help=t("editor_help", lang), max_chars=MAX_BYTES)
     left, right = st.columns(2)
     left.button(t("save", lang), on_click=_on_save, args=(store, lang), type="primary")
     right.button(t("editor_reset", lang), on_click=_on_reset_editor, args=(template,))
-
-    if st.session_state.get(MESSAGE):
-        st.success(md_escape(st.session_state[MESSAGE]))
-    if st.session_state.get(PROBLEMS):
-        st.error(t("invalid", lang))
-        st.code("\n".join(st.session_state[PROBLEMS]), language=None)
+    if st.session_state.get(SOURCE) != "upload":
+        _result(lang)
 
     if store is not None:
         saved = store.list(limit=50)
         if saved:
             st.subheader(t("saved_list", lang))
-            labels = {s.ref: f"{s.title_en} · {s.ref} · {s.created_at}" for s in saved}
+            labels = {s.ref: f"{s.title_en} · {s.ref} · {s.created_at.replace('T', ' ')[:16]} UTC" for s in saved}
             chosen = st.selectbox(
                 t("saved_list", lang), list(labels), format_func=labels.get, label_visibility="collapsed"
             )

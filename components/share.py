@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from components.data import Choice
 from components.i18n import t
-from components.sidebar import PRESET_OWNER, Settings, apply_values
+from components.sidebar import PRESET_OWNER, Settings, apply_values, preset_values
 from components.text import md_escape
 from engine.schema import Scenario
 from engine.state import ViewState, decode, encode
@@ -64,18 +64,25 @@ def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str)
     st.session_state["scenario"] = state.scenario
     if state.lang:
         st.session_state["lang"] = state.lang
-    st.session_state["preset"] = state.preset
+    values = scenario.defaults() | dict(state.values)
+    if state.preset is None:
+        # A link to plain settings: name the preset they equal, as a fresh visit would.
+        matching = [p.id for p in scenario.presets if preset_values(scenario, p.id) == values]
+        st.session_state["preset"] = matching[0] if matching else None
+    else:
+        st.session_state["preset"] = state.preset
     st.session_state[PRESET_OWNER] = state.scenario
     st.session_state["runs"] = state.runs
     st.session_state["seed"] = state.seed
     if state.compare is not None:
         st.session_state[compare_key(state.scenario)] = list(state.compare)
-    apply_values(state.scenario, scenario, scenario.defaults() | dict(state.values))
+    apply_values(state.scenario, scenario, values)
     st.session_state[NOTICES] = notices
 
 
 def show_notices(lang: str) -> None:
-    notices = st.session_state.get(NOTICES)
+    # Shown on the page the link opened; the next interaction is the reader's own, so it goes.
+    notices = st.session_state.pop(NOTICES, None)
     if notices:
         lines = "\n".join(f"- {md_escape(n)}" for n in notices)
         st.warning(f"{t('link_notice', lang)}\n\n{lines}", icon=":material/link_off:")
@@ -102,4 +109,6 @@ def sync_link(settings: Settings, compare: list[str] | None, default_compare: li
     if shown != {key: [value] for key, value in params.items()}:
         st.query_params.from_dict(params)
     base = st.context.url or ""
+    if base and not urlsplit(base).path:
+        base += "/"
     return f"{base}?{urlencode(params)}"

@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.data import Choice
 from components.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t
-from components.text import md_escape
+from components.text import label_escape, md_escape
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE
 
@@ -156,7 +156,7 @@ def _sliders(ref: str, scenario: Scenario, lang: str) -> dict[str, float]:
                 if key not in st.session_state:
                     st.session_state[key] = _slider_value(d, d.default)
                 value = st.slider(
-                    md_escape(f"{d.label.get(lang)} ({d.unit})"),
+                    label_escape(f"{d.label.get(lang)} ({d.unit})"),
                     min_value=_slider_value(d, d.min),
                     max_value=_slider_value(d, d.max),
                     step=_slider_value(d, d.step),

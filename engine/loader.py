@@ -175,24 +175,48 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
     if tree.problems:
         raise ScenarioError(tree.problems)
 
+    def problem(loc: Loc, message: str) -> Problem:
+        return Problem(filename, tree.line_of(loc), field_name(loc), message)
+
     try:
         scenario = Scenario.model_validate(data_tree, context={"defer_checks": True})
     except ValidationError as err:
-        errors = err.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        problems = []
-        for e, loc in zip(errors, locs, strict=True):
-            # pydantic counts only the items that validated, so a list whose items all failed also
-            # reports "too short"; the items' own errors say what is wrong.
-            if e["type"] == "too_short" and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs):
-                continue
-            problems.append(Problem(filename, tree.line_of(loc), field_name(loc), _pydantic_message(e)))
-        raise ScenarioError(problems) from None
+        problems = _structure_problems(err, problem)
+        if not all(e["type"] == "extra_forbidden" for e in err.errors()):
+            raise ScenarioError(problems) from None
+        # Only unknown keys: without them the scenario is whole, so its cross-checks can be reported
+        # in the same pass rather than after the user has fixed the keys.
+        for loc in (tuple(e["loc"]) for e in err.errors()):
+            _drop(data_tree, loc)
+        try:
+            scenario = Scenario.model_validate(data_tree, context={"defer_checks": True})
+        except ValidationError:
+            raise ScenarioError(problems) from None
+        raise ScenarioError(problems + [problem(loc, msg) for loc, msg in check_scenario(scenario)]) from None
 
     cross = check_scenario(scenario)
     if cross:
-        raise ScenarioError(Problem(filename, tree.line_of(loc), field_name(loc), msg) for loc, msg in cross)
+        raise ScenarioError(problem(loc, msg) for loc, msg in cross)
     return scenario
+
+
+def _structure_problems(err: ValidationError, problem) -> list[Problem]:
+    errors = err.errors()
+    locs = [tuple(e["loc"]) for e in errors]
+    problems = []
+    for e, loc in zip(errors, locs, strict=True):
+        # pydantic counts only the items that validated, so a list whose items all failed also
+        # reports "too short"; the items' own errors say what is wrong.
+        if e["type"] == "too_short" and any(other[: len(loc)] == loc and len(other) > len(loc) for other in locs):
+            continue
+        problems.append(problem(loc, _pydantic_message(e)))
+    return problems
+
+
+def _drop(tree, loc: Loc) -> None:
+    for part in loc[:-1]:
+        tree = tree[part]
+    tree.pop(loc[-1], None)
 
 
 def load_scenario(path: str | Path, name: str | None = None) -> Scenario:

@@ -61,7 +61,7 @@ def _question_card(scenario: Scenario, q, by_id: pd.DataFrame, ref, reference_na
     delta, arrow = None, "auto"
     if ref is not None:
         change = round((p - float(ref.loc[q.id, "probability"])) * 100)
-        delta = t("vs_baseline", lang, delta=f"{change:+d}" if change else "±0", preset=reference_name)
+        delta = t("vs_baseline", lang, delta=f"{change:+d}" if change else "±0", preset=md_escape(reference_name))
         arrow = "auto" if change else "off"
     indicator = scenario.indicator(q.indicator).label.get(lang)
     text = md_escape(q.text.get(lang))

@@ -139,7 +139,8 @@ def _pydantic_message(err: dict) -> str:
 
 def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
     """Turn YAML text into a Scenario or raise ScenarioError with every problem found."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    # surrogatepass: a str holding a lone surrogate becomes bytes the UTF-8 check below refuses by line.
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
         raise ScenarioError(
             [Problem(filename, 1, "(document)", f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}")]
@@ -161,8 +162,15 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
         raise ScenarioError(
             [Problem(filename, line, "(document)", f"not valid YAML: {err.problem or err.context}")]
         ) from None
+    except yaml.reader.ReaderError as err:
+        # A character YAML does not allow (NUL, ESC, ...): name its line, in one line of text.
+        line = text[: err.position].count("\n") + 1
+        code = err.character if isinstance(err.character, int) else ord(err.character)
+        message = f"not valid YAML: unacceptable character #x{code:04x}: {err.reason}"
+        raise ScenarioError([Problem(filename, line, "(document)", message)]) from None
     except yaml.YAMLError as err:
-        raise ScenarioError([Problem(filename, 1, "(document)", f"not valid YAML: {err}")]) from None
+        message = " ".join(str(err).split())
+        raise ScenarioError([Problem(filename, 1, "(document)", f"not valid YAML: {message}")]) from None
     except RecursionError:
         raise ScenarioError([Problem(filename, 1, "(document)", "YAML nested too deeply")]) from None
 

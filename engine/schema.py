@@ -188,7 +188,10 @@ def field_name(loc: Loc) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            # A quoted YAML key may hold line breaks or escape codes: print those as a repr so each
+            # problem stays one line and nothing reaches the terminal as a control sequence.
+            name = part if part.isprintable() else repr(part)
+            out += f".{name}" if out else name
     return out or "(document)"
 
 

@@ -153,7 +153,7 @@ def decode(
         if clamped != d.default:
             values[d.id] = clamped
     state = ViewState(ref, values, preset, lang, runs, seed, None if compare is None else tuple(compare))
-    return state, scenario, notices
+    return state, scenario, list(dict.fromkeys(notices))  # a repeated mistake is one notice
 
 
 def _whole(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 # Okabe-Ito, ordered so the first colours stay apart for the common kinds of colour blindness;
@@ -15,6 +16,9 @@ from plotly.subplots import make_subplots
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
 BAND_ALPHA = 0.1
+# plotly_white's layout alone, built once: passing the name makes plotly deep-copy and validate the
+# whole template (defaults for every trace type) for each figure, the largest cost of a slider move.
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def _layout(fig: go.Figure, labels: Labels, height: int) -> go.Figure:
         # Legend below the week axis title, never on it.
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         hovermode="x unified",
-        template="plotly_white",
+        template=TEMPLATE,
     )
     return fig
 

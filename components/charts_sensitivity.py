@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import PALETTE, _escape, _rgba
+from components.charts import PALETTE, TEMPLATE, _escape, _rgba
 from engine.causal import CausalGraph, Edge
 
 POSITIVE = PALETTE[0]  # blue
@@ -34,7 +34,7 @@ def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
         margin={"l": 20, "r": 20, "t": 60, "b": 90},
         # Below the plot, measured from the figure's edge: clear of titles and subplot titles at any height.
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
-        template="plotly_white",
+        template=TEMPLATE,
         **extra,
     )
     return fig

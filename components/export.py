@@ -21,34 +21,26 @@ def scenario_yaml(settings: Settings) -> str:
 
 
 def downloads(settings: Settings, bands_csv: Callable[[], str], briefing: Callable[[], str]) -> None:
-    """Three buttons; the CSV and the briefing pack are built only when clicked."""
+    """Three buttons; every file is built only when its button is clicked."""
     stem = f"{settings.scenario.id}-seed{settings.seed}"
-    lang = settings.lang
-    columns = st.columns(3)
-    with columns[0]:
-        st.download_button(
-            t("download_yaml", lang),
-            data=lambda: scenario_yaml(settings),
-            file_name=f"{settings.scenario.id}.yaml",
-            mime="application/x-yaml",
-            icon=":material/description:",
-            on_click="ignore",
-        )
-    with columns[1]:
-        st.download_button(
-            t("download_csv", lang),
-            data=bands_csv,
-            file_name=f"{stem}-projections.csv",
-            mime="text/csv",
-            icon=":material/table:",
-            on_click="ignore",
-        )
-    with columns[2]:
-        st.download_button(
-            t("download_html", lang),
-            data=briefing,
-            file_name=f"{stem}-briefing.html",
-            mime="text/html",
-            icon=":material/article:",
-            on_click="ignore",
-        )
+    files = (
+        (
+            "download_yaml",
+            lambda: scenario_yaml(settings),
+            f"{settings.scenario.id}.yaml",
+            "application/x-yaml",
+            "description",
+        ),
+        ("download_csv", bands_csv, f"{stem}-projections.csv", "text/csv", "table"),
+        ("download_html", briefing, f"{stem}-briefing.html", "text/html", "article"),
+    )
+    for column, (label, data, file_name, mime, icon) in zip(st.columns(len(files)), files, strict=True):
+        with column:
+            st.download_button(
+                t(label, settings.lang),
+                data=data,
+                file_name=file_name,
+                mime=mime,
+                icon=f":material/{icon}:",
+                on_click="ignore",
+            )

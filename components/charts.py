@@ -19,6 +19,7 @@ BAND_ALPHA = 0.1
 # plotly_white's layout alone, built once: passing the name makes plotly deep-copy and validate the
 # whole template (defaults for every trace type) for each figure, the largest cost of a slider move.
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+TEMPLATE_SPEC = TEMPLATE.to_plotly_json()
 
 
 @dataclass(frozen=True)
@@ -37,38 +38,45 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
+def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
+    """The band polygon and the median line of one indicator, as plain plotly trace dicts."""
     weeks = frame["week"].tolist()
     upper = frame["p90"].round(2).tolist()
     lower = frame["p10"].round(2).tolist()
-    band = go.Scatter(
-        x=weeks + weeks[::-1],
-        y=upper + lower[::-1],
-        fill="toself",
+    band = {
+        "type": "scatter",
+        "x": weeks + weeks[::-1],
+        "y": upper + lower[::-1],
+        "fill": "toself",
         # Light fill with a faint edge: overlapping bands stay apart and each edge keeps its colour.
-        fillcolor=_rgba(colour, BAND_ALPHA),
-        line={"width": 1, "color": _rgba(colour, 0.45)},
-        hoverinfo="skip",
-        name=_escape(f"{name} ({labels.band})"),
-        legendgroup=group,
-        showlegend=False,
-    )
-    median = go.Scatter(
-        x=weeks,
-        y=frame["p50"].round(2).tolist(),
-        mode="lines",
-        line={"color": colour, "width": 2.5},
-        name=_escape(name),
-        legendgroup=group,
-        showlegend=legend,
-        customdata=list(zip(lower, upper, strict=True)),
-        hovertemplate=(
+        "fillcolor": _rgba(colour, BAND_ALPHA),
+        "line": {"width": 1, "color": _rgba(colour, 0.45)},
+        "hoverinfo": "skip",
+        "name": _escape(f"{name} ({labels.band})"),
+        "legendgroup": group,
+        "showlegend": False,
+    }
+    median = {
+        "type": "scatter",
+        "x": weeks,
+        "y": frame["p50"].round(2).tolist(),
+        "mode": "lines",
+        "line": {"color": colour, "width": 2.5},
+        "name": _escape(name),
+        "legendgroup": group,
+        "showlegend": legend,
+        "customdata": [[a, b] for a, b in zip(lower, upper, strict=True)],
+        "hovertemplate": (
             f"<b>{_escape(name)}</b><br>{_escape(labels.week)} %{{x}}<br>"
             f"{_escape(labels.median)} %{{y:.1f}}<br>"
             "p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
         ),
-    )
+    }
     return band, median
+
+
+def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
+    return tuple(go.Scatter(spec) for spec in _band_specs(frame, name, colour, labels, group, legend))
 
 
 def _escape(text: str) -> str:
@@ -76,32 +84,51 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _add_events(fig: go.Figure, events: Sequence[tuple[int, str]], **where) -> None:
-    for week, label in events:
-        fig.add_vline(x=week, line={"dash": "dot", "color": "#666666", "width": 1}, **where)
-        fig.add_annotation(
-            x=week,
-            y=1.0,
-            yref="paper",
-            text=_escape(label),
-            showarrow=False,
-            xanchor="left",
-            yanchor="bottom",
-            font={"size": 11, "color": "#444444"},
-        )
+def _layout_spec(labels: Labels, height: int) -> dict:
+    return {
+        "title": {"text": _escape(labels.title), "x": 0, "xanchor": "left"},
+        "height": height,
+        "margin": {"l": 50, "r": 20, "t": 80, "b": 50},
+        # Legend below the week axis title, never on it.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "hovermode": "x unified",
+        "template": TEMPLATE_SPEC,
+    }
 
 
 def _layout(fig: go.Figure, labels: Labels, height: int) -> go.Figure:
-    fig.update_layout(
-        title={"text": _escape(labels.title), "x": 0, "xanchor": "left"},
-        height=height,
-        margin={"l": 50, "r": 20, "t": 80, "b": 50},
-        # Legend below the week axis title, never on it.
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        hovermode="x unified",
-        template=TEMPLATE,
-    )
+    fig.update_layout(**_layout_spec(labels, height))
     return fig
+
+
+def _event_specs(events: Sequence[tuple[int, str]]) -> tuple[list[dict], list[dict]]:
+    shapes = [
+        {
+            "type": "line",
+            "x0": week,
+            "x1": week,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"dash": "dot", "color": "#666666", "width": 1},
+        }
+        for week, _ in events
+    ]
+    notes = [
+        {
+            "x": week,
+            "y": 1.0,
+            "yref": "paper",
+            "text": _escape(label),
+            "showarrow": False,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "font": {"size": 11, "color": "#444444"},
+        }
+        for week, label in events
+    ]
+    return shapes, notes
 
 
 def trajectory_figure(
@@ -111,15 +138,23 @@ def trajectory_figure(
     events: Sequence[tuple[int, str]] = (),
 ) -> go.Figure:
     """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label)."""
-    fig = go.Figure()
+    data = []
     for n, (indicator, name) in enumerate(indicators.items()):
         frame = bands[bands["indicator"] == indicator].sort_values("week")
-        colour = PALETTE[n % len(PALETTE)]
-        fig.add_traces(_band_traces(frame, name, colour, labels, indicator, legend=True))
-    _add_events(fig, events)
-    fig.update_xaxes(title_text=labels.week)
-    fig.update_yaxes(title_text=labels.level, range=[0, 100])
-    return _layout(fig, labels, height=420)
+        data.extend(_band_specs(frame, name, PALETTE[n % len(PALETTE)], labels, indicator, legend=True))
+    shapes, notes = _event_specs(events)
+    layout = {
+        "xaxis": {"title": {"text": labels.week}},
+        "yaxis": {"title": {"text": labels.level}, "range": [0, 100]},
+        **_layout_spec(labels, height=420),
+    }
+    if shapes:
+        layout["shapes"] = shapes
+        layout["annotations"] = notes
+    # This runs on every slider move: the spec above is built from known-good parts and checked by
+    # tests against plotly's own validation, so plotly's per-property validation (most of the cost of
+    # a rerun) is skipped here.
+    return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
 def comparison_figure(

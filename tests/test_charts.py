@@ -292,3 +292,17 @@ def test_comparison_reference_names_are_escaped():
 
     assert fig.data[2].name == "&lt;script&gt;ref&lt;/script&gt;"
     assert [s for s in _strings(fig.to_dict()) if "<script" in s] == []
+
+
+def test_the_unvalidated_trajectory_figure_is_exactly_what_plotly_validation_gives():
+    # trajectory_figure skips plotly's per-property validation for speed; validating its spec must
+    # neither raise nor change a single value, for hostile labels and events included.
+    labels = Labels(title="<b>T</b> & co", week="Wk", level="Lvl", median="med", band="band")
+    fig = trajectory_figure(BANDS, {"a": "Alpha <i>", "b": "Beta"}, labels, [(1, "<script>x</script>"), (2, "two")])
+    spec = fig.to_dict()
+    validated = go.Figure(spec).to_dict()
+    assert validated == spec
+    assert (
+        go.Figure(trajectory_figure(BANDS, {"a": "Alpha"}, labels).to_dict()).to_dict()
+        == trajectory_figure(BANDS, {"a": "Alpha"}, labels).to_dict()
+    )

@@ -47,12 +47,10 @@ class _Tree:
     def problem(self, loc: Loc, line: int, message: str) -> None:
         self.problems.append(Problem(self.filename, line, field_name(loc), message))
 
-    def build(self, node: yaml.Node, loc: Loc, depth: int = 0):
+    def build(self, node: yaml.Node, loc: Loc):
+        # Depth needs no check here: _screen_events refused anything nested deeper than MAX_DEPTH.
         line = node.start_mark.line + 1
         self.lines.setdefault(loc, line)
-        if depth > MAX_DEPTH:
-            self.problem(loc, line, f"nested deeper than {MAX_DEPTH} levels")
-            return None
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
             # safe_load refuses these too; composing alone would silently drop the tag.
             self.problem(loc, line, f"unsupported tag '{node.tag}'")
@@ -72,10 +70,10 @@ class _Tree:
                     self.problem(child, key_line, "duplicate key")
                     continue
                 self.lines[child] = key_line
-                out[key] = self.build(value_node, child, depth + 1)
+                out[key] = self.build(value_node, child)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, n), depth + 1) for n, item in enumerate(node.value)]
+            return [self.build(item, (*loc, n)) for n, item in enumerate(node.value)]
         return self._scalar(node, loc)
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc):

@@ -161,6 +161,23 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def run_args(port: int) -> list[str]:
+    """`streamlit run dashboard.py` on loopback, as every benchmark starts it (after `python -m`)."""
+    return [
+        "streamlit",
+        "run",
+        str(DASHBOARD),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -199,22 +216,7 @@ def streamlit_server(extra_args: tuple[str, ...] = ()):
     port = _free_port()
     workdir = Path(tempfile.mkdtemp(prefix="bench-streamlit-"))
     log_path = workdir / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(DASHBOARD),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        *extra_args,
-    ]
+    command = [sys.executable, "-m", *run_args(port), *extra_args]
     env = os.environ | {"PYTHONUNBUFFERED": "1", "SCENARIO_DATA_DIR": str(workdir / "data")}
     env.pop("SCENARIO_DATABASE_URL", None)
     url = f"http://127.0.0.1:{port}"

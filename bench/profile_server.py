@@ -60,19 +60,7 @@ def serve(port: int, out_dir: str) -> None:
 
     signal.signal(signal.SIGUSR1, start)
     signal.signal(signal.SIGUSR2, stop)
-    sys.argv = [
-        "streamlit",
-        "run",
-        str(h.DASHBOARD),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    sys.argv = h.run_args(port)
     cli.main()
 
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from timing import describe, timed  # noqa: E402
 
+from engine import workers  # noqa: E402
 from engine.ensemble import run_ensemble, sample_coefficients, summarise  # noqa: E402
 from engine.loader import load_scenario  # noqa: E402
 from engine.reference import simulate_reference  # noqa: E402
@@ -55,6 +56,22 @@ def main() -> None:
         if target:
             verdict = f"  target < {target:g} ms: {'met' if statistics.median(samples) < target else 'MISSED'}"
         print(f"  {runs:>6} runs: {describe(samples)}{verdict}")
+
+    cores = min(workers.MAX_WORKERS, workers.available_cores())
+    print(
+        f"  (ensembles of at least {2 * workers.MIN_RUNS_PER_WORKER:,} runs are split over up to {cores} threads;"
+        " the same 10,000 runs on one thread:"
+    )
+
+    def ten_thousand() -> float:
+        return statistics.median(timed(lambda: run_ensemble(scenario, values, 10000, 1, model=model), args.repeat))
+
+    real_cores = workers.available_cores
+    workers.available_cores = lambda: 1
+    one = ten_thousand()
+    workers.available_cores = real_cores
+    many = ten_thousand()
+    print(f"   median {one:.2f} ms, so the threads make it {one / many:.2f}x faster)")
 
     print()
     print("where the time goes at 1,000 and 10,000 runs:")

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from engine.ensemble import MAX_RUNS, order_statistics, run_ensemble, sample_coefficients
+from engine.ensemble import (
+    MAX_RUNS,
+    MIN_VALUES_PER_WORKER,
+    order_statistics,
+    run_ensemble,
+    sample_coefficients,
+    summarise,
+)
 from engine.schema import Scenario
 from engine.simulation import compile_scenario, driver_array, point_run, simulate
 
@@ -181,6 +188,32 @@ def test_order_statistics_equal_numpy_quantiles(n):
     got = order_statistics(rows, quantiles)
     np.testing.assert_array_equal(rows, before)  # not overwritten unless asked
     np.testing.assert_allclose(got, np.quantile(rows, quantiles, axis=-1), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("n", [1000, 6000])
+def test_order_statistics_shared_between_cores_equal_numpy_quantiles(monkeypatch, n):
+    """Rows split over worker threads (sorted or partially sorted) give the digits of one thread."""
+    from engine import workers
+
+    rows = np.random.default_rng(n).normal(size=(7, 3 * (MIN_VALUES_PER_WORKER // n + 1), n))
+    quantiles = (0.1, 0.5, 0.9)
+    monkeypatch.setattr(workers, "available_cores", lambda: 1)
+    alone = order_statistics(rows, quantiles)
+    monkeypatch.setattr(workers, "available_cores", lambda: 2)
+    assert len(workers.slices(rows.size // n, -(-MIN_VALUES_PER_WORKER // n))) == 2
+    np.testing.assert_array_equal(order_statistics(rows, quantiles), alone)
+    np.testing.assert_allclose(alone, np.quantile(rows, quantiles, axis=-1), rtol=1e-12, atol=1e-15)
+
+
+def test_summarise_in_place_equals_summarise_on_a_copy(seed_scenario):
+    model = compile_scenario(seed_scenario)
+    paths = simulate(model, sample_coefficients(model, 300, 4), driver_array(model, seed_scenario.defaults()))
+    kept = paths.copy()
+    copied = summarise(seed_scenario, paths)
+    np.testing.assert_array_equal(paths, kept)  # not touched without overwrite
+    in_place = summarise(seed_scenario, paths, overwrite=True)
+    pd.testing.assert_frame_equal(in_place[0], copied[0])
+    pd.testing.assert_frame_equal(in_place[1], copied[1])
 
 
 def test_bands_of_a_large_ensemble_are_exact_quantiles(seed_scenario):

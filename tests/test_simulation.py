@@ -103,6 +103,32 @@ def test_drivers_may_differ_per_run(two_by_two):
         np.testing.assert_allclose(together[:, run], alone[:, 0], rtol=RTOL)
 
 
+@pytest.mark.parametrize("cores", [2, 3, 4])
+def test_splitting_the_runs_over_cores_changes_no_digit(monkeypatch, seed_scenario, cores):
+    """Runs are independent: stepped in slices on worker threads they equal the same runs stepped at once."""
+    from engine import workers
+
+    model = compile_scenario(seed_scenario)
+    runs = 3 * workers.MIN_RUNS_PER_WORKER + 7
+    coefficients = np.random.default_rng(5).uniform(model.low, model.high, size=(runs, len(model.weight)))
+    drivers = driver_array(model, seed_scenario.defaults())
+    monkeypatch.setattr(workers, "available_cores", lambda: 1)
+    alone = simulate(model, coefficients, drivers, weeks=8)
+    monkeypatch.setattr(workers, "available_cores", lambda: cores)
+    assert len(workers.slices(runs, workers.MIN_RUNS_PER_WORKER)) == min(cores, 3)
+    np.testing.assert_array_equal(simulate(model, coefficients, drivers, weeks=8), alone)
+
+
+def test_impacts_of_either_sign_feed_both_sums(two_by_two):
+    """A coefficient that is positive in one run and negative in another raises in the first and lowers
+    in the second (the zero half of each impact is skipped only when it is zero in every run)."""
+    model = compile_scenario(two_by_two)
+    flipped = model.weight * np.where(np.arange(len(model.weight)) % 2 == 0, -1.0, 1.0)
+    both = simulate(model, np.stack([model.weight, flipped]), np.array([50.0]))
+    np.testing.assert_array_equal(both[:, 0], simulate(model, model.weight, np.array([50.0]))[:, 0])
+    np.testing.assert_array_equal(both[:, 1], simulate(model, flipped, np.array([50.0]))[:, 0])
+
+
 # --- the slider mapping ------------------------------------------------------------------------
 
 

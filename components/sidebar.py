@@ -86,6 +86,14 @@ SHOWN_LANGUAGE = "_lang_shown"
 
 
 def _on_language() -> None:
+    # A selectbox or multiselect reports its choice by the option's label, and the browser keeps the
+    # label it last showed: on the next rerun after a switch it would send the old language's label,
+    # which matches no option (a preset named "Reported baseline" on the German page). Writing every
+    # such value back makes Streamlit send each widget its value again, labelled in the new language.
+    for key in list(st.session_state):
+        value = st.session_state[key]
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            st.session_state[key] = value
     # Tab state holds the tab's translated label: carry the open tab over to the new language.
     before, after = st.session_state.get(SHOWN_LANGUAGE), st.session_state["lang"]
     open_tab = st.session_state.get(TAB_STATE)

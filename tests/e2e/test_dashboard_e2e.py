@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from components.i18n import t
+
 pytestmark = pytest.mark.e2e
 
 CHART = '[data-testid="stPlotlyChart"]'
@@ -197,4 +199,32 @@ def test_german_locale(new_page):
     wait_for_charts(page)
     expect(page.get_by_role("heading", level=1)).to_contain_text(GERMAN_TITLE)
     expect(page.get_by_role("tab", name="Projektionen")).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_widgets_keep_working_after_a_language_switch(new_page, seed_scenario):
+    """A selectbox reports its choice by label; after a switch the browser must not send the old label back
+    (it once did: the next rerun of any kind crashed with KeyError 'Reported baseline')."""
+    page = new_page(1400, 900)
+    wait_for_charts(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stRadioOption"]', has_text="Deutsch").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(GERMAN_TITLE)
+    wait_until_idle(page)
+
+    escalation = seed_scenario.preset("escalation")
+    slider = sidebar.get_by_role("slider").first
+    preset_box = sidebar.get_by_role("combobox", name=t("preset", "de"), exact=True)
+    expect(preset_box).to_have_value(seed_scenario.preset("baseline").label.get("de"))
+    preset_box.click()
+    page.get_by_role("option", name=escalation.label.get("de"), exact=True).click()
+    expect(slider).to_have_value(f"{escalation.values['troops_deployed']:g}", timeout=REDRAW_TIMEOUT_MS)
+    wait_until_idle(page)
+    assert_no_exception(page)
+
+    page.evaluate(REMEMBER_JS)
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(CHANGED_JS, timeout=REDRAW_TIMEOUT_MS, polling=50)
+    wait_until_idle(page)
     assert_no_exception(page)

@@ -46,7 +46,8 @@ baseline_questions = preset_projection(baseline_id)[2] if baseline_id else None
 
 panels.header(scenario, lang)
 share.show_notices(lang)
-share_box = st.expander(t("share_title", lang), icon=":material/share:")
+# Lazy too: the link's code block pulls a 1.5 MB highlighter into the page, wanted only once opened.
+share_box = st.expander(t("share_title", lang), icon=":material/share:", key=share.SHARE_BOX, on_change="rerun")
 
 # Lazy tabs: only the open tab's content runs, so a slider move redraws one view, not four.
 tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why = st.tabs(
@@ -82,23 +83,24 @@ if tab_why.open:
         explain.render(scenario, settings.digest, settings.values, settings.runs, settings.seed, lang)
 
 link = share.sync_link(settings, compare, share.default_compare(baseline_id))
-with share_box:
-    st.caption(t("share_help", lang))
-    st.code(link, language=None, wrap_lines=True)
-    export.downloads(
-        settings,
-        bands_csv=lambda: bands.to_csv(index=False, float_format="%.6g", lineterminator="\n"),
-        briefing=lambda: briefing_html(
-            scenario,
-            settings.digest,
-            settings.values,
-            questions,
-            baseline_questions,
-            preset_names.get(baseline_id, ""),
-            [fig for _, fig in panels.projection_figures(scenario, bands, lang)],
-            settings.runs,
-            settings.seed,
-            lang,
-            link=link,
-        ),
-    )
+if share_box.open:
+    with share_box:
+        st.caption(t("share_help", lang))
+        st.code(link, language=None, wrap_lines=True)
+        export.downloads(
+            settings,
+            bands_csv=lambda: bands.to_csv(index=False, float_format="%.6g", lineterminator="\n"),
+            briefing=lambda: briefing_html(
+                scenario,
+                settings.digest,
+                settings.values,
+                questions,
+                baseline_questions,
+                preset_names.get(baseline_id, ""),
+                [fig for _, fig in panels.projection_figures(scenario, bands, lang)],
+                settings.runs,
+                settings.seed,
+                lang,
+                link=link,
+            ),
+        )

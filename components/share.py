@@ -18,6 +18,7 @@ from engine.store import LINK_PREFIX
 RESTORED = "_link_restored"
 NOTICES = "_link_notices"
 SAVED_REFS = "saved_refs"
+SHARE_BOX = "share_box"  # the "Share and export" expander: open or closed
 
 
 def compare_key(ref: str) -> str:

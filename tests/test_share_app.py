@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.share import SHARE_BOX
 from components.text import md_escape
 from engine.loader import load_scenario
 
@@ -58,7 +59,10 @@ def test_a_link_reproduces_the_figures_exactly():
         "d.troops_deployed": "4500",
         "d.perceived_moscow_backing": "85",
     }
-    # The link shown for copying carries the same query string.
+    # The link shown for copying carries the same query string; the box builds it only once opened.
+    assert not [c for c in author.code if c.value.startswith(("http", "?"))]
+    author.session_state[SHARE_BOX] = True
+    author.run()
     shown = [c.value for c in author.code if c.value.startswith(("http", "?"))]
     assert len(shown) == 1 and shown[0].endswith(
         "?scenario=dprk-russia-2024&preset=baseline&lang=de&seed=99&d.troops_deployed=4500&d.perceived_moscow_backing=85"

@@ -70,96 +70,6 @@ def _timed_run(at) -> tuple[float, float]:
     return total, sum(_script_times[before:])
 
 
-# --- what-ifs: the same page with cheaper figure building, patched in this process only (no file is changed) ---
-
-
-def _layout_only_template():
-    """plotly_white without its per-trace-type defaults, built once: these charts use none of those defaults
-    (every trace sets its own colours), so the drawing is the same, but plotly no longer deep-copies and
-    validates a template for ~50 trace types three times per rerun."""
-    import plotly.graph_objects as go
-    import plotly.io as pio
-
-    return go.layout.Template(layout=pio.templates["plotly_white"].layout)
-
-
-def _patched_layout(template):
-    from components import charts
-
-    def layout(fig, labels, height):
-        fig.update_layout(
-            title={"text": charts._escape(labels.title), "x": 0, "xanchor": "left"},
-            height=height,
-            margin={"l": 50, "r": 20, "t": 80, "b": 50},
-            legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-            hovermode="x unified",
-            template=template,
-        )
-        return fig
-
-    return layout
-
-
-def _numpy_band_traces(frame, name, colour, labels, group, legend):
-    """components.charts._band_traces with numpy arrays instead of Python lists (plotly validates an array in
-    one call instead of element by element, and sends it base64-encoded)."""
-    import numpy as np
-    import plotly.graph_objects as go
-
-    from components import charts
-
-    weeks = frame["week"].to_numpy()
-    upper = frame["p90"].round(2).to_numpy()
-    lower = frame["p10"].round(2).to_numpy()
-    band = go.Scatter(
-        x=np.concatenate([weeks, weeks[::-1]]),
-        y=np.concatenate([upper, lower[::-1]]),
-        fill="toself",
-        fillcolor=charts._rgba(colour, charts.BAND_ALPHA),
-        line={"width": 1, "color": charts._rgba(colour, 0.45)},
-        hoverinfo="skip",
-        name=charts._escape(f"{name} ({labels.band})"),
-        legendgroup=group,
-        showlegend=False,
-    )
-    median = go.Scatter(
-        x=weeks,
-        y=frame["p50"].round(2).to_numpy(),
-        mode="lines",
-        line={"color": colour, "width": 2.5},
-        name=charts._escape(name),
-        legendgroup=group,
-        showlegend=legend,
-        customdata=np.column_stack([lower, upper]),
-        hovertemplate=(
-            f"<b>{charts._escape(name)}</b><br>{charts._escape(labels.week)} %{{x}}<br>"
-            f"{charts._escape(labels.median)} %{{y:.1f}}<br>"
-            "p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
-        ),
-    )
-    return band, median
-
-
-class _patched:
-    """Temporarily replace attributes of components.charts (in this process only)."""
-
-    def __init__(self, **attrs):
-        self.attrs, self.saved = attrs, {}
-
-    def __enter__(self):
-        from components import charts
-
-        for name, value in self.attrs.items():
-            self.saved[name] = getattr(charts, name)
-            setattr(charts, name, value)
-
-    def __exit__(self, *exc):
-        from components import charts
-
-        for name, value in self.saved.items():
-            setattr(charts, name, value)
-
-
 def _stats(samples: list[float]) -> str:
     return (
         f"median {statistics.median(samples):7.1f} ms  p90 {h.percentile(samples, 90):7.1f} ms  "
@@ -202,23 +112,6 @@ def _component_breakdown(repeat: int = 15) -> None:
     print(
         f"    st.plotly_chart: plotly.io.to_json of 3 figures           {t_json:6.1f} ms  ({spec_kib:.0f} KiB of JSON)"
     )
-
-    def build_and_send():
-        for fig in (f for _, f in projection_figures(scenario, bands, "en")):
-            plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(fig, validate_figure=True), validate=False)
-
-    def variant(label: str, **attrs) -> None:
-        with _patched(**attrs):
-            ms = med(build_and_send)
-            kib = sum(len(plotly.io.to_json(f, validate=False)) for _, f in projection_figures(scenario, bands, "en"))
-        print(f"    {label:<62} {ms:6.1f} ms  ({kib / 1024:.0f} KiB of JSON)")
-
-    template = _layout_only_template()
-    print("  what-if, build + st.plotly_chart's validation + to_json of the 3 figures (patched in this process only):")
-    variant("as the code is now")
-    variant("plotly_white's layout part only, Template built once", _layout=_patched_layout(template))
-    variant("numpy arrays instead of lists in the traces", _band_traces=_numpy_band_traces)
-    variant("both", _layout=_patched_layout(template), _band_traces=_numpy_band_traces)
 
 
 def _print_direct_calls(stats: pstats.Stats) -> None:
@@ -331,27 +224,6 @@ def apptest_section(moves: int) -> None:
     print(f"  cache hit,  script:    {_stats(hit_script)}")
     print()
     _component_breakdown()
-    print()
-
-    print("== what-if in AppTest: cheaper figures, interleaved with the code as it is (new values every move) ==")
-    combat_key = h.TROOPS_KEY.replace("troops_deployed", "combat_engagement")
-    combats = [5 * k for k in range(21) if 5 * k != 20][:moves]
-    template = _layout_only_template()
-    now_ms, cheap_ms = [], []
-    h.wait_for_quiet(0.5, max_wait_s=30, quiet=True)
-    load_start = h.load_avg()
-    for combat in combats:  # (1,000, c) and (1,500, c): settings no run has used before
-        slider().set_value(1000)
-        at.slider(key=combat_key).set_value(combat)
-        now_ms.append(_timed_run(at)[1])
-        slider().set_value(1500)
-        at.slider(key=combat_key).set_value(combat)
-        with _patched(_layout=_patched_layout(template), _band_traces=_numpy_band_traces):
-            cheap_ms.append(_timed_run(at)[1])
-    at.slider(key=combat_key).set_value(20)
-    print(f"  [{load_start} at start, {h.load_avg()} at end]")
-    print(f"  cache miss, script, code as it is:                  {_stats(now_ms)}")
-    print(f"  cache miss, script, layout-only template + numpy:   {_stats(cheap_ms)}")
     print()
 
     print("== profile of one cache-missing rerun (cProfile inside the script thread) ==")

@@ -17,7 +17,8 @@ deltas (widget protos update the session's widget states as a mounted widget wou
 URL query), ref_hash (answered from its message cache) and script_finished. The schedule and the expected numbers
 are load_test.py's: session i opens the share link with troops T_i = 1,000*i, then toggles troops between T_i and
 T_i + 500 (every third move) or walks the combat slider up and down in steps of 5, each move sent as the slider's
-new value as soon as the previous rerun finished. A move's latency is BackMsg sent -> script_finished received;
+new value as soon as the previous rerun finished (or, with --think S, after a seeded pause of 0.5-1.5 x S, as
+a person reading the chart would take). A move's latency is BackMsg sent -> script_finished received;
 the move counts as verified when the first chart's median trace equals engine.ensemble's medians for the session's
 (troops, combat) (tolerance 1e-9). An exception element, a finish other than success, a closed socket, no finish
 within --move-timeout, or other numbers count as errors; a session stops moving after its first error.
@@ -36,6 +37,7 @@ import html
 import http.cookiejar
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -423,6 +425,7 @@ async def run_session(
     session = Session(base_url, "", result)
     troops, combat, direction = troops_low, COMBAT_START, 1
     ids: dict[str, str] = {}
+    pause = random.Random(result.index)
     try:
         if result.index > 0:
             await phases.rest_may_load.wait()
@@ -474,6 +477,9 @@ async def run_session(
             troops, combat = target
             result.latencies.append((run.finished_at - run.sent_at) * 1000)
             result.chart_ms.append((run.first_chart_at - run.sent_at) * 1000)
+            if args.think > 0:
+                # A person looks at the chart before the next move; seeded per session, so runs repeat.
+                await asyncio.sleep(min(pause.uniform(0.5, 1.5) * args.think, max(0.0, phases.stop - time.monotonic())))
         if not any(kind == "closed" for kind, _ in result.errors):
             result.final_ok, result.final_detail = _final_check(session, table, troops_low, ids, scenario.defaults())
             if not result.final_ok:
@@ -562,7 +568,8 @@ def _report(args, m: dict) -> None:
     moves = sum(r.moves for r in results)
     reruns = sum(r.reruns for r in results)
     print()
-    print(f"== load test (websocket clients): {args.sessions} sessions x {args.duration:g} s, one server ==")
+    pacing = f", a pause of ~{args.think:g} s after each move" if args.think > 0 else ", moves back to back"
+    print(f"== load test (websocket clients): {args.sessions} sessions x {args.duration:g} s{pacing}, one server ==")
     print(
         f"  moves: {moves} in {wall:.0f} s ({moves / wall:.1f}/s over all sessions); "
         f"{len(latencies)} finished and verified"
@@ -672,6 +679,12 @@ def main() -> None:
     )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of slider moves (default 60)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 3 sessions for 10 s")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a session waits after each finished move (0.5x-1.5x, seeded); default 0: back to back",
+    )
     parser.add_argument("--move-timeout", type=float, default=30.0, help="seconds one move may take (an error after)")
     parser.add_argument("--load-timeout", type=float, default=180.0, help="seconds a session may take to load")
     parser.add_argument("--wait-quiet", type=float, default=60.0, help="wait at most this long for load < 0.5")

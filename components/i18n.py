@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.state import REPAIR_TEXT
+
 LANGUAGES = ("en", "de")
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 # The main view's tabs, in order.
@@ -421,6 +423,21 @@ STRINGS.update(
         },
     }
 )
+
+
+# The link repairs of engine.state.decode, keyed "repair_<code>"; the English is the engine's own text.
+_REPAIR_DE = {
+    "too_many": "Der Link hat {count} Parameter; nur die ersten {limit} wurden gelesen",
+    "unknown_scenario": "unbekanntes Szenario „{ref}“; stattdessen wird das Standardszenario gezeigt",
+    "unknown_preset": "unbekannte Voreinstellung „{preset}“ wurde ignoriert",
+    "unknown_language": "unbekannte Sprache „{language}“ wurde ignoriert",
+    "unknown_compare": "unbekannte Voreinstellung „{preset}“ im Vergleich wurde ignoriert",
+    "unknown_setting": "unbekannte Einstellung „{name}“ wurde ignoriert",
+    "not_a_number": "„{name}“ ist keine Zahl und wurde ignoriert",
+    "not_whole": "„{name}“ muss eine ganze Zahl sein; verwendet wird {default}",
+    "out_of_range": "„{name}“ = {value} liegt außerhalb von [{low}, {high}] und wurde auf {clamped} gesetzt",
+}
+STRINGS.update({f"repair_{code}": {"en": text, "de": _REPAIR_DE[code]} for code, text in REPAIR_TEXT.items()})
 
 
 def t(key: str, lang: str, **values) -> str:

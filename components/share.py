@@ -85,7 +85,7 @@ def show_notices(lang: str) -> None:
     # Shown on the page the link opened; the next interaction is the reader's own, so it goes.
     notices = st.session_state.pop(NOTICES, None)
     if notices:
-        lines = "\n".join(f"- {md_escape(n)}" for n in notices)
+        lines = "\n".join(f"- {md_escape(t(f'repair_{n.code}', lang, **n.params))}" for n in notices)
         st.warning(f"{t('link_notice', lang)}\n\n{lines}", icon=":material/link_off:")
 
 

@@ -33,6 +33,36 @@ class ViewState:
     compare: tuple[str, ...] | None = None  # None: the page's default comparison
 
 
+# What decode() says about each repair of a link, in English; the dashboard shows its own translation.
+REPAIR_TEXT = {
+    "too_many": "the link has {count} parameters; only the first {limit} were read",
+    "unknown_scenario": "unknown scenario '{ref}'; showing the default scenario instead",
+    "unknown_preset": "unknown preset '{preset}' was ignored",
+    "unknown_language": "unknown language '{language}' was ignored",
+    "unknown_compare": "unknown preset '{preset}' in compare was ignored",
+    "unknown_setting": "unknown setting '{name}' was ignored",
+    "not_a_number": "'{name}' is not a number and was ignored",
+    "not_whole": "'{name}' must be a whole number; using {default}",
+    "out_of_range": "'{name}' = {value} is outside [{low}, {high}] and was set to {clamped}",
+}
+
+
+class Repair(str):
+    """One notice about a repaired link: reads as its English text, and keeps `code` and `params` (all
+    strings) so that a page in another language can say the same with its own words."""
+
+    code: str
+    params: dict[str, str]
+
+    def __new__(cls, code: str, **params: str) -> Repair:
+        notice = super().__new__(cls, REPAIR_TEXT[code].format(**params))
+        notice.code, notice.params = code, params
+        return notice
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:
+        return (self.code,), self.params
+
+
 def format_number(value: float) -> str:
     """Shortest text that reads back as exactly the same float ('12000', not '12000.0' or '1.2e+04')."""
     value = float(value)
@@ -81,22 +111,22 @@ def decode(
     params: Mapping[str, str | Sequence[str]],
     resolve: Callable[[str], Scenario | None],
     default_scenario: str,
-) -> tuple[ViewState, Scenario, list[str]]:
+) -> tuple[ViewState, Scenario, list[Repair]]:
     """Turn query parameters into a valid state, the scenario it names and notices about what was fixed.
 
     `resolve` maps a scenario reference (an id, or 'sha-<hash>' of a saved one) to a Scenario or None.
     Never raises on the content of `params`: anything unknown is dropped, anything out of range clamped,
     and each such repair is described in the notices.
     """
-    notices: list[str] = []
+    notices: list[Repair] = []
     if len(params) > MAX_PARAMS:
-        notices.append(f"the link has {len(params)} parameters; only the first {MAX_PARAMS} were read")
+        notices.append(Repair("too_many", count=str(len(params)), limit=str(MAX_PARAMS)))
         params = dict(list(params.items())[:MAX_PARAMS])
 
     ref = _first(params, "scenario").strip() if "scenario" in params else default_scenario
     scenario = resolve(ref) if _REF.match(ref) else None
     if scenario is None:
-        notices.append(f"unknown scenario '{ref[:80]}'; showing the default scenario instead")
+        notices.append(Repair("unknown_scenario", ref=ref[:80]))
         ref = default_scenario
         scenario = resolve(ref)
         if scenario is None:
@@ -108,7 +138,7 @@ def decode(
         if wanted in {p.id for p in scenario.presets}:
             preset = wanted
         else:
-            notices.append(f"unknown preset '{wanted[:80]}' was ignored")
+            notices.append(Repair("unknown_preset", preset=wanted[:80]))
 
     lang = None
     if "lang" in params:
@@ -116,7 +146,7 @@ def decode(
         if wanted in LANGUAGES:
             lang = wanted
         else:
-            notices.append(f"unknown language '{wanted[:20]}' was ignored")
+            notices.append(Repair("unknown_language", language=wanted[:20]))
 
     runs = _whole(params, "runs", DEFAULT_RUNS, RUNS_RANGE, notices)
     seed = _whole(params, "seed", DEFAULT_SEED, SEED_RANGE, notices)
@@ -132,7 +162,7 @@ def decode(
             if item in known and item not in compare:
                 compare.append(item)
             elif item not in known:
-                notices.append(f"unknown preset '{item[:80]}' in compare was ignored")
+                notices.append(Repair("unknown_compare", preset=item[:80]))
 
     values: dict[str, float] = {}
     drivers = {d.id: d for d in scenario.drivers}
@@ -140,16 +170,25 @@ def decode(
         if key in ("scenario", "preset", "lang", "runs", "seed", "compare"):
             continue
         if not key.startswith(DRIVER_PREFIX) or key[len(DRIVER_PREFIX) :] not in drivers:
-            notices.append(f"unknown setting '{key[:80]}' was ignored")
+            notices.append(Repair("unknown_setting", name=key[:80]))
             continue
         d = drivers[key[len(DRIVER_PREFIX) :]]
         number = _number(_first(params, key))
         if number is None:
-            notices.append(f"'{d.id}' is not a number and was ignored")
+            notices.append(Repair("not_a_number", name=d.id))
             continue
         clamped = _clamp(number, d.min, d.max)
         if clamped != number:
-            notices.append(f"'{d.id}' = {number:g} is outside [{d.min:g}, {d.max:g}] and was set to {clamped:g}")
+            notices.append(
+                Repair(
+                    "out_of_range",
+                    name=d.id,
+                    value=f"{number:g}",
+                    low=f"{d.min:g}",
+                    high=f"{d.max:g}",
+                    clamped=f"{clamped:g}",
+                )
+            )
         if clamped != d.default:
             values[d.id] = clamped
     state = ViewState(ref, values, preset, lang, runs, seed, None if compare is None else tuple(compare))
@@ -161,15 +200,24 @@ def _whole(
     key: str,
     default: int,
     bounds: tuple[int, int],
-    notices: list[str],
+    notices: list[Repair],
 ) -> int:
     if key not in params:
         return default
     number = _number(_first(params, key))
     if number is None or not number.is_integer():
-        notices.append(f"'{key}' must be a whole number; using {default}")
+        notices.append(Repair("not_whole", name=key, default=str(default)))
         return default
     clamped = int(_clamp(number, *bounds))
     if clamped != number:
-        notices.append(f"'{key}' = {number:g} is outside [{bounds[0]}, {bounds[1]}] and was set to {clamped}")
+        notices.append(
+            Repair(
+                "out_of_range",
+                name=key,
+                value=f"{number:g}",
+                low=str(bounds[0]),
+                high=str(bounds[1]),
+                clamped=str(clamped),
+            )
+        )
     return clamped

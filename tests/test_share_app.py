@@ -119,6 +119,21 @@ def test_tampered_links_leave_the_app_running_with_a_notice(params, notice):
     assert md_escape(notice) in warnings[0]
 
 
+def test_a_german_page_repairs_the_link_in_german():
+    at = _app({"lang": "de", "d.troops_deployed": "1e12", "compare": "baseline,zz"})
+    warnings = [w.value for w in at.warning]
+    assert warnings == [
+        "Der Link enthielt Einstellungen, die nicht unverändert übernommen werden konnten:\n\n"
+        + "\n".join(
+            f"- {md_escape(line)}"
+            for line in (
+                "unbekannte Voreinstellung „zz“ im Vergleich wurde ignoriert",
+                "„troops_deployed“ = 1e+12 liegt außerhalb von [0, 20000] und wurde auf 20000 gesetzt",
+            )
+        )
+    ]
+
+
 def test_an_edited_scenario_is_saved_and_opened_by_link(tmp_path):
     at = _app()
     at.session_state["main_tab"] = "Your scenario"

@@ -1,5 +1,7 @@
 """Link codec: round trips, short links, and every kind of tampering repaired with a notice."""
 
+import pickle
+import string
 from pathlib import Path
 
 import pytest
@@ -7,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.loader import load_scenario
-from engine.state import DEFAULT_RUNS, DEFAULT_SEED, ViewState, decode, encode, format_number
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED, REPAIR_TEXT, ViewState, decode, encode, format_number
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")
@@ -166,3 +168,25 @@ def test_any_query_gives_a_valid_state(params):
     again, _, second = decode(encode(state, scenario), resolve, SID)
     assert second == []
     assert again == state
+
+
+def test_repairs_read_as_english_and_keep_what_a_translation_needs():
+    _, _, notices = decode({"scenario": SID, "d.troops_deployed": "-5", "lang": "xx"}, resolve, SID)
+    assert notices == [
+        "unknown language 'xx' was ignored",
+        "'troops_deployed' = -5 is outside [0, 20000] and was set to 0",
+    ]
+    assert [(n.code, n.params) for n in notices] == [
+        ("unknown_language", {"language": "xx"}),
+        ("out_of_range", {"name": "troops_deployed", "value": "-5", "low": "0", "high": "20000", "clamped": "0"}),
+    ]
+    # Session state may be pickled (runner.enforceSerializableSessionState): a repair survives it whole.
+    copy = pickle.loads(pickle.dumps(notices[1]))
+    assert (copy, copy.code, copy.params) == (notices[1], notices[1].code, notices[1].params)
+
+
+@pytest.mark.parametrize("code", sorted(REPAIR_TEXT))
+def test_repair_placeholders_leave_room_for_the_translation_call(code):
+    """components.i18n.t(key, lang, **params) fills a repair's text: no placeholder may be called key or lang."""
+    names = {field for _, field, _, _ in string.Formatter().parse(REPAIR_TEXT[code]) if field}
+    assert names and not names & {"key", "lang"}

@@ -59,13 +59,16 @@ def default_url() -> str:
     if url:
         return url
     folder = Path(os.environ.get(DATA_DIR_ENV, "data"))
-    folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder.resolve() / 'scenarios.sqlite3'}"
 
 
 class ScenarioStore:
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
+        parsed = sa.engine.make_url(self.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # The page asks for the URL on every rerun; the folder is made once, with the store.
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self._engine = sa.create_engine(self.url, pool_pre_ping=True)
         _metadata.create_all(self._engine)
 

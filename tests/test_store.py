@@ -159,11 +159,13 @@ def test_a_prefix_that_matches_nothing_finds_nothing(store):
 
 
 def test_default_url_uses_the_data_directory(tmp_path, monkeypatch):
-    from engine.store import default_url
+    from engine.store import ScenarioStore, default_url
 
     monkeypatch.delenv("SCENARIO_DATABASE_URL", raising=False)
     monkeypatch.setenv("SCENARIO_DATA_DIR", str(tmp_path / "nested" / "data"))
     assert default_url() == f"sqlite:///{(tmp_path / 'nested' / 'data').resolve() / 'scenarios.sqlite3'}"
-    assert (tmp_path / "nested" / "data").is_dir()
+    assert not (tmp_path / "nested").exists()  # asking for the URL (every rerun) touches no disk
+    ScenarioStore(default_url())
+    assert (tmp_path / "nested" / "data" / "scenarios.sqlite3").is_file()
     monkeypatch.setenv("SCENARIO_DATABASE_URL", "postgresql+psycopg://u@h/db")
     assert default_url() == "postgresql+psycopg://u@h/db"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -75,10 +77,6 @@ def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gro
     return band, median
 
 
-def _band_traces(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
-    return tuple(go.Scatter(spec) for spec in _band_specs(frame, name, colour, labels, group, legend))
-
-
 def _escape(text: str) -> str:
     # Plotly renders a small HTML subset in titles, names and hover text; scenario text must stay text.
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -94,11 +92,6 @@ def _layout_spec(labels: Labels, height: int) -> dict:
         "hovermode": "x unified",
         "template": TEMPLATE_SPEC,
     }
-
-
-def _layout(fig: go.Figure, labels: Labels, height: int) -> go.Figure:
-    fig.update_layout(**_layout_spec(labels, height))
-    return fig
 
 
 def _event_specs(events: Sequence[tuple[int, str]]) -> tuple[list[dict], list[dict]]:
@@ -157,6 +150,15 @@ def trajectory_figure(
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
+@lru_cache(maxsize=32)
+def _grid(rows: int, columns: int, titles: tuple[str, ...]) -> dict:
+    """The layout of an empty grid of subplots (axes, domains, titles), built by plotly once per shape."""
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.35 / rows if rows > 1 else 0.1
+    )
+    return fig.layout.to_plotly_json()
+
+
 def comparison_figure(
     current: pd.DataFrame,
     references: Mapping[str, pd.DataFrame],
@@ -167,41 +169,39 @@ def comparison_figure(
 ) -> go.Figure:
     """Small multiples, one per indicator: the current band and median against each reference's median."""
     rows = math.ceil(len(indicators) / columns)
-    fig = make_subplots(
-        rows=rows,
-        cols=columns,
-        subplot_titles=[_escape(name) for name in indicators.values()],
-        vertical_spacing=0.35 / rows if rows > 1 else 0.1,
-    )
+    layout = copy.deepcopy(_grid(rows, columns, tuple(_escape(name) for name in indicators.values())))
+    data = []
     for n, indicator in enumerate(indicators):
-        row, col = n // columns + 1, n % columns + 1
+        axes = {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
         frame = current[current["indicator"] == indicator].sort_values("week")
-        band, median = _band_traces(frame, current_name, PALETTE[0], labels, "current", legend=n == 0)
-        fig.add_trace(band, row=row, col=col)
-        fig.add_trace(median, row=row, col=col)
+        for spec in _band_specs(frame, current_name, PALETTE[0], labels, "current", legend=n == 0):
+            data.append(spec | axes)
         for k, (name, reference) in enumerate(references.items()):
             ref = reference[reference["indicator"] == indicator].sort_values("week")
-            fig.add_trace(
-                go.Scatter(
-                    x=ref["week"].tolist(),
-                    y=ref["p50"].round(2).tolist(),
-                    mode="lines",
-                    line={"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
-                    name=_escape(name),
-                    legendgroup=f"ref-{k}",
-                    showlegend=n == 0,
-                    hovertemplate=f"{_escape(name)}: %{{y:.1f}}<extra></extra>",
-                ),
-                row=row,
-                col=col,
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": ref["week"].tolist(),
+                    "y": ref["p50"].round(2).tolist(),
+                    "mode": "lines",
+                    "line": {"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
+                    "name": _escape(name),
+                    "legendgroup": f"ref-{k}",
+                    "showlegend": n == 0,
+                    "hovertemplate": f"{_escape(name)}: %{{y:.1f}}<extra></extra>",
+                }
+                | axes
             )
-    fig.update_yaxes(range=[0, 100])
-    # Every panel keeps its own week ticks (with an odd count the last row is not full), zooming together.
-    fig.update_xaxes(matches="x")
-    for n in range(len(indicators)):
-        if n + columns >= len(indicators):  # the lowest filled panel of its column
-            fig.update_xaxes(title_text=labels.week, row=n // columns + 1, col=n % columns + 1)
-    for n in range(len(indicators), rows * columns):
-        fig.update_xaxes(visible=False, row=n // columns + 1, col=n % columns + 1)
-        fig.update_yaxes(visible=False, row=n // columns + 1, col=n % columns + 1)
-    return _layout(fig, labels, height=max(320, 230 * rows))
+    for n in range(rows * columns):
+        x, y = layout[f"xaxis{n + 1 if n else ''}"], layout[f"yaxis{n + 1 if n else ''}"]
+        y["range"] = [0, 100]
+        # Every panel keeps its own week ticks (with an odd count the last row is not full), zooming together.
+        x["matches"] = "x"
+        if n >= len(indicators):
+            x["visible"] = y["visible"] = False
+        elif n + columns >= len(indicators):  # the lowest filled panel of its column
+            x["title"] = {"text": labels.week}
+    layout.update(_layout_spec(labels, height=max(320, 230 * rows)))
+    # Off the slider's hot path only while the Compare tab is closed: built as a plain spec (checked by
+    # tests against plotly's validation) for the same reason as the trajectory charts.
+    return go.Figure({"data": data, "layout": layout}, _validate=False)

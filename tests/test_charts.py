@@ -198,7 +198,7 @@ def test_trajectory_title_annotations_and_hover_text_are_escaped():
 
 
 def test_trajectory_trace_names_are_escaped():
-    # BUG (components/charts.py, _band_traces): the band and median traces get name=f"{name} (...)" and
+    # BUG (components/charts.py, _band_specs): the band and median traces get name=f"{name} (...)" and
     # name=name unescaped; plotly renders its HTML subset in legend entries, so a scenario label reaches the
     # page as markup. The hover text two lines below is escaped with _escape(name).
     fig = trajectory_figure(BANDS, {"a": "<script>x</script>"}, LABELS)
@@ -306,3 +306,12 @@ def test_the_unvalidated_trajectory_figure_is_exactly_what_plotly_validation_giv
         go.Figure(trajectory_figure(BANDS, {"a": "Alpha"}, labels).to_dict()).to_dict()
         == trajectory_figure(BANDS, {"a": "Alpha"}, labels).to_dict()
     )
+
+
+def test_the_unvalidated_comparison_figure_is_exactly_what_plotly_validation_gives():
+    labels = Labels(title="<b>T</b> & co", week="Wk", level="Lvl", median="med", band="band")
+    for count in (1, 2, 3, 10):
+        indicators = {f"i{n}": f"<i>{n}</i>" for n in range(count)}
+        references = {} if count == 2 else _two_references()
+        spec = comparison_figure(BANDS.assign(indicator="i0"), references, indicators, labels, "Now").to_dict()
+        assert go.Figure(spec).to_dict() == spec

@@ -289,7 +289,7 @@ def _detail(scenario: Scenario, graph: CausalGraph, choice: str, values: dict[st
     elif graph.node(ident).kind == "driver":
         d = scenario.driver(ident)
         lines = [
-            f"**{t('why_kind_driver', lang)}:** {md_escape(d.label.get(lang))}",
+            f"**{t('driver', lang)}:** {md_escape(d.label.get(lang))}",
             f"**{t('why_slider_range', lang)}:** {d.min:g} … {d.max:g} {md_escape(d.unit)} · "
             f"**{t('default', lang)}:** {d.default:g} · **{t('current', lang)}:** {values[d.id]:g}",
         ]
@@ -299,7 +299,7 @@ def _detail(scenario: Scenario, graph: CausalGraph, choice: str, values: dict[st
     else:
         i = scenario.indicator(ident)
         lines = [
-            f"**{t('why_kind_indicator', lang)}:** {md_escape(i.label.get(lang))}",
+            f"**{t('indicator', lang)}:** {md_escape(i.label.get(lang))}",
             f"**{t('initial', lang)}:** {i.initial:g}",
         ]
         for e in self_impacts(graph):
@@ -340,8 +340,7 @@ def _causal_section(scenario: Scenario, digest: str, values: dict[str, float], l
         kind, ident = option.split(":", 1)
         if kind == "edge":
             return f"{t('why_kind_impact', lang)}: {_impact_name(scenario, int(ident), names)}"
-        node_kind = "why_kind_driver" if graph.node(ident).kind == "driver" else "why_kind_indicator"
-        return f"{t(node_kind, lang)}: {names[ident]}"
+        return f"{t(graph.node(ident).kind, lang)}: {names[ident]}"  # kind: "driver" or "indicator"
 
     choice = st.selectbox(t("why_inspect", lang), options, key=inspect_key, format_func=label)
     if choice:

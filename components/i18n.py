@@ -360,8 +360,6 @@ STRINGS.update(
         },
         "why_inspect": {"en": "Inspect", "de": "Ansehen"},
         "why_inspect_none": {"en": "(choose a node or an impact)", "de": "(Knoten oder Wirkung wählen)"},
-        "why_kind_driver": {"en": "Driver", "de": "Treiber"},
-        "why_kind_indicator": {"en": "Indicator", "de": "Indikator"},
         "why_kind_impact": {"en": "Impact", "de": "Wirkung"},
         "why_slider_range": {"en": "Slider range", "de": "Reglerbereich"},
         "why_note": {"en": "Note", "de": "Anmerkung"},

@@ -9,7 +9,8 @@ Each session i opens the page through a share link with its own troops value T_i
 is up, toggles troops between T_i and T_i + 500 (every third move) or walks the combat slider up and down in
 steps of 5. Before the run, the expected medians for every (troops, combat) pair a session can reach are
 computed with engine.ensemble.run_ensemble (1,000 runs, seed 2024, p50 rounded to 2 decimals as the charts do),
-so each move waits for the first chart to show exactly that session's numbers, and the end check compares
+so each move waits for the first chart to show exactly that session's numbers (then for the run's script_finished
+message, read on the page's websocket, before the next key), and the end check compares
 every median trace on the page with them: a state leak between sessions would show as a mismatch or timeout.
 """
 
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard_harness as h
 
@@ -33,15 +36,56 @@ TROOPS, COMBAT = "troops_deployed", "combat_engagement"
 COMBAT_START, COMBAT_STEP, COMBAT_MAX = 20.0, 5.0, 100.0
 TROOPS_SPACING = 1000.0
 RSS_EVERY_S = 5.0
+FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
 
-# Count finished script runs and remember the in-page time of every keydown.
-HOOKS_JS = """() => {
+# Count the script runs the server reports finished, and remember the in-page time of every keydown.
+# Runs are counted from the websocket itself (ForwardMsg field 6, script_finished, read with a minimal
+# protobuf walk): watching the app's data-test-script-state attribute missed runs whose messages arrived
+# in one burst, since React then renders "running" and "notRunning" in a single commit and the attribute
+# never changes. The page's websocket is hooked on its first send after this script runs (the next move).
+HOOKS_JS = """(finishedField) => {
     if (window.__benchRuns !== undefined) return;
     window.__benchRuns = 0;
-    const app = document.querySelector('[data-testid="stApp"]');
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'notRunning') window.__benchRuns += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    window.__benchSent = 0;
+    const varint = (bytes, at) => {
+        let value = 0, scale = 1;
+        for (;;) {
+            const b = bytes[at++];
+            value += (b & 0x7f) * scale;
+            if (b < 0x80) return [value, at];
+            scale *= 128;
+        }
+    };
+    const finishes = (buffer) => {
+        const bytes = new Uint8Array(buffer);
+        let at = 0;
+        while (at < bytes.length) {
+            let key, length;
+            [key, at] = varint(bytes, at);
+            const wire = key % 8;
+            if (wire === 0) {
+                [, at] = varint(bytes, at);
+                if (Math.floor(key / 8) === finishedField) return true;
+            } else if (wire === 2) {
+                [length, at] = varint(bytes, at);
+                at += length;
+            } else if (wire === 1) at += 8;
+            else if (wire === 5) at += 4;
+            else return false;
+        }
+        return false;
+    };
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+        window.__benchSent += 1;
+        if (!this.__benchHooked) {
+            this.__benchHooked = true;
+            this.addEventListener('message', (event) => {
+                if (event.data instanceof ArrayBuffer && finishes(event.data)) window.__benchRuns += 1;
+            });
+        }
+        return send.call(this, data);
+    };
     window.addEventListener('keydown', () => { window.__benchKeydown = performance.now(); }, true);
 }"""
 # In-page time once the first chart's median trace equals `expected` (-1: the app shows an exception).
@@ -53,12 +97,10 @@ SHOWS_JS = """(expected) => {
     for (let k = 0; k < expected.length; k++) if (Math.abs(y[k] - expected[k]) > 1e-9) return false;
     return performance.now();
 }"""
-# True once a script run finished after `before` runs and the app is idle (-1: exception).
+# True once a script run finished after `before` runs (-1: the app shows an exception).
 RUN_DONE_JS = """(before) => {
     if (document.querySelector('[data-testid="stException"]')) return -1;
-    const app = document.querySelector('[data-testid="stApp"]');
-    return window.__benchRuns > before && app.getAttribute('data-test-script-state') === 'notRunning'
-        ? performance.now() : false;
+    return window.__benchRuns > before ? performance.now() : false;
 }"""
 
 
@@ -161,7 +203,7 @@ async def run_session(
             if ready == -1:
                 result.errors.append("exception shown on first load")
             await page.wait_for_function(h.IDLE_JS, timeout=args.load_timeout * 1000, polling=100)
-            await page.evaluate(HOOKS_JS)
+            await page.evaluate(HOOKS_JS, FINISHED_FIELD)
             result.loaded_ms = (time.perf_counter() - t0) * 1000
         except Exception as err:
             result.errors.append(f"load: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
@@ -186,6 +228,7 @@ async def run_session(
             old_expected = table[(troops, combat)][first_label]
             new_expected = table[target][first_label]
             runs_before = await page.evaluate("() => window.__benchRuns")
+            sent_before = await page.evaluate("() => window.__benchSent")
             result.moves += 1
             try:
                 await sliders[driver].press(key, timeout=timeout_ms)
@@ -206,7 +249,17 @@ async def run_session(
                     result.errors.append(f"exception shown after move {result.moves}")
                     break
             except Exception as err:
-                result.errors.append(f"move {result.moves}: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
+                # Say which side stalled: a key the slider never took, or a value the page never redrew.
+                with contextlib.suppress(Exception):
+                    slider_now = await sliders[driver].input_value(timeout=2000)
+                    runs_now = await page.evaluate("() => window.__benchRuns")
+                    sent_now = await page.evaluate("() => window.__benchSent")
+                    err = RuntimeError(
+                        f"{type(err).__name__} ({driver} slider shows {slider_now}, expected {new:g}; since the key "
+                        f"the page sent {sent_now - sent_before} websocket messages and saw "
+                        f"{runs_now - runs_before} script runs finished)"
+                    )
+                result.errors.append(f"move {result.moves}: {str(err).splitlines()[0][:200]}")
                 if not crashed:  # let the page catch up (bounded) so the final check can still run
                     with contextlib.suppress(Exception):  # still stuck: the final check will say so
                         await page.wait_for_function(RUN_DONE_JS, arg=runs_before, timeout=timeout_ms, polling=100)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import io
 import os
 import pstats
 import statistics
@@ -25,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard_harness as h
+from timing import timed
 
 RERUN_TARGET_MS = 80.0
 SESSION_TARGET_MIB = 30.0
@@ -89,13 +89,7 @@ def _component_breakdown(repeat: int = 15) -> None:
     values = scenario.defaults()
 
     def med(fn) -> float:
-        fn()
-        out = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            fn()
-            out.append((time.perf_counter() - start) * 1000)
-        return statistics.median(out)
+        return statistics.median(timed(fn, repeat))
 
     bands = run_ensemble(scenario, values, runs=1000, seed=2024, model=model).bands
     figures = [fig for _, fig in projection_figures(scenario, bands, "en")]
@@ -120,7 +114,7 @@ def _print_direct_calls(stats: pstats.Stats) -> None:
     for (filename, line, name), (_cc, _nc, _tt, _ct, callers) in stats.stats.items():
         for (caller_file, _caller_line, caller_name), (_c, calls, _t, ct) in callers.items():
             if caller_file.endswith("dashboard.py") and caller_name == "<module>":
-                where = filename.replace(str(h.ROOT) + "/", "").replace(sys.prefix, "<py>")
+                where = h.short_path(filename)
                 rows.append((ct * 1000, calls, f"{name} ({Path(where).name}:{line})"))
     rows.sort(reverse=True)
     print("  calls made directly by dashboard.py, by cumulative time (profiled):")
@@ -159,22 +153,8 @@ def _print_profile(profiler: cProfile.Profile, wall_ms: float, full: bool = True
     _print_direct_calls(stats)
     if not full:
         return
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
-    print("  top functions by cumulative time (cProfile, script thread):")
-    lines = out.getvalue().splitlines()
-    start = next((n for n, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    for line in lines[start:]:
-        if line.strip():
-            print("    " + line.replace(str(h.ROOT) + "/", "").replace(sys.prefix, "<py>")[:190])
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
-    print("  top functions by own time (tottime):")
-    lines = out.getvalue().splitlines()
-    start = next((n for n, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    for line in lines[start:]:
-        if line.strip():
-            print("    " + line.replace(str(h.ROOT) + "/", "").replace(sys.prefix, "<py>")[:190])
+    h.print_top(profiler, "script thread (cProfile)", 35)
+    h.print_top(profiler, "script thread (cProfile)", 15, sort="tottime")
 
 
 def apptest_section(moves: int) -> None:

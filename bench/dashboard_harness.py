@@ -7,7 +7,10 @@ Not a benchmark itself; bench_app.py, bench_browser.py and load_test.py import i
 from __future__ import annotations
 
 import contextlib
+import cProfile
+import io
 import os
+import pstats
 import socket
 import statistics
 import subprocess
@@ -159,6 +162,24 @@ def percentile(samples: list[float], q: float) -> float:
     low = int(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def short_path(text: str) -> str:
+    """Repository and Python installation paths shortened, for profile listings."""
+    return text.replace(str(ROOT) + "/", "").replace(sys.prefix, "<py>")
+
+
+def print_top(source, title: str, limit: int, sort: str = "cumulative") -> None:
+    """cProfile's table of the `limit` functions first by `sort`; `source` is a Profile or a stats file."""
+    out = io.StringIO()
+    stats = pstats.Stats(source if isinstance(source, cProfile.Profile) else str(source), stream=out)
+    print(f"  {title}: {stats.total_tt:.2f} s profiled; top {limit} by {sort} time")
+    stats.sort_stats(sort).print_stats(limit)
+    lines = out.getvalue().splitlines()
+    begin = next((n for n, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+    for line in lines[begin:]:
+        if line.strip():
+            print("    " + short_path(line)[:190])
 
 
 def run_args(port: int) -> list[str]:

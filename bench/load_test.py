@@ -138,6 +138,22 @@ def _first_label(scenario) -> str:
     return next(i for i in scenario.indicators if i.group == group).label.get("en")
 
 
+def expected_numbers(sessions: int) -> tuple[object, dict, str]:
+    """The scenario, every reachable setting's expected medians and the first chart's label, with a report."""
+    print(f"precomputing expected medians for {sessions} sessions x 2 troops values x 21 combat values ...", flush=True)
+    t0 = time.perf_counter()
+    scenario, table = _expected_table(sessions)
+    first_label = _first_label(scenario)
+    print(f"  {len(table)} ensembles in {time.perf_counter() - t0:.1f} s")
+    # The leak check can only see a leak if different sessions' numbers differ: count distinct first charts.
+    distinct = len({tuple(v[first_label]) for v in table.values()})
+    print(
+        f"  sanity: {distinct} distinct first-chart medians among {len(table)} reachable settings "
+        f"(a leak from another session would show as different numbers)"
+    )
+    return scenario, table, first_label
+
+
 def _share_url(base: str, scenario, troops: float) -> str:
     from engine.state import ViewState, encode
 
@@ -305,20 +321,7 @@ async def sample_rss(pid: int, samples: list[tuple[float, int, float]], stop: as
 async def run(args) -> None:
     from playwright.async_api import async_playwright
 
-    print(
-        f"precomputing expected medians for {args.sessions} sessions x 2 troops values x 21 combat values ...",
-        flush=True,
-    )
-    t0 = time.perf_counter()
-    scenario, table = _expected_table(args.sessions)
-    first_label = _first_label(scenario)
-    print(f"  {len(table)} ensembles in {time.perf_counter() - t0:.1f} s")
-    # The leak check can only see a leak if different sessions' numbers differ: count distinct first charts.
-    distinct = len({tuple(v[first_label]) for v in table.values()})
-    print(
-        f"  sanity: {distinct} distinct first-chart medians among {len(table)} reachable settings "
-        f"(a leak from another session would show as different numbers)"
-    )
+    scenario, table, first_label = expected_numbers(args.sessions)
     h.wait_for_quiet(0.5, max_wait_s=args.wait_quiet)
     print(f"starting server and {args.browsers} browser(s)  [{h.load_avg()}]", flush=True)
     with h.streamlit_server() as server:

@@ -646,19 +646,7 @@ def run(args) -> None:
         "  and browser context). No browser: nothing renders, no static assets load. Latency = BackMsg sent ->\n"
         "  script_finished; each move is verified against engine.ensemble's medians for the session's settings."
     )
-    print(
-        f"precomputing expected medians for {args.sessions} sessions x 2 troops values x 21 combat values ...",
-        flush=True,
-    )
-    t0 = time.perf_counter()
-    scenario, table = browser_test._expected_table(args.sessions)
-    first_label = browser_test._first_label(scenario)
-    print(f"  {len(table)} ensembles in {time.perf_counter() - t0:.1f} s")
-    distinct = len({tuple(v[first_label]) for v in table.values()})
-    print(
-        f"  sanity: {distinct} distinct first-chart medians among {len(table)} reachable settings "
-        f"(a leak from another session would show as different numbers)"
-    )
+    scenario, table, first_label = browser_test.expected_numbers(args.sessions)
     h.wait_for_quiet(0.5, max_wait_s=args.wait_quiet)
     print(f"starting server and {args.sessions} websocket session(s)  [{h.load_avg()}]", flush=True)
     with h.streamlit_server() as server:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import os
-import pstats
 import signal
 import socket
 import subprocess
@@ -62,18 +60,6 @@ def serve(port: int, out_dir: str) -> None:
     signal.signal(signal.SIGUSR2, stop)
     sys.argv = h.run_args(port)
     cli.main()
-
-
-def _top(path: Path, title: str, limit: int, sort: str = "cumulative") -> None:
-    out = io.StringIO()
-    stats = pstats.Stats(str(path), stream=out)
-    print(f"  {title}: {stats.total_tt:.2f} s profiled; top {limit} by {sort} time")
-    stats.sort_stats(sort).print_stats(limit)
-    lines = out.getvalue().splitlines()
-    begin = next((n for n, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-    for line in lines[begin:]:
-        if line.strip():
-            print("    " + line.replace(str(h.ROOT) + "/", "").replace(sys.prefix, "<py>")[:180])
 
 
 def main() -> None:
@@ -170,9 +156,9 @@ def main() -> None:
             f"  {args.moves} moves in {wall:.1f} s; server CPU {cpu:.2f} s = {cpu / args.moves * 1000:.0f} ms per move "
             f"(with cProfile on); keydown -> chart changed median {sorted(latencies)[len(latencies) // 2]:.0f} ms"
         )
-        _top(out_dir / "main.prof", "event-loop thread (tornado, websocket, message handling)", 25)
-        _top(out_dir / "main.prof", "event-loop thread", 12, sort="tottime")
-        _top(out_dir / "script.prof", "script thread (dashboard.py)", 12)
+        h.print_top(out_dir / "main.prof", "event-loop thread (tornado, websocket, message handling)", 25)
+        h.print_top(out_dir / "main.prof", "event-loop thread", 12, sort="tottime")
+        h.print_top(out_dir / "script.prof", "script thread (dashboard.py)", 12)
     finally:
         if server.poll() is None:
             server.terminate()

@@ -1,4 +1,4 @@
-"""Shared helpers for the dashboard benchmarks: a real Streamlit server on a loopback port, Debian's chromium,
+"""Shared helpers for the dashboard benchmarks: a real Streamlit server (tests/e2e/server.py), Debian's chromium,
 server memory from /proc, load averages, and the JavaScript snippets that read the Plotly charts.
 
 Not a benchmark itself; bench_app.py, bench_browser.py and load_test.py import it. Nothing here asserts.
@@ -11,14 +11,9 @@ import cProfile
 import io
 import os
 import pstats
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,22 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-DASHBOARD = ROOT / "dashboard.py"
+from tests.e2e.server import (  # noqa: E402  (needs ROOT on sys.path)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RunningServer,
+    running_server,
+)
+from tests.e2e.server import DASHBOARD as DASHBOARD  # noqa: E402  (for the benches)
+from tests.e2e.server import free_port as free_port  # noqa: E402
+from tests.e2e.server import run_args as run_args  # noqa: E402
+
 SCENARIO_FILE = ROOT / "scenarios" / "dprk-russia-2024.yaml"
-CHROMIUM = "/usr/bin/chromium"
-# The flags the brief asks for: no sandbox (container), no GPU, nothing that phones home.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-extensions",
-]
-STARTUP_TIMEOUT_S = 60.0
 TROOPS_KEY = "drv:dprk-russia-2024:troops_deployed"
 
 # True (the in-page time since navigation start, ms) once at least `minimum` Plotly charts have their
@@ -182,42 +172,12 @@ def print_top(source, title: str, limit: int, sort: str = "cumulative") -> None:
             print("    " + short_path(line)[:190])
 
 
-def run_args(port: int) -> list[str]:
-    """`streamlit run dashboard.py` on loopback, as every benchmark starts it (after `python -m`)."""
-    return [
-        "streamlit",
-        "run",
-        str(DASHBOARD),
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200 and response.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
 class Server:
     """A running `streamlit run dashboard.py` (pid, base url, log file)."""
 
-    def __init__(self, process: subprocess.Popen, url: str, log: Path):
-        self.process, self.url, self.log = process, url, log
+    def __init__(self, running: RunningServer):
+        self.process, self.url, self.log = running.process, running.url, running.log
+        self._running = running
 
     @property
     def pid(self) -> int:
@@ -227,45 +187,19 @@ class Server:
         return rss_kib(self.pid)
 
     def log_tail(self, chars: int = 3000) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
-        return text[-chars:]
+        return self._running.log_tail(chars)
 
 
 @contextmanager
 def streamlit_server(extra_args: tuple[str, ...] = ()):
-    """Start the dashboard on a free loopback port with a private SCENARIO_DATA_DIR (as tests/e2e does)."""
-    port = _free_port()
-    workdir = Path(tempfile.mkdtemp(prefix="bench-streamlit-"))
-    log_path = workdir / "server.log"
-    command = [sys.executable, "-m", *run_args(port), *extra_args]
-    env = os.environ | {"PYTHONUNBUFFERED": "1", "SCENARIO_DATA_DIR": str(workdir / "data")}
-    env.pop("SCENARIO_DATABASE_URL", None)
-    url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    server = Server(process, url, log_path)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while not _healthy(f"{url}/_stcore/health"):
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {process.returncode}:\n{server.log_tail()}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit not healthy within {STARTUP_TIMEOUT_S:.0f} s:\n{server.log_tail()}")
-            time.sleep(0.25)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    """The dashboard on a free loopback port with a private SCENARIO_DATA_DIR, started as tests/e2e starts it."""
+    with running_server(extra_args, prefix="bench-streamlit-") as running:
+        yield Server(running)
 
 
 def launch_chromium(playwright):
     """Debian's chromium, headless (sync or async Playwright object; returns what launch() returns)."""
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
 def load_scenario_and_model():

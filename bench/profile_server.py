@@ -12,7 +12,6 @@ import argparse
 import cProfile
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -77,9 +76,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = h.free_port()
     out_dir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     env = os.environ | {"PYTHONUNBUFFERED": "1", "SCENARIO_DATA_DIR": str(out_dir / "data")}
     env.pop("SCENARIO_DATABASE_URL", None)

@@ -1,0 +1,129 @@
+"""Start the dashboard as a real server on a free loopback port, for the browser tests and the benchmarks."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = REPO_ROOT / "dashboard.py"
+# Always Debian's chromium, never a Playwright download; no sandbox (container), no GPU, nothing that
+# phones home.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-extensions",
+]
+STARTUP_TIMEOUT_S = 60.0
+
+
+class ServerDidNotStart(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def log_tail(self, chars: int) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+        return text[-chars:] if text.strip() else "(server log is empty)"
+
+
+def run_args(port: int) -> list[str]:
+    """`streamlit run dashboard.py` on loopback (after `python -m`)."""
+    return [
+        "streamlit",
+        "run",
+        str(DASHBOARD),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def running_server(extra_args: tuple[str, ...] = (), prefix: str = "streamlit-") -> Iterator[RunningServer]:
+    """The dashboard on a free port, healthy, with a private SCENARIO_DATA_DIR (saved scenarios from a run
+    must not land in the working tree); stopped on exit. Raises ServerDidNotStart with the server's output."""
+    port = free_port()
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    log_path = workdir / "server.log"
+    env = os.environ | {"PYTHONUNBUFFERED": "1", "SCENARIO_DATA_DIR": str(workdir / "data")}
+    env.pop("SCENARIO_DATABASE_URL", None)
+    url = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", *run_args(port), *extra_args],
+            cwd=REPO_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    server = RunningServer(process, url, log_path)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _healthy(f"{url}/_stcore/health"):
+            if process.poll() is not None:
+                raise ServerDidNotStart(
+                    f"streamlit exited with code {process.returncode} before answering the health check.\n"
+                    f"--- server output ---\n{server.log_tail(6000)}"
+                )
+            if time.monotonic() > deadline:
+                raise ServerDidNotStart(
+                    f"streamlit did not answer 'ok' on {url}/_stcore/health within {STARTUP_TIMEOUT_S:.0f} s.\n"
+                    f"--- server output ---\n{server.log_tail(6000)}"
+                )
+            time.sleep(0.25)
+        yield server
+    finally:
+        _stop(process)

@@ -30,6 +30,7 @@ from tests.e2e.server import (  # noqa: E402  (needs ROOT on sys.path)
 from tests.e2e.server import DASHBOARD as DASHBOARD  # noqa: E402  (for the benches)
 from tests.e2e.server import free_port as free_port  # noqa: E402
 from tests.e2e.server import run_args as run_args  # noqa: E402
+from tests.e2e.server import stop as stop  # noqa: E402
 
 SCENARIO_FILE = ROOT / "scenarios" / "dprk-russia-2024.yaml"
 TROOPS_KEY = "drv:dprk-russia-2024:troops_deployed"

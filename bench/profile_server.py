@@ -157,13 +157,7 @@ def main() -> None:
         h.print_top(out_dir / "main.prof", "event-loop thread", 12, sort="tottime")
         h.print_top(out_dir / "script.prof", "script thread (dashboard.py)", 12)
     finally:
-        if server.poll() is None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+        h.stop(server)
         log.close()
 
 

@@ -80,7 +80,7 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
     process.terminate()
@@ -126,4 +126,4 @@ def running_server(extra_args: tuple[str, ...] = (), prefix: str = "streamlit-")
             time.sleep(0.25)
         yield server
     finally:
-        _stop(process)
+        stop(process)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +12,24 @@ from pydantic import ValidationError
 
 from engine.schema import Loc, Scenario, check_scenario, field_name
 
+log = logging.getLogger(__name__)
+
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_REASON_CHARS = 160
+
+
+def _reason(err: BaseException, tag: str) -> str:
+    """One printable line saying why a value could not be read, short enough for a problem list."""
+    if isinstance(err, yaml.YAMLError):
+        text = getattr(err, "problem", None) or str(err)
+    else:
+        text = f"not a valid {tag.removeprefix('tag:yaml.org,2002:')} ({type(err).__name__}: {err})"
+    text = " ".join(text.split())
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= _REASON_CHARS else text[: _REASON_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -77,11 +93,17 @@ class _Tree:
         return self._scalar(node, loc)
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc):
+        if node.tag == _TIMESTAMP:
+            # A date is text to a scenario (`published: 2024-10-25`); constructing it would turn an
+            # impossible date such as 2001-13-45 into a crash, and a valid one into an object no field takes.
+            return node.value
         try:
             return self._scalars.construct_object(node, deep=True)
-        except yaml.YAMLError as err:
-            reason = getattr(err, "problem", None) or str(err)
-            self.problem(loc, node.start_mark.line + 1, f"unsupported value: {reason}")
+        except Exception as err:
+            # PyYAML's constructors raise whatever the Python conversion behind a tag raises (ValueError
+            # for `!!int x` or 5,000 digits, KeyError for `!!bool x`, AttributeError for `!!timestamp x`,
+            # binascii.Error for bad base64), not only YAMLError: every one of them is a problem of this value.
+            self.problem(loc, node.start_mark.line + 1, f"unsupported value: {_reason(err, node.tag)}")
             return None
 
     def line_of(self, loc: Loc) -> int:
@@ -136,7 +158,23 @@ def _pydantic_message(err: dict) -> str:
 
 
 def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
-    """Turn YAML text into a Scenario or raise ScenarioError with every problem found."""
+    """Turn YAML text into a Scenario or raise ScenarioError with every problem found.
+
+    Nothing else escapes: a file that trips an unforeseen error in PyYAML or pydantic is still a file
+    that cannot be used, reported as such (and logged in full for the operator), never a crash of the
+    page or a traceback of the command line.
+    """
+    try:
+        return _parse(data, filename)
+    except ScenarioError:
+        raise
+    except Exception as err:
+        log.exception("unexpected error while reading %s", filename)
+        message = f"cannot be read ({type(err).__name__})"
+        raise ScenarioError([Problem(filename, 1, "(document)", message)]) from None
+
+
+def _parse(data: bytes | str, filename: str) -> Scenario:
     # surrogatepass: a str holding a lone surrogate becomes bytes the UTF-8 check below refuses by line.
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:

@@ -167,3 +167,21 @@ def test_digest_changes_when_a_label_or_default_changes(seed_data):
     digests = {scenario_digest(parse_scenario(yaml.safe_dump(d))) for d in (relabelled, moved)}
     assert reference not in digests
     assert len(digests) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("published: 2001-13-45\n", "schema: required field is missing"),
+        ("a: !!float x\n", "a: unsupported value: not a valid float"),
+        ("n: " + "7" * 4400 + "\n", "n: unsupported value: not a valid int"),
+    ],
+    ids=["date", "float-tag", "long-int"],
+)
+def test_a_one_line_file_the_constructor_cannot_build_is_listed_as_broken(tmp_path, seed_path, text, message):
+    shutil.copy(seed_path, tmp_path / "a-seed.yaml")
+    (tmp_path / "b-one-line.yaml").write_text(text, encoding="utf-8")
+    catalog = load_catalog(tmp_path)
+    assert list(catalog.scenarios) == ["dprk-russia-2024"]
+    [broken] = catalog.broken
+    assert str(broken.problems[0]).startswith(f"b-one-line.yaml:1: {message}")

@@ -335,3 +335,123 @@ def test_a_boolean_or_a_quoted_number_is_not_a_number(old, new, line, field):
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text.replace(old, new), "t.yaml")
     assert (info.value.problems[0].line, info.value.problems[0].field) == (line, field)
+
+
+# --- every way PyYAML's constructor can raise is a problem of that value -------------------------------------
+
+# The tags PyYAML's SafeConstructor knows, and some it does not; each is tried on every value shape below.
+YAML_TAGS = [
+    "!!" + name
+    for name in ("str", "int", "float", "bool", "null", "binary", "timestamp", "set", "omap", "pairs", "seq", "map")
+] + ["!!merge", "!!value", "!!python/object", "!local", "!", "!<tag:example.com,2024:thing>"]
+VALUE_SHAPES = [
+    "x",
+    "''",
+    "0b2",
+    "0x",
+    "0o9",
+    "1_000",
+    "9" * 5000,
+    "-" + "9" * 4400,
+    "1e999999",
+    ".nan",
+    "2001-13-45",
+    "2024-02-30",
+    "2001-01-01T25:00:00",
+    "2001-01-01 10:00:00 +99:99",
+    "@@",
+    "'not base64!'",
+    "yes",
+    "~",
+    "[1, 2]",
+    "{a: 1}",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field", "start"),
+    [
+        ("published: 2001-13-45\n", 1, "schema", "required field is missing"),
+        ("2024-02-30: x\n", 1, "schema", "required field is missing"),
+        ("a: !!int x\n", 1, "a", "unsupported value: not a valid int (ValueError: invalid literal"),
+        ("\n\nn: " + "9" * 5000 + "\n", 3, "n", "unsupported value: not a valid int (ValueError: Exceeds the limit"),
+        ("a: !!float x\n", 1, "a", "unsupported value: not a valid float (ValueError"),
+        ("a: !!bool x\n", 1, "a", "unsupported value: not a valid bool (KeyError: 'x')"),
+        ("a:\n  b: !!binary 'abc'\n", 2, "a.b", "unsupported value: failed to decode base64 data"),
+        ("a: !!int 0b2\n", 1, "a", "unsupported value: not a valid int (ValueError: invalid literal for int() with"),
+    ],
+    ids=["bad-date", "bad-date-key", "int-tag", "huge-int", "float-tag", "bool-tag", "binary-tag", "binary-digits"],
+)
+def test_a_value_the_constructor_cannot_build_is_a_problem_at_its_line(text, line, field, start):
+    problems = _first_problems(text)
+    first = next(p for p in problems if p.field == field)
+    assert (first.file, first.line) == ("f.yaml", line)
+    assert first.message.startswith(start), first.message
+
+
+def _first_problems(text: str) -> tuple[Problem, ...]:
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "f.yaml")
+    return caught.value.problems
+
+
+def test_a_date_is_read_as_its_text(seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    assert "\n  language: de\n" in text
+    dated = text.replace("\n  language: de\n", "\n  language: de\n  published: 2024-10-25\n")
+    scenario = parse_scenario(dated, "d.yaml")
+    assert scenario.source.published == "2024-10-25"
+
+
+def test_the_command_line_reports_an_impossible_date_without_a_traceback(tmp_path):
+    path = tmp_path / "date.yaml"
+    path.write_text("a: !!timestamp 2001-13-45\nb: !!int nope\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "engine", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    assert f"{path}:2: b: unsupported value: not a valid int" in done.stdout + done.stderr
+
+
+def test_an_unforeseen_error_inside_the_parser_is_still_a_scenario_error(monkeypatch):
+    import engine.loader as loader
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("no")
+
+    monkeypatch.setattr(loader, "_screen_events", broken)
+    problems = _first_problems("a: 1\n")
+    assert [str(p) for p in problems] == ["f.yaml:1: (document): cannot be read (ZeroDivisionError)"]
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+_PROBLEM_LINE = r"^f\.yaml:\d+: [^\n]+: [^\n]+$"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(
+    tag=hs.sampled_from(["", *YAML_TAGS]),
+    value=hs.one_of(hs.sampled_from(VALUE_SHAPES), hs.text(max_size=30)),
+    as_key=hs.booleans(),
+    quoted=hs.booleans(),
+)
+def test_fuzz_the_scalar_constructor_over_tags_and_value_shapes(tag, value, as_key, quoted):
+    import json
+    import re
+
+    scalar = json.dumps(value) if quoted else value
+    node = f"{tag} {scalar}".strip() if tag else scalar
+    text = f"? {node}\n: 1\n" if as_key else f"schema: 1\nfield: {node}\n"
+    try:
+        parse_scenario(text, "f.yaml")
+    except ScenarioError as err:
+        assert err.problems
+        for p in err.problems:
+            assert re.match(_PROBLEM_LINE, str(p)), str(p)

@@ -6,6 +6,7 @@ import math
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,12 +20,34 @@ from pydantic import (
 # so the loader can turn both kinds of problem into file:line: field messages the same way.
 Loc = tuple[str | int, ...]
 
+
+def _storable(text: str) -> str:
+    # Every text must be storable unchanged by each backend of the shared store. PostgreSQL refuses NUL
+    # in text and neither backend can encode a lone surrogate (YAML's "\0" and "\ud800" escapes make both),
+    # so these are refused here, for every backend alike, rather than failing at the save.
+    for n, char in enumerate(text):
+        if char == "\x00":
+            raise ValueError(f"text holds a NUL character (at position {n + 1})")
+        if "\ud800" <= char <= "\udfff":
+            raise ValueError(f"text holds a lone surrogate U+{ord(char):04X} (at position {n + 1})")
+    return text
+
+
+Storable = AfterValidator(_storable)
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True)]
-Quote = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True), Storable]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True), Storable]
+Quote = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True), Storable]
 # Strict: a YAML `true` or a quoted "12" is a mistake to report, not a number to coerce.
 Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
+# Slider values, event amounts: far beyond any count of soldiers or money the model speaks of, and small
+# enough that every difference of two of them is finite (max - min of +-1e308 overflowed to infinity).
+MAX_AMOUNT = 1e15
+Amount = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False, strict=True)]
+# KSIM weights of a few units already saturate an indicator within a week; a bound far above that keeps
+# every sum of weights times states finite (1e308 passed once and drew NaN projections).
+MAX_WEIGHT = 10.0
+Weight = Annotated[float, Field(ge=-MAX_WEIGHT, le=MAX_WEIGHT, allow_inf_nan=False, strict=True)]
 Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)]
 Whole = Annotated[int, Field(ge=0, strict=True)]
 
@@ -72,10 +95,10 @@ class Driver(Model):
     label: Text
     group: Literal["facts", "pros", "cons", "challenges", "questions"]
     unit: ShortText
-    min: Finite
-    max: Finite
+    min: Amount
+    max: Amount
     step: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
-    default: Finite
+    default: Amount
     description: Text | None = None
     source: Citation
 
@@ -96,8 +119,8 @@ class Indicator(Model):
 class Impact(Model):
     source_id: Slug = Field(alias="from")
     target: Slug = Field(alias="to")
-    weight: Finite
-    range: tuple[Finite, Finite]
+    weight: Weight
+    range: tuple[Weight, Weight]
     note: ShortText | None = None
     source: Citation
 
@@ -114,8 +137,8 @@ class Question(Model):
 class Event(Model):
     week: Whole
     target: Slug
-    set: Finite | None = None
-    add: Finite | None = None
+    set: Amount | None = None
+    add: Amount | None = None
     label: Text
     source: Citation | None = None
 
@@ -130,7 +153,7 @@ class Preset(Model):
     id: Slug
     label: Text
     description: Text | None = None
-    values: dict[Slug, Finite] = Field(default_factory=dict)
+    values: dict[Slug, Amount] = Field(default_factory=dict)
 
 
 class Scenario(Model):
@@ -207,6 +230,22 @@ def _duplicates(items: tuple, field: str, where: str) -> list[tuple[Loc, str]]:
     return problems
 
 
+def _duplicate_labels(groups: list[tuple[str, tuple]]) -> list[tuple[Loc, str]]:
+    # Drivers and indicators share one namespace on the page (the causal map, the tornado, the diff), and
+    # a reader tells two presets apart only by their labels: a label seen twice in one language is ambiguous.
+    problems = []
+    for lang in ("en", "de"):
+        seen: dict[str, str] = {}
+        for where, items in groups:
+            for n, item in enumerate(items):
+                label = item.label.get(lang).casefold()
+                if label in seen:
+                    problems.append(((where, n, "label", lang), f"label is the same as that of {seen[label]}"))
+                else:
+                    seen[label] = f"{where}[{n}]"
+    return problems
+
+
 def _in_range(value: float, low: float, high: float) -> bool:
     return low <= value <= high and not math.isnan(value)
 
@@ -218,6 +257,9 @@ def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
     problems += _duplicates(s.indicators, "id", "indicators")
     problems += _duplicates(s.questions, "id", "questions")
     problems += _duplicates(s.presets, "id", "presets")
+
+    problems += _duplicate_labels([("drivers", s.drivers), ("indicators", s.indicators)])
+    problems += _duplicate_labels([("presets", s.presets)])
 
     drivers = {d.id: d for d in s.drivers}
     indicators = {i.id: i for i in s.indicators}

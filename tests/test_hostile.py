@@ -522,18 +522,6 @@ REFUSED = [
         "    default: 2024-10-27\n",
         (16, "drivers[0].default", "Input should be a valid number"),
     ),
-    (
-        "date-as-text",
-        'source: {title: "Hand-made test data", language: en}\n',
-        'source: {title: "Hand-made test data", language: en, published: 2024-10-27}\n',
-        (5, "source.published", "Input should be a valid string"),
-    ),
-    (
-        "timestamp-tag",
-        '    unit: "%"\n',
-        "    unit: !!timestamp 2001-12-14t21:59:43.10-05:00\n",
-        (12, "drivers[0].unit", "Input should be a valid string"),
-    ),
     # huge numbers, NaN and infinities
     (
         "float-overflow-to-inf",
@@ -688,7 +676,16 @@ ACCEPTED = [
     ("trailing-dot", "    default: 50\n", "    default: 50.\n", ("default", 50.0)),
     ("signed-exponent", "    default: 50\n", "    default: 5.0e+1\n", ("default", 50.0)),
     ("explicit-float-tag", "    default: 50\n", "    default: !!float 50\n", ("default", 50.0)),
-    ("largest-float", "    max: 100\n", "    max: 1.7976931348623157e+308\n", ("max", 1.7976931348623157e308)),
+    ("largest-amount", "    max: 100\n", "    max: 1.0e+15\n", ("max", 1e15)),
+    # A date or timestamp is text to a scenario, never a date object no field would take.
+    ("date-as-text", '    unit: "%"\n', "    unit: 2024-10-27\n", ("unit", "2024-10-27")),
+    (
+        "timestamp-tag",
+        '    unit: "%"\n',
+        "    unit: !!timestamp 2001-12-14t21:59:43.10-05:00\n",
+        ("unit", "2001-12-14t21:59:43.10-05:00"),
+    ),
+    ("impossible-date", '    unit: "%"\n', "    unit: !!timestamp 2001-13-45\n", ("unit", "2001-13-45")),
     # !!binary is decoded and then read as UTF-8 text.
     ("binary-text", '    unit: "%"\n', "    unit: !!binary aGVsbG8=\n", ("unit", "hello")),
     ("explicit-str-tag", '    unit: "%"\n', "    unit: !!str 50\n", ("unit", "50")),
@@ -819,9 +816,24 @@ def test_a_control_character_is_refused_on_its_line_in_one_line(char):
 
 
 def test_escaped_control_characters_in_quoted_text_are_accepted():
-    # YAML allows "\0" and "\e" escapes in double quotes; they reach the scenario as text.
-    scenario = parse_scenario(_swap(TINY_TEXT, 'de: "Niveau"', 'de: "Niv\\0e\\eau"'))
-    assert scenario.indicators[0].label.de == "Niv\x00e\x1bau"
+    # YAML allows "\a" and "\e" escapes in double quotes; they reach the scenario as text.
+    scenario = parse_scenario(_swap(TINY_TEXT, 'de: "Niveau"', 'de: "Niv\\ae\\eau"'))
+    assert scenario.indicators[0].label.de == "Niv\x07e\x1bau"
+
+
+@pytest.mark.parametrize(
+    ("escape", "message"),
+    [
+        ("\\0", "text holds a NUL character (at position 4)"),
+        # pydantic refuses it before the schema's own check can name it.
+        ("\\ud800", "Input should be a valid string, unable to parse raw data as a unicode string"),
+    ],
+    ids=["nul", "surrogate"],
+)
+def test_escaped_text_no_store_backend_can_keep_is_refused_at_its_field(escape, message):
+    # PostgreSQL refuses NUL in text and no backend encodes a lone surrogate: both are refused for every backend.
+    problems = _refused(_swap(TINY_TEXT, 'de: "Niveau"', f'de: "Niv{escape}eau"'))
+    assert [(p.line, p.field, p.message) for p in problems] == [(20, "indicators[0].label.de", message)]
 
 
 def test_cli_prints_one_line_per_problem_even_for_keys_with_line_breaks(tmp_path):

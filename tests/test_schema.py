@@ -110,7 +110,11 @@ def test_check_scenario_returns_locs(make_scenario):
     good = make_scenario(impacts=[("d", "y", 0.5, (0.1, 0.9))])
     assert check_scenario(good) == []
     bad = good.model_copy(update={"drivers": good.drivers * 2})  # model_copy skips validation
-    assert check_scenario(bad) == [(("drivers", 1, "id"), "duplicate id 'd' (first at drivers[0])")]
+    assert check_scenario(bad) == [
+        (("drivers", 1, "id"), "duplicate id 'd' (first at drivers[0])"),
+        (("drivers", 1, "label", "en"), "label is the same as that of drivers[0]"),
+        (("drivers", 1, "label", "de"), "label is the same as that of drivers[0]"),
+    ]
 
 
 def test_defer_checks_context_skips_the_cross_checks(make_scenario):
@@ -163,3 +167,39 @@ def test_indicator_initial_is_a_finite_percentage(make_scenario, initial):
 def test_round_trip_through_model_dump(seed_scenario):
     again = Scenario.model_validate(seed_scenario.model_dump(by_alias=True))
     assert again == seed_scenario
+
+
+def test_a_label_seen_twice_in_one_language_is_refused_among_drivers_and_indicators(make_scenario):
+    good = make_scenario(drivers=[("a", 0, 1, 0)], indicators=[("b", 50)])
+    twin = good.indicators[0].model_copy(update={"label": Text(en="A", de="b")})
+    bad = good.model_copy(update={"indicators": (twin,)})
+    assert check_scenario(bad) == [(("indicators", 0, "label", "en"), "label is the same as that of drivers[0]")]
+
+
+def test_two_presets_with_one_label_are_refused(make_scenario):
+    s = make_scenario(presets=[{"id": "p"}, {"id": "q"}])
+    twin = s.presets[1].model_copy(update={"label": Text(en="other", de="P")})
+    bad = s.model_copy(update={"presets": (s.presets[0], twin)})
+    assert check_scenario(bad) == [(("presets", 1, "label", "de"), "label is the same as that of presets[0]")]
+
+
+@pytest.mark.parametrize("weight", [10.5, -1e308, 1e308])
+def test_an_impact_weight_beyond_ten_is_refused(make_scenario, weight):
+    with pytest.raises(ValidationError) as info:
+        make_scenario(impacts=[("d", "y", weight, (-1.0, 1.0))])
+    [error] = info.value.errors()
+    assert error["loc"] == ("impacts", 0, "weight")
+    assert error["type"] == ("less_than_equal" if weight > 0 else "greater_than_equal")
+
+
+def test_an_impact_range_beyond_ten_is_refused(make_scenario):
+    with pytest.raises(ValidationError) as info:
+        make_scenario(impacts=[("d", "y", 0.5, (0.0, 1e308))])
+    assert [e["loc"] for e in info.value.errors()] == [("impacts", 0, "range", 1)]
+
+
+def test_a_driver_range_beyond_1e15_is_refused(make_scenario):
+    with pytest.raises(ValidationError) as info:
+        make_scenario(drivers=[("d", -1e308, 1e308, 0.0)])
+    # The builder derives step from the range, so step is refused too: min and max come first.
+    assert [e["loc"] for e in info.value.errors()][:2] == [("drivers", 0, "min"), ("drivers", 0, "max")]

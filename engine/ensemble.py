@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from engine.budget import block_runs, ensemble_cost, heavy_slot, max_runs, require
 from engine.schema import Scenario
 from engine.simulation import CompiledModel, compile_scenario, driver_array, simulate
 from engine.workers import run_slices, slices
@@ -126,11 +127,42 @@ def run_ensemble(
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
     model: CompiledModel | None = None,
 ) -> Projection:
+    """A seeded ensemble; refused before it starts (BudgetExceeded) when it would outgrow the work budget.
+
+    Runs are drawn and stepped in blocks, so the working arrays stay the same size however many runs
+    are asked for; the numbers do not depend on the blocks (one generator, drawn in order, and every
+    run stepped on its own).
+    """
     if not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"runs must be between 1 and {MAX_RUNS:,}, got {runs}")
     model = model or compile_scenario(scenario)
+    weeks = model.horizon if weeks is None else weeks
+    cost = ensemble_cost(scenario, runs, weeks)
+    require(f"an ensemble of {runs:,} runs", cost, largest=max_runs(scenario, weeks, cap=MAX_RUNS))
     values = values if values is not None else scenario.defaults()
-    coefficients = sample_coefficients(model, runs, seed)
-    paths = simulate(model, coefficients, driver_array(model, values), weeks)
-    bands, questions = summarise(scenario, paths, quantiles, overwrite=True)
+    with heavy_slot(cost):
+        paths = ensemble_paths(model, runs, seed, driver_array(model, values), weeks, block_runs(scenario))
+        bands, questions = summarise(scenario, paths, quantiles, overwrite=True)
+    if not np.isfinite(bands.select_dtypes("number").to_numpy()).all():
+        raise NonFiniteResult("the projection holds values that are not finite numbers")
     return Projection(bands=bands, questions=questions, runs=runs, seed=seed)
+
+
+class NonFiniteResult(ArithmeticError):
+    """A projection whose numbers are not all finite: refused rather than drawn."""
+
+
+def ensemble_paths(
+    model: CompiledModel, runs: int, seed: int, drivers: np.ndarray, weeks: int, block: int
+) -> np.ndarray:
+    """Paths of `runs` seeded runs (weeks x runs x indicators), drawn and stepped `block` runs at a time."""
+    if runs <= block:
+        return simulate(model, sample_coefficients(model, runs, seed), drivers, weeks)
+    out = np.empty((weeks + 1, len(model.indicator_ids), runs))
+    rng = np.random.default_rng(seed)
+    for start in range(0, runs, block):
+        stop = min(runs, start + block)
+        # Drawing rows in order from one generator gives the same numbers as drawing them all at once.
+        coefficients = coefficients_at(model, rng.random((stop - start, len(model.weight))))
+        simulate(model, coefficients, drivers, weeks, out=out[:, :, start:stop])
+    return out.transpose(0, 2, 1)

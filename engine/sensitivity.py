@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from engine.budget import block_runs, heavy_slot, max_swing_runs, require, sobol_cost, swing_cost
 from engine.ensemble import MAX_RUNS, coefficients_at, sample_coefficients
 from engine.schema import Scenario
 from engine.simulation import CompiledModel, compile_scenario, driver_array, simulate
@@ -102,9 +103,16 @@ def tornado_point(
     if not 0 <= week <= model.horizon:
         raise ValueError(f"week must be between 0 and {model.horizon}, got {week}")
     settings = swing_settings(model, values)
-    coefficients = np.broadcast_to(model.weight, (len(settings), len(model.weight)))
-    paths = simulate(model, coefficients, settings, weeks=week)
-    return _tornado_frame(model, model.indicator_ids, paths[week] * 100)
+    cost = swing_cost(scenario, 1, len(settings), week)
+    require("the value tornado", cost)
+    results = np.empty((len(settings), len(model.indicator_ids)))
+    block = block_runs(scenario)
+    with heavy_slot(cost):
+        for start in range(0, len(settings), block):
+            rows = settings[start : start + block]
+            coefficients = np.broadcast_to(model.weight, (len(rows), len(model.weight)))
+            results[start : start + len(rows)] = simulate(model, coefficients, rows, weeks=week)[week] * 100
+    return _tornado_frame(model, model.indicator_ids, results)
 
 
 def tornado_probability(
@@ -133,18 +141,30 @@ def tornado_probability(
     weeks = min(max(q.by_week for q in chosen), model.horizon)
     settings = swing_settings(model, values)
     n_settings = len(settings)
-    draws = sample_coefficients(model, runs, seed)
-    # Row s * runs + r is setting s with draw r: every setting sees the same draws.
-    coefficients = np.tile(draws, (n_settings, 1))
-    drivers = np.repeat(settings, runs, axis=0)
-    paths = simulate(model, coefficients, drivers, weeks=weeks)
+    cost = swing_cost(scenario, runs, n_settings, weeks)
+    require(
+        f"the probability tornado with {runs:,} runs per setting",
+        cost,
+        largest=max_swing_runs(scenario, n_settings, weeks, cap=MAX_RUNS),
+    )
     position = {name: n for n, name in enumerate(model.indicator_ids)}
-    results = np.empty((n_settings, len(chosen)))
-    for j, q in enumerate(chosen):
-        by_week = min(q.by_week, weeks)
-        # The same arithmetic as engine.ensemble.summarise: values * 100, peak over weeks 0..by_week.
-        peak = (paths[: by_week + 1, :, position[q.indicator]] * 100).max(axis=0)
-        results[:, j] = (peak >= q.threshold).reshape(n_settings, runs).mean(axis=1)
+    reached = np.empty((n_settings * runs, len(chosen)), dtype=bool)
+    # Row s * runs + r is setting s with draw r: every setting sees the same draws. The rows are stepped
+    # in blocks, so memory stays flat however many drivers are swung.
+    block = max(runs, block_runs(scenario) // runs * runs)
+    with heavy_slot(cost):
+        draws = sample_coefficients(model, runs, seed)
+        for start in range(0, n_settings * runs, block):
+            first, stop = start // runs, min(n_settings, (start + block) // runs)
+            coefficients = np.tile(draws, (stop - first, 1))
+            drivers = np.repeat(settings[first:stop], runs, axis=0)
+            paths = simulate(model, coefficients, drivers, weeks=weeks)
+            for j, q in enumerate(chosen):
+                by_week = min(q.by_week, weeks)
+                # The same arithmetic as engine.ensemble.summarise: values * 100, peak over weeks 0..by_week.
+                peak = (paths[: by_week + 1, :, position[q.indicator]] * 100).max(axis=0)
+                reached[first * runs : stop * runs, j] = peak >= q.threshold
+    results = reached.reshape(n_settings, runs, len(chosen)).mean(axis=1)
     return _tornado_frame(model, [q.id for q in chosen], results)
 
 
@@ -203,18 +223,13 @@ def sobol_indices(
     vary over the design (no uncertain coefficient reaches it) gets S1 = ST = 0 for every coefficient.
     `progress` is called with a fraction in [0, 1] as the work advances.
     """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
     if not (SOBOL_MIN_N <= n <= SOBOL_MAX_N and n & (n - 1) == 0):
         raise ValueError(f"n must be a power of two between {SOBOL_MIN_N} and {SOBOL_MAX_N}, got {n}")
     model = model or compile_scenario(scenario)
     report = progress or (lambda _fraction: None)
     outputs = sobol_outputs(scenario)
-    position = {name: k for k, name in enumerate(model.indicator_ids)}
     uncertain = uncertain_impacts(model)
     d = len(uncertain)
-    impacts = scenario.impacts
     if d == 0:
         report(1.0)
         return SobolResult(
@@ -225,6 +240,45 @@ def sobol_indices(
             seed=seed,
             uncertain=(),
         )
+
+    cost = sobol_cost(scenario, sobol_evaluations(n, d), d, len(outputs), chunk_rows)
+    require(f"Sobol indices at N = {n:,}", cost, largest=largest_sobol_n(scenario, chunk_rows))
+    with heavy_slot(cost):
+        return _sobol(scenario, model, values, n, seed, report, outputs, uncertain, chunk_rows, num_resamples)
+
+
+def sobol_fits(scenario: Scenario, n: int, chunk_rows: int = CHUNK_ROWS) -> bool:
+    """Whether Sobol indices at base size `n` fit the work budget."""
+    d = len(uncertain_impacts(compile_scenario(scenario)))
+    outputs = len(sobol_outputs(scenario))
+    return sobol_cost(scenario, sobol_evaluations(n, d), d, outputs, chunk_rows).fits()
+
+
+def largest_sobol_n(scenario: Scenario, chunk_rows: int = CHUNK_ROWS) -> int | None:
+    """The largest power-of-two base size the budget allows, or None when not even the smallest fits."""
+    sizes = [2**k for k in range(SOBOL_MIN_N.bit_length() - 1, SOBOL_MAX_N.bit_length())]
+    fitting = [n for n in sizes if sobol_fits(scenario, n, chunk_rows)]
+    return fitting[-1] if fitting else None
+
+
+def _sobol(
+    scenario: Scenario,
+    model: CompiledModel,
+    values: Mapping[str, float],
+    n: int,
+    seed: int,
+    report: Progress,
+    outputs: list[tuple[str, str, str, int]],
+    uncertain: np.ndarray,
+    chunk_rows: int,
+    num_resamples: int,
+) -> SobolResult:
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    position = {name: k for k, name in enumerate(model.indicator_ids)}
+    d = len(uncertain)
+    impacts = scenario.impacts
 
     problem = {"num_vars": d, "names": [f"impact_{k}" for k in uncertain], "bounds": [[0.0, 1.0]] * d}
     design = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)

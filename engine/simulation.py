@@ -142,17 +142,22 @@ def simulate(
     drivers: np.ndarray,
     weeks: int | None = None,
     dt: float = 1.0,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Run KSIM for every row of `coefficients` (runs x impacts).
 
     `drivers` holds slider values, one row per run or one row for all. Returns the indicators on
     the unit interval as an array of weeks x runs x indicators, week 0 being the initial state.
+    `out`, if given, is where they are written: an array (or a view) of weeks x indicators x runs.
     """
     weeks = model.horizon if weeks is None else weeks
     coefficients = np.atleast_2d(np.asarray(coefficients, dtype=float))
     runs = coefficients.shape[0]
     slider = np.array(np.broadcast_to(drivers, (runs, model.n_drivers)), dtype=float)
-    out = np.empty((weeks + 1, len(model.indicator_ids), runs))
+    if out is None:
+        out = np.empty((weeks + 1, len(model.indicator_ids), runs))
+    elif out.shape != (weeks + 1, len(model.indicator_ids), runs):
+        raise ValueError(f"out has shape {out.shape}, expected {(weeks + 1, len(model.indicator_ids), runs)}")
     # Runs never interact, so slices of runs are stepped separately (on several cores when the
     # ensemble is large) and every run gets the same digits however the runs are split.
     run_slices(

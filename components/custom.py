@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
-from components.i18n import t
+from components.i18n import t, whole_number
 from components.share import SAVED_REFS
 from components.text import md_escape
 from engine.draft import decode_article, draft_scenario
 from engine.loader import MAX_BYTES, ScenarioError, parse_scenario
-from engine.store import ScenarioStore
+from engine.store import SaveLimitReached, ScenarioStore, StoreError
 
 EDITOR = "custom_editor"
 TEMPLATE = "_custom_template"  # the text the editor was last filled with
 SOURCE = "_custom_source"  # where the last check came from: "upload" or "editor"
 PROBLEMS = "_custom_problems"
 MESSAGE = "_custom_message"
+NOT_SAVED = "_custom_not_saved"  # why a valid scenario was not saved: a limit or the store, never internals
+SAVE_TIMES = "_custom_save_times"  # this session's new saves, which the store counts against its session limit
 
 
 def _open(ref: str) -> None:
@@ -25,16 +29,33 @@ def _open(ref: str) -> None:
     st.session_state["scenario"] = ref
 
 
+def _limit_message(limit: SaveLimitReached, lang: str) -> str:
+    if limit.kind == "size":
+        return t("limit_size", lang)
+    count, minutes = whole_number(limit.limit, lang), max(1, math.ceil(limit.retry_in / 60))
+    if limit.kind == "session":
+        return t("limit_session", lang, limit=count, minutes=minutes)
+    return t("limit_server", lang, limit=count, minutes=minutes)
+
+
 def _check_and_save(store: ScenarioStore | None, text: str, filename: str, lang: str) -> None:
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
+    st.session_state[NOT_SAVED] = ""
     try:
         if store is None:
             parse_scenario(text, filename)
+            st.session_state[NOT_SAVED] = t("store_save_failed", lang)
             return
-        saved, _ = store.save(text, filename)
+        saved, _ = store.save(text, filename, recent=st.session_state.setdefault(SAVE_TIMES, []))
     except ScenarioError as err:
         st.session_state[PROBLEMS] = [str(p) for p in err.problems]
+        return
+    except SaveLimitReached as limit:
+        st.session_state[NOT_SAVED] = _limit_message(limit, lang)
+        return
+    except StoreError:
+        st.session_state[NOT_SAVED] = t("store_save_failed", lang)  # the store has logged the cause
         return
     _open(saved.ref)
     st.session_state[MESSAGE] = t("saved", lang, ref=saved.ref)
@@ -50,6 +71,7 @@ def _on_upload(store: ScenarioStore | None, lang: str) -> None:
             f"{upload.name}:1: (document): file is {upload.size:,} bytes; the limit is {MAX_BYTES:,}"
         ]
         st.session_state[MESSAGE] = ""
+        st.session_state[NOT_SAVED] = ""
         return
     raw = upload.getvalue()
     try:
@@ -57,6 +79,7 @@ def _on_upload(store: ScenarioStore | None, lang: str) -> None:
     except UnicodeDecodeError:
         st.session_state[PROBLEMS] = [f"{upload.name}:1: (document): file is not valid UTF-8"]
         st.session_state[MESSAGE] = ""
+        st.session_state[NOT_SAVED] = ""
         return
     _check_and_save(store, text, upload.name, lang)
 
@@ -93,6 +116,7 @@ def _on_draft() -> None:
     st.session_state[DRAFT_NOTICES] = list(result.notices)
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
+    st.session_state[NOT_SAVED] = ""
 
 
 def _article_drafter(lang: str) -> None:
@@ -114,15 +138,33 @@ def _article_drafter(lang: str) -> None:
 def _result(lang: str) -> None:
     if st.session_state.get(MESSAGE):
         st.success(md_escape(st.session_state[MESSAGE]))
+    if st.session_state.get(NOT_SAVED):
+        st.warning(st.session_state[NOT_SAVED], icon=":material/cloud_off:")
     if st.session_state.get(PROBLEMS):
         st.error(t("invalid", lang))
         st.code("\n".join(st.session_state[PROBLEMS]), language=None)
 
 
+def _saved_list(store: ScenarioStore, lang: str) -> None:
+    try:
+        saved = store.list(limit=50)
+    except StoreError:
+        st.info(t("store_list_failed", lang), icon=":material/cloud_off:")  # the store has logged the cause
+        return
+    if saved:
+        st.subheader(t("saved_list", lang))
+        labels = {s.ref: f"{s.title_en} · {s.ref} · {s.created_at.replace('T', ' ')[:16]} UTC" for s in saved}
+        chosen = st.selectbox(t("saved_list", lang), list(labels), format_func=labels.get, label_visibility="collapsed")
+        st.button(t("open", lang), on_click=_open, args=(chosen,))
+
+
 def render(store: ScenarioStore | None, store_problem: str, template: str, lang: str) -> None:
-    """`template` is the current scenario as YAML, the starting point of the editor."""
+    """`template` is the current scenario as YAML, the starting point of the editor.
+
+    `store_problem` is not shown: whatever it says, a visitor learns only that saving is unavailable.
+    """
     if store is None:
-        st.warning(t("store_unavailable", lang, reason=md_escape(store_problem)))
+        st.warning(t("store_down", lang), icon=":material/cloud_off:")
     st.file_uploader(
         t("upload", lang),
         type=["yaml", "yml"],
@@ -148,11 +190,4 @@ def render(store: ScenarioStore | None, store_problem: str, template: str, lang:
         _result(lang)
 
     if store is not None:
-        saved = store.list(limit=50)
-        if saved:
-            st.subheader(t("saved_list", lang))
-            labels = {s.ref: f"{s.title_en} · {s.ref} · {s.created_at.replace('T', ' ')[:16]} UTC" for s in saved}
-            chosen = st.selectbox(
-                t("saved_list", lang), list(labels), format_func=labels.get, label_visibility="collapsed"
-            )
-            st.button(t("open", lang), on_click=_open, args=(chosen,))
+        _saved_list(store, lang)

@@ -1,4 +1,4 @@
-"""Command line: `python -m engine validate FILE...` and `python -m engine simulate FILE [options]`."""
+"""Command line: `python -m engine validate FILE...`, `simulate FILE [options]`, `draft` and `store-stats`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from engine.loader import ScenarioError, load_scenario
 from engine.simulation import point_run, resolve_drivers
 
 EXIT_OK = 0
+EXIT_UNAVAILABLE = 1
 EXIT_INVALID = 2
 
 
@@ -64,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("file", metavar="ARTICLE")
     draft.add_argument("--lang", choices=("de", "en"), help="the article's language (default: detected)")
     draft.add_argument("--out", metavar="FILE", help="YAML file to write (default: stdout)")
+
+    stats = commands.add_parser("store-stats", help="how many saved scenarios the store holds, and their size")
+    stats.add_argument("--url", metavar="URL", help="database URL (default: as the dashboard configures it)")
     return parser
 
 
@@ -140,12 +144,31 @@ def _draft(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store_stats(args: argparse.Namespace) -> int:
+    # Imported here: the other commands need no database driver. An operator's tool: it prints the cause.
+    from engine.store import ScenarioStore, StoreError
+
+    try:
+        store = ScenarioStore(args.url)
+        stats, limits = store.stats(), store.limits
+    except StoreError as err:
+        print(f"{err}: {err.__cause__}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    store.dispose()
+    print(f"scenarios: {stats.rows}")
+    print(f"yaml_bytes: {stats.yaml_bytes}")
+    print(f"max_bytes: {limits.max_bytes}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args.files)
     if args.command == "draft":
         return _draft(args)
+    if args.command == "store-stats":
+        return _store_stats(args)
     return _simulate(args)
 
 

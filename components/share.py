@@ -6,13 +6,14 @@ from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from components.data import Choice
 from components.i18n import t
 from components.sidebar import PRESET_OWNER, Settings, apply_values, preset_values
 from components.text import md_escape
 from engine.schema import Scenario
-from engine.state import ViewState, decode, encode
+from engine.state import ViewState, decode, encode, parse_query
 from engine.store import LINK_PREFIX
 
 RESTORED = "_link_restored"
@@ -50,14 +51,19 @@ def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str)
         return
     st.session_state[RESTORED] = True
     params = {key: st.query_params.get_all(key) for key in st.query_params}
+    total = None
     if not params:
-        return
+        # Streamlit drops a query of more than 1,000 fields whole; read its first ones ourselves, so that
+        # the link still opens what it can and says what was left out.
+        params, total = parse_query(_raw_query())
+        if not params:
+            return
 
     def scenario_of(ref: str) -> Scenario | None:
         choice = resolve(ref)
         return choice.scenario if choice else None
 
-    state, scenario, notices = decode(params, scenario_of, default_ref)
+    state, scenario, notices = decode(params, scenario_of, default_ref, total=total)
     if state.scenario.startswith(LINK_PREFIX):
         st.session_state.setdefault(SAVED_REFS, [])
         if state.scenario not in st.session_state[SAVED_REFS]:
@@ -79,6 +85,11 @@ def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str)
         st.session_state[compare_key(state.scenario)] = list(state.compare)
     apply_values(state.scenario, scenario, values)
     st.session_state[NOTICES] = notices
+
+
+def _raw_query() -> str:
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "query_string", "") or ""
 
 
 def show_notices(lang: str) -> None:

@@ -6,7 +6,9 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
+from engine.budget import max_runs
 from engine.schema import Scenario
 
 LANGUAGES = ("en", "de")
@@ -44,6 +46,7 @@ REPAIR_TEXT = {
     "not_a_number": "'{name}' is not a number and was ignored",
     "not_whole": "'{name}' must be a whole number; using {default}",
     "out_of_range": "'{name}' = {value} is outside [{low}, {high}] and was set to {clamped}",
+    "runs_over_budget": "{runs} runs are more than this scenario allows; using {allowed}, the most it allows",
 }
 
 
@@ -61,6 +64,11 @@ class Repair(str):
 
     def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:
         return (self.code,), self.params
+
+
+def allowed_runs(scenario: Scenario) -> int:
+    """The most runs the page offers for `scenario`: the runs range, cut to what its work budget allows."""
+    return max(RUNS_RANGE[0], max_runs(scenario, cap=RUNS_RANGE[1]))
 
 
 def format_number(value: float) -> str:
@@ -107,10 +115,26 @@ def _first(params: Mapping[str, str | Sequence[str]], key: str) -> str:
     return text[:MAX_VALUE_LENGTH]
 
 
+def parse_query(raw: str) -> tuple[dict[str, list[str]], int]:
+    """The first MAX_PARAMS + 1 parameters of a raw query string, and how many it holds in all.
+
+    For a link the web server dropped whole (Streamlit ignores a query of more than 1,000 fields), so
+    that the page can still read what fits and say what it left out. Only a bounded prefix is read.
+    """
+    head = raw[: (MAX_PARAMS + 1) * (MAX_VALUE_LENGTH + 100)]
+    pairs = [pair for pair in head.split("&", MAX_PARAMS + 1)[: MAX_PARAMS + 1] if pair]
+    params: dict[str, list[str]] = {}
+    for pair in pairs:
+        for key, value in parse_qsl(pair, keep_blank_values=True):
+            params.setdefault(key, []).append(value)
+    return params, raw.count("&") + 1 if raw else 0
+
+
 def decode(
     params: Mapping[str, str | Sequence[str]],
     resolve: Callable[[str], Scenario | None],
     default_scenario: str,
+    total: int | None = None,
 ) -> tuple[ViewState, Scenario, list[Repair]]:
     """Turn query parameters into a valid state, the scenario it names and notices about what was fixed.
 
@@ -119,8 +143,9 @@ def decode(
     and each such repair is described in the notices.
     """
     notices: list[Repair] = []
-    if len(params) > MAX_PARAMS:
-        notices.append(Repair("too_many", count=str(len(params)), limit=str(MAX_PARAMS)))
+    total = max(len(params), total or 0)  # `total`: how many the whole link held, if only a part is given
+    if total > MAX_PARAMS:
+        notices.append(Repair("too_many", count=str(total), limit=str(MAX_PARAMS)))
         params = dict(list(params.items())[:MAX_PARAMS])
 
     ref = _first(params, "scenario").strip() if "scenario" in params else default_scenario
@@ -149,6 +174,10 @@ def decode(
             notices.append(Repair("unknown_language", language=wanted[:20]))
 
     runs = _whole(params, "runs", DEFAULT_RUNS, RUNS_RANGE, notices)
+    allowed = allowed_runs(scenario)
+    if runs > allowed:
+        notices.append(Repair("runs_over_budget", runs=str(runs), allowed=str(allowed)))
+        runs = allowed
     seed = _whole(params, "seed", DEFAULT_SEED, SEED_RANGE, notices)
 
     compare: list[str] | None = None

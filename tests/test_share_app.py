@@ -196,3 +196,14 @@ def test_an_article_is_drafted_into_the_editor_and_the_draft_saves():
     at.run()
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 1
+
+
+def test_a_link_of_more_than_a_thousand_parameters_opens_its_first_ones_and_says_so():
+    # Streamlit drops such a query whole; the page reads its first parameters from the raw query itself.
+    params = {"lang": "de", "d.troops_deployed": "3000"} | {f"x{i}": "1" for i in range(1200)}
+    at = _app(params)
+    assert not at.exception
+    assert at.session_state["lang"] == "de"
+    assert at.session_state[KEY.format("troops_deployed")] == 3000
+    [warning] = at.warning
+    assert "- Der Link hat 1202 Parameter; nur die ersten 400 wurden gelesen\n" in warning.value

@@ -190,3 +190,41 @@ def test_repair_placeholders_leave_room_for_the_translation_call(code):
     """components.i18n.t(key, lang, **params) fills a repair's text: no placeholder may be called key or lang."""
     names = {field for _, field, _, _ in string.Formatter().parse(REPAIR_TEXT[code]) if field}
     assert names and not names & {"key", "lang"}
+
+
+def test_runs_past_a_large_scenarios_budget_are_cut_to_the_most_it_allows_with_a_notice():
+    from engine.loader import parse_scenario
+    from tests.heavy import heavy_yaml
+
+    heavy = parse_scenario(heavy_yaml(), "heavy.yaml")
+    state, _, notices = decode({"scenario": "heavy", "runs": "5000"}, {"heavy": heavy}.get, "heavy")
+    assert state.runs == 234
+    assert [(n.code, n.params) for n in notices] == [("runs_over_budget", {"runs": "5000", "allowed": "234"})]
+    assert notices[0] == "5000 runs are more than this scenario allows; using 234, the most it allows"
+    # Within its budget nothing changes.
+    state, _, notices = decode({"scenario": "heavy", "runs": "200"}, {"heavy": heavy}.get, "heavy")
+    assert (state.runs, notices) == (200, [])
+
+
+def test_a_raw_query_is_read_up_to_one_past_the_limit_and_counted_whole():
+    from engine.state import MAX_PARAMS, parse_query
+
+    raw = "lang=de&d.troops_deployed=3000&" + "&".join(f"x{i}=1" for i in range(1200))
+    params, total = parse_query(raw)
+    assert total == 1202
+    assert len(params) == MAX_PARAMS + 1
+    assert (params["lang"], params["d.troops_deployed"]) == (["de"], ["3000"])
+    assert parse_query("") == ({}, 0)
+    # A megabyte-long value is cut before it is split or decoded.
+    params, total = parse_query("a=" + "x" * 10**6)
+    assert total == 1 and len(params["a"][0]) < 10**6
+
+
+def test_a_link_of_more_parameters_than_the_server_reads_still_opens_its_first_ones():
+    from engine.state import parse_query
+
+    raw = "lang=de&d.troops_deployed=3000&" + "&".join(f"x{i}=1" for i in range(1200))
+    params, total = parse_query(raw)
+    state, _, notices = decode(params, resolve, SID, total=total)
+    assert (state.lang, dict(state.values)) == ("de", {"troops_deployed": 3000.0})
+    assert notices[0] == "the link has 1202 parameters; only the first 400 were read"

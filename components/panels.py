@@ -8,7 +8,7 @@ import streamlit as st
 
 from components.charts import Labels, comparison_figure, trajectory_figure
 from components.i18n import LANGUAGE_NAMES, t, whole_number
-from components.text import md_escape
+from components.text import csv_text, md_escape
 from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas
 from engine.schema import Scenario
@@ -144,26 +144,52 @@ def comparison(
     )
     st.plotly_chart(fig, key="chart-compare", config=CHART_CONFIG)
 
+    # Tables are keyed by position ("ref0", "ref1", ...), never by a label: a preset may be labelled
+    # "Driver" or "Current settings", and a column name seen twice crashes the table. The labels are
+    # only what the reader sees, through the column config.
+    keys = {f"ref{k}": name for k, name in enumerate(references)}
+    by_key = {key: references[name] for key, name in keys.items()}
     # Stacked, full width: side by side, the delta table's columns were cut off.
     left = right = st.container()
     with left:
         st.markdown(f"**{t('differences', lang)}**")
-        diff = driver_differences(scenario, values, {k: v[0] for k, v in references.items()})
+        diff = driver_differences(scenario, values, {key: v[0] for key, v in by_key.items()})
         if diff.empty:
             st.caption(t("no_differences", lang))
         else:
             diff["driver"] = [scenario.driver(d).label.get(lang) for d in diff["driver"]]
-            diff = diff.rename(columns={"driver": t("driver", lang), "current": t("current", lang)})
-            st.dataframe(diff, hide_index=True, height=_table_height(len(diff)))
+            shown = {"driver": t("driver", lang), "current": t("current", lang)} | keys
+            st.dataframe(diff, hide_index=True, height=_table_height(len(diff)), column_config=column_labels(shown))
     with right:
         horizon = int(bands["week"].max())
         st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
-        deltas = end_deltas(bands, {k: v[1] for k, v in references.items()})
+        deltas = end_deltas(bands, {key: v[1] for key, v in by_key.items()})
         deltas["indicator"] = [names[i] for i in deltas["indicator"]]
-        renamed = {"indicator": t("indicator", lang), "current": t("current", lang)}
-        renamed |= {f"delta {name}": f"{t('delta', lang)} {name}" for name in references}
-        deltas = deltas.rename(columns=renamed)
-        st.dataframe(deltas.round(1), hide_index=True, height=_table_height(len(deltas)))
+        shown = {"indicator": t("indicator", lang), "current": t("current", lang)} | keys
+        shown |= {f"delta {key}": f"{t('delta', lang)} {name}" for key, name in keys.items()}
+        st.dataframe(
+            deltas.round(1), hide_index=True, height=_table_height(len(deltas)), column_config=column_labels(shown)
+        )
+
+
+def _table(frame: pd.DataFrame, file_name: str, lang: str) -> None:
+    """A table and its CSV. The table's own export is switched off (client.disableDataExport) because it
+    would write scenario text such as "=HYPERLINK(...)" as a spreadsheet formula; this CSV neutralises it."""
+    st.dataframe(frame, hide_index=True, height=_table_height(len(frame)))
+    st.download_button(
+        t("download_table", lang),
+        data=lambda: csv_text(frame),
+        file_name=file_name,
+        mime="text/csv",
+        icon=":material/table:",
+        on_click="ignore",
+        key=f"csv:{file_name}",
+    )
+
+
+def column_labels(shown: dict[str, str]) -> dict:
+    """Column config that shows each column under its label, whatever the column's own key."""
+    return {column: st.column_config.Column(label=label) for column, label in shown.items()}
 
 
 def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None:
@@ -179,49 +205,40 @@ def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None
     st.info(t("caveat", lang))
 
     st.subheader(t("drivers", lang))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("driver", lang): [d.label.get(lang) for d in scenario.drivers],
-                t("group", lang): [t(f"group_{d.group}", lang) for d in scenario.drivers],
-                t("unit", lang): [d.unit for d in scenario.drivers],
-                t("default", lang): [d.default for d in scenario.drivers],
-                t("current", lang): [values[d.id] for d in scenario.drivers],
-                t("quote", lang): [d.source.quote for d in scenario.drivers],
-                t("section", lang): [d.source.section for d in scenario.drivers],
-            }
-        ),
-        hide_index=True,
-        height=_table_height(len(scenario.drivers)),
+    drivers = pd.DataFrame(
+        {
+            t("driver", lang): [d.label.get(lang) for d in scenario.drivers],
+            t("group", lang): [t(f"group_{d.group}", lang) for d in scenario.drivers],
+            t("unit", lang): [d.unit for d in scenario.drivers],
+            t("default", lang): [d.default for d in scenario.drivers],
+            t("current", lang): [values[d.id] for d in scenario.drivers],
+            t("quote", lang): [d.source.quote for d in scenario.drivers],
+            t("section", lang): [d.source.section for d in scenario.drivers],
+        }
     )
+    _table(drivers, f"{scenario.id}-drivers.csv", lang)
     st.subheader(t("indicators", lang))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("indicator", lang): [i.label.get(lang) for i in scenario.indicators],
-                t("initial", lang): [i.initial for i in scenario.indicators],
-                t("quote", lang): [i.source.quote for i in scenario.indicators],
-                t("section", lang): [i.source.section for i in scenario.indicators],
-            }
-        ),
-        hide_index=True,
-        height=_table_height(len(scenario.indicators)),
+    indicators = pd.DataFrame(
+        {
+            t("indicator", lang): [i.label.get(lang) for i in scenario.indicators],
+            t("initial", lang): [i.initial for i in scenario.indicators],
+            t("quote", lang): [i.source.quote for i in scenario.indicators],
+            t("section", lang): [i.source.section for i in scenario.indicators],
+        }
     )
+    _table(indicators, f"{scenario.id}-indicators.csv", lang)
     label = {d.id: d.label.get(lang) for d in scenario.drivers} | {i.id: i.label.get(lang) for i in scenario.indicators}
     st.subheader(t("impacts", lang))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("from", lang): [label[i.source_id] for i in scenario.impacts],
-                t("to", lang): [label[i.target] for i in scenario.impacts],
-                t("weight", lang): [i.weight for i in scenario.impacts],
-                t("range", lang): [f"{i.range[0]:g} … {i.range[1]:g}" for i in scenario.impacts],
-                t("quote", lang): [i.source.quote for i in scenario.impacts],
-            }
-        ),
-        hide_index=True,
-        height=_table_height(len(scenario.impacts)),
+    impacts = pd.DataFrame(
+        {
+            t("from", lang): [label[i.source_id] for i in scenario.impacts],
+            t("to", lang): [label[i.target] for i in scenario.impacts],
+            t("weight", lang): [i.weight for i in scenario.impacts],
+            t("range", lang): [f"{i.range[0]:g} … {i.range[1]:g}" for i in scenario.impacts],
+            t("quote", lang): [i.source.quote for i in scenario.impacts],
+        }
     )
+    _table(impacts, f"{scenario.id}-impacts.csv", lang)
     if scenario.events:
         st.subheader(t("events", lang))
         for e in scenario.events:

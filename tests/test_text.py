@@ -82,3 +82,34 @@ def test_every_special_in_the_output_is_escaped(text):
         n += 1
     assert unescaped == []
     assert len(out) == len(text) + sum(ch in SPECIALS for ch in text)
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe():
+    import pandas as pd
+
+    from components.text import csv_text
+
+    frame = pd.DataFrame(
+        {
+            "=name": ['=HYPERLINK("x")', "+1", "-0.5 damping", "@SUM(A1)", "\tx", "plain", "a=b"],
+            "weight": [-0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
+    lines = csv_text(frame).splitlines()
+    assert lines == [
+        "'=name,weight",
+        '"\'=HYPERLINK(""x"")",-0.5',
+        "'+1,1.0",
+        "'-0.5 damping,2.0",
+        "'@SUM(A1),3.0",
+        "'\tx,4.0",
+        "plain,5.0",
+        "a=b,6.0",
+    ]
+
+
+def test_the_tables_own_export_is_off_so_that_only_neutralised_csv_leaves_the_page(repo_root):
+    import tomllib
+
+    config = tomllib.loads((repo_root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from components import auth, custom, data, explain, export, panels, share
 from components.briefing import briefing_html
 from components.i18n import TAB_KEYS, language_from_locale, t
 from components.sidebar import TAB_STATE, preset_values, render_sidebar
-from components.text import md_escape
+from components.text import csv_text, md_escape
 
 # Before the sidebar has run, the language comes from the session or the browser.
 early_lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
-st.set_page_config(page_title=t("page_title", early_lang), page_icon=":material/query_stats:", layout="wide")
+# A file in the repo, not a :material/...: icon, which the browser would fetch from fonts.gstatic.com.
+st.set_page_config(
+    page_title=t("page_title", early_lang),
+    page_icon=Path(__file__).resolve().parent / "components" / "page_icon.png",
+    layout="wide",
+)
 auth.require_login(early_lang)
 folder = data.catalog()
 if not folder.scenarios:
@@ -27,18 +34,28 @@ scenario, lang = settings.scenario, settings.lang
 auth.logout_button(lang)
 panels.broken_files(folder, lang)
 
-bands, questions = data.projection(
-    settings.digest, scenario, data.setting(settings.values), settings.runs, settings.seed
-)
+try:
+    bands, questions = data.projection(
+        settings.digest, scenario, data.setting(settings.values), settings.runs, settings.seed
+    )
+except data.REFUSALS as refused:
+    # The sidebar stays, so the reader can change what was asked for.
+    st.error(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
+    st.stop()
 preset_names = {p.id: p.label.get(lang) for p in scenario.presets}
 baseline_id = "baseline" if "baseline" in preset_names else next(iter(preset_names), None)
 
 
 def preset_projection(preset_id: str):
+    """A preset's values and projection; its projection is None (and says why) when it was refused."""
     values = preset_values(scenario, preset_id)
-    ref_bands, ref_questions = data.projection(
-        settings.digest, scenario, data.setting(values), settings.runs, settings.seed
-    )
+    try:
+        ref_bands, ref_questions = data.projection(
+            settings.digest, scenario, data.setting(values), settings.runs, settings.seed
+        )
+    except data.REFUSALS as refused:
+        st.warning(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
+        return values, None, None
     return values, ref_bands, ref_questions
 
 
@@ -66,7 +83,8 @@ if tab_compare.open:
             compare = share.compare_picker(settings.ref, list(preset_names), preset_names.get, t("compare_with", lang))
             for preset_id in compare:
                 values, ref_bands, _ = preset_projection(preset_id)
-                references[preset_names[preset_id]] = (values, ref_bands)
+                if ref_bands is not None:
+                    references[preset_names[preset_id]] = (values, ref_bands)
         panels.comparison(scenario, settings.values, bands, references, lang)
 
 if tab_assumptions.open:
@@ -89,7 +107,7 @@ if share_box.open:
         st.code(link, language=None, wrap_lines=True)
         export.downloads(
             settings,
-            bands_csv=lambda: bands.to_csv(index=False, float_format="%.6g", lineterminator="\n"),
+            bands_csv=lambda: csv_text(bands, float_format="%.6g"),
             briefing=lambda: briefing_html(
                 scenario,
                 settings.digest,

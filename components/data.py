@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
+from components.i18n import language_from_locale, t, whole_number
+from engine.budget import MAX_MEMORY, MAX_WORK, BudgetExceeded, ServerBusy
+from engine.cache import ByteCache
 from engine.catalog import Catalog, load_catalog, scenario_digest
-from engine.ensemble import run_ensemble
+from engine.ensemble import NonFiniteResult, run_ensemble
 from engine.loader import ScenarioError
 from engine.schema import Scenario
 from engine.simulation import CompiledModel, compile_scenario
-from engine.store import LINK_PREFIX, ScenarioStore, default_url
+from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
+
+logger = logging.getLogger(__name__)
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -52,13 +57,43 @@ def setting(values: dict[str, float]) -> Setting:
     return tuple((key, float(value)) for key, value in values.items())
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+# Each distinct link's projection is kept for whoever asks next; bounded in bytes, since a large
+# scenario's bands are a thousand times the seed scenario's.
+PROJECTION_CACHE_BYTES = 192 * 1024 * 1024
+_projections = ByteCache(PROJECTION_CACHE_BYTES)
+
+# What a computation can be refused for: its budget, a busy server, or numbers that are not finite.
+REFUSALS = (BudgetExceeded, ServerBusy, NonFiniteResult)
+
+
 def projection(
-    digest: str, _scenario: Scenario, values: Setting, runs: int, seed: int
+    digest: str, scenario: Scenario, values: Setting, runs: int, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Bands and question probabilities; the digest stands for the scenario in the cache key."""
-    result = run_ensemble(_scenario, dict(values), runs=runs, seed=seed, model=_compiled(digest, _scenario))
-    return result.bands, result.questions
+    """Bands and question probabilities (shared between sessions: never mutate them); the digest stands
+    for the scenario in the cache key. Raises one of REFUSALS when the computation is refused."""
+
+    def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
+        result = run_ensemble(scenario, dict(values), runs=runs, seed=seed, model=_compiled(digest, scenario))
+        return result.bands, result.questions
+
+    return _projections.get_or_compute((digest, values, runs, seed), compute)
+
+
+def refusal_text(err: Exception, what: str, lang: str) -> str:
+    """Why a computation was refused, in the page's language; `what` names it."""
+    if isinstance(err, BudgetExceeded):
+        return t(
+            "refused_budget",
+            lang,
+            what=what,
+            work=whole_number(err.cost.work, lang),
+            memory=whole_number(round(err.cost.memory / 2**20), lang),
+            max_work=whole_number(MAX_WORK, lang),
+            max_memory=whole_number(MAX_MEMORY // 2**20, lang),
+        )
+    if isinstance(err, ServerBusy):
+        return t("refused_busy", lang)
+    return t("refused_non_finite", lang)
 
 
 @dataclass(frozen=True)
@@ -79,23 +114,31 @@ def _store(url: str) -> ScenarioStore:
     return ScenarioStore(url)
 
 
+STORE_DOWN = "unavailable"
+OPEN_FAILED = "_store_open_failed"  # a saved scenario could not be looked up on this run: say so once
+
+
 def store() -> tuple[ScenarioStore | None, str]:
-    """The shared scenario store, or None and the reason it cannot be reached (the page carries on)."""
+    """The shared scenario store, or None and a reason safe to show (the log has the details; the page carries on)."""
     try:
         return _store(default_url()), ""
-    except (SQLAlchemyError, OSError, ImportError) as err:
-        return None, f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"
+    except StoreError:
+        # Not cached (Streamlit caches no exception): the next rerun tries again.
+        return None, STORE_DOWN
+
+
+class _NotStored(LookupError):
+    pass
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _saved(url: str, ref: str) -> Choice | None:
-    # Content-addressed: what a ref names never changes, so caching it for the process is safe.
-    try:
-        found = _store(url).load(ref)
-    except (SQLAlchemyError, ScenarioError):
-        return None
+def _saved(url: str, ref: str) -> Choice:
+    # Only hits are cached: a ref names the same scenario forever. A miss or a failure raises, and Streamlit
+    # caches no exception, so a link opened before its scenario was saved, or while the store was down, works
+    # as soon as the scenario is there; digests are predictable, so a cached miss would let anyone break a link.
+    found = _store(url).load(ref)
     if found is None:
-        return None
+        raise _NotStored(ref)
     saved, scenario = found
     return Choice(saved.ref, scenario, scenario_digest(scenario))
 
@@ -104,7 +147,20 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
     """A scenario reference from the picker or a link: a folder scenario id or a saved 'sha-...' ref."""
     if ref.startswith(LINK_PREFIX):
         the_store, _ = store()
-        return _saved(the_store.url, ref) if the_store is not None else None
+        if the_store is None:
+            st.session_state[OPEN_FAILED] = True
+            return None
+        try:
+            return _saved(the_store.url, ref)
+        except _NotStored:
+            return None
+        except StoreError:
+            st.session_state[OPEN_FAILED] = True
+            return None
+        except ScenarioError as err:
+            # Stored under an older, looser schema: the row stays, the link cannot open it.
+            logger.warning("saved scenario %s no longer loads: %s", ref, err)
+            return None
     if ref in folder.scenarios:
         entry = folder.entry(ref)
         return Choice(ref, entry.scenario, entry.digest)
@@ -118,4 +174,8 @@ def choices(folder: Catalog, saved_refs: list[str]) -> dict[str, Choice]:
         choice = resolve(ref, folder)
         if choice is not None:
             out[ref] = choice
+    if st.session_state.pop(OPEN_FAILED, False):
+        # Here, after the link has set the language, rather than in resolve() while it is being read.
+        lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
+        st.warning(t("store_open_failed", lang), icon=":material/cloud_off:")
     return out

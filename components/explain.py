@@ -20,14 +20,20 @@ from components.charts_sensitivity import (
     tornado_figure,
 )
 from components.i18n import t, whole_number
+from components.panels import column_labels
 from components.text import md_escape
+from engine.budget import MAX_WORK, BudgetExceeded, max_swing_runs, sobol_cost, swing_cost
+from engine.cache import ByteCache
 from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
 from engine.report import driver_differences, weekly_deltas
 from engine.schema import Scenario
 from engine.sensitivity import (
+    CHUNK_ROWS,
     SobolResult,
     sobol_evaluations,
+    sobol_fits,
     sobol_indices,
+    sobol_outputs,
     top_coefficients,
     tornado_point,
     tornado_probability,
@@ -38,6 +44,8 @@ from engine.simulation import compile_scenario
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 # The probability tornado runs (2 x drivers + 1) settings x runs at once; this bounds its memory and time.
 TORNADO_MAX_RUNS = 500
+# Fewer runs per setting than this would make the swings' probabilities too coarse to rank drivers by.
+TORNADO_MIN_RUNS = 50
 SOBOL_SIZES = (32, 64, 128, 256, 512, 1024)
 SOBOL_DEFAULT = 256
 CURRENT = "__current__"
@@ -46,26 +54,33 @@ CURRENT = "__current__"
 # --- cached computations, keyed on plain values (the digest stands for the scenario) -------------------------
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _tornado_point(digest: str, _scenario: Scenario, values: data.Setting) -> pd.DataFrame:
-    return tornado_point(_scenario, dict(values))
+# Shared by every session of the server, bounded in bytes: a large scenario's tornado holds a row
+# per driver and indicator.
+_results = ByteCache(64 * 1024 * 1024)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+def _tornado_point(digest: str, scenario: Scenario, values: data.Setting) -> pd.DataFrame:
+    return _results.get_or_compute(("point", digest, values), lambda: tornado_point(scenario, dict(values)))
+
+
 def _tornado_probability(
-    digest: str, _scenario: Scenario, values: data.Setting, question: str, runs: int, seed: int
+    digest: str, scenario: Scenario, values: data.Setting, question: str, runs: int, seed: int
 ) -> pd.DataFrame:
-    return tornado_probability(_scenario, dict(values), runs, seed, questions=[question])
+    return _results.get_or_compute(
+        ("probability", digest, values, question, runs, seed),
+        lambda: tornado_probability(scenario, dict(values), runs, seed, questions=[question]),
+    )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _sobol(digest: str, _scenario: Scenario, values: data.Setting, n: int, seed: int, _text: str) -> SobolResult:
-    # The progress bar is made here, inside the cached function, so that a cache hit replays it (and its
-    # final removal) instead of pointing at an element of an earlier run.
-    bar = st.progress(0.0, text=_text)
-    result = sobol_indices(_scenario, dict(values), n=n, seed=seed, progress=lambda f: bar.progress(f, text=_text))
-    bar.empty()
-    return result
+def _sobol(digest: str, scenario: Scenario, values: data.Setting, n: int, seed: int, text: str) -> SobolResult:
+    def compute() -> SobolResult:
+        bar = st.progress(0.0, text=text)
+        try:
+            return sobol_indices(scenario, dict(values), n=n, seed=seed, progress=lambda f: bar.progress(f, text=text))
+        finally:
+            bar.empty()
+
+    return _results.get_or_compute(("sobol", digest, values, n, seed), compute)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -125,8 +140,21 @@ def _tornado(scenario: Scenario, digest: str, values: data.Setting, runs: int, s
             format_func=lambda q: questions[q].text.get(lang),
         )
         q = questions[chosen]
-        swing_runs = min(runs, TORNADO_MAX_RUNS)
-        frame = _tornado_probability(digest, scenario, values, chosen, swing_runs, seed)
+        settings = 2 * len(scenario.drivers) + 1
+        weeks = min(q.by_week, scenario.horizon_weeks)
+        fitting = max_swing_runs(scenario, settings, weeks, cap=TORNADO_MAX_RUNS)
+        swing_runs = min(runs, fitting)
+        if swing_runs < TORNADO_MIN_RUNS:
+            refused = BudgetExceeded("", swing_cost(scenario, TORNADO_MIN_RUNS, settings, weeks))
+            st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
+            return
+        if fitting < min(runs, TORNADO_MAX_RUNS):
+            st.caption(t("why_tornado_limited", lang, runs=whole_number(swing_runs, lang)))
+        try:
+            frame = _tornado_probability(digest, scenario, values, chosen, swing_runs, seed)
+        except data.REFUSALS as refused:
+            st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
+            return
         labels = TornadoLabels(
             title=t(
                 "why_tornado_chart_probability",
@@ -145,7 +173,11 @@ def _tornado(scenario: Scenario, digest: str, values: data.Setting, runs: int, s
     else:
         ids = [i.id for i in scenario.indicators]
         chosen = st.selectbox(t("indicator", lang), ids, key=f"{prefix}:tornado-indicator", format_func=names.get)
-        frame = _tornado_point(digest, scenario, values)
+        try:
+            frame = _tornado_point(digest, scenario, values)
+        except data.REFUSALS as refused:
+            st.warning(data.refusal_text(refused, t("what_tornado_value", lang), lang))
+            return
         frame = frame[frame["output"] == chosen]
         week = scenario.horizon_weeks
         labels = TornadoLabels(
@@ -175,8 +207,24 @@ def _sobol_section(scenario: Scenario, digest: str, values: data.Setting, seed: 
     if uncertain == 0:
         st.info(t("why_sobol_none", lang))
         return
-    st.session_state.setdefault(f"{prefix}:sobol-n", SOBOL_DEFAULT)
-    n = st.selectbox(t("why_sobol_n", lang), SOBOL_SIZES, key=f"{prefix}:sobol-n")
+    # Only the sizes the work budget allows are offered.
+    sizes = [n for n in SOBOL_SIZES if sobol_fits(scenario, n)]
+    if not sizes:
+        d, outputs = uncertain, len(sobol_outputs(scenario))
+        cost = sobol_cost(scenario, sobol_evaluations(SOBOL_SIZES[0], d), d, outputs, CHUNK_ROWS)
+        st.warning(
+            t(
+                "why_sobol_too_large",
+                lang,
+                n=SOBOL_SIZES[0],
+                work=whole_number(cost.work, lang),
+                max_work=whole_number(MAX_WORK, lang),
+            )
+        )
+        return
+    if st.session_state.get(f"{prefix}:sobol-n") not in sizes:
+        st.session_state[f"{prefix}:sobol-n"] = SOBOL_DEFAULT if SOBOL_DEFAULT in sizes else sizes[-1]
+    n = st.selectbox(t("why_sobol_n", lang), sizes, key=f"{prefix}:sobol-n")
     st.caption(
         t(
             "why_sobol_cost",
@@ -195,7 +243,11 @@ def _sobol_section(scenario: Scenario, digest: str, values: data.Setting, seed: 
     if previous != request:
         st.info(t("why_sobol_stale", lang))
         return
-    result = _sobol(digest, scenario, values, int(n), int(seed), t("why_sobol_progress", lang))
+    try:
+        result = _sobol(digest, scenario, values, int(n), int(seed), t("why_sobol_progress", lang))
+    except data.REFUSALS as refused:
+        st.warning(data.refusal_text(refused, t("what_sobol", lang), lang))
+        return
     _sobol_results(scenario, result, prefix, lang)
 
 
@@ -412,16 +464,22 @@ def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], run
         st.info(t("why_diff_same", lang))
         return
     names = _names(scenario, lang)
-    diff = driver_differences(scenario, values_a, {title[b]: values_b})
+    # Columns keyed "current" and "b", never by label: a preset may be labelled "Driver" or like the
+    # current settings; the labels are what the reader sees, through the column config.
+    diff = driver_differences(scenario, values_a, {"b": values_b})
     diff["driver"] = [names[d] for d in diff["driver"]]
-    diff = diff.rename(columns={"driver": t("driver", lang), "current": title[a]})
-    if title[a] == title[b]:  # a preset labelled like "current settings": keep the columns apart
-        diff.columns = [diff.columns[0], f"A: {title[a]}", f"B: {title[b]}"]
+    shown = {"driver": t("driver", lang), "current": title[a], "b": title[b]}
+    if title[a] == title[b]:  # a preset labelled like "current settings": tell the columns apart
+        shown |= {"current": f"A: {title[a]}", "b": f"B: {title[b]}"}
     st.markdown(f"**{t('differences', lang)}**")
-    st.dataframe(diff, hide_index=True, key=f"{prefix}:diff-drivers")
+    st.dataframe(diff, hide_index=True, key=f"{prefix}:diff-drivers", column_config=column_labels(shown))
 
-    bands_a, _ = data.projection(digest, scenario, data.setting(values_a), runs, seed)
-    bands_b, _ = data.projection(digest, scenario, data.setting(values_b), runs, seed)
+    try:
+        bands_a, _ = data.projection(digest, scenario, data.setting(values_a), runs, seed)
+        bands_b, _ = data.projection(digest, scenario, data.setting(values_b), runs, seed)
+    except data.REFUSALS as refused:
+        st.warning(data.refusal_text(refused, t("what_ensemble", lang, runs=runs), lang))
+        return
     deltas = weekly_deltas(bands_a, bands_b)
     indicators = {i.id: names[i.id] for i in scenario.indicators}
     labels = DeltaLabels(
@@ -435,8 +493,7 @@ def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], run
     st.caption(t("why_diff_caption", lang, runs=whole_number(runs, lang), seed=seed))
     with st.expander(t("why_diff_table", lang)):
         table = deltas.pivot(index="week", columns="indicator", values="delta")[list(indicators)]
-        table.columns = [indicators[c] for c in table.columns]
-        st.dataframe(table.round(1), key=f"{prefix}:diff-table")
+        st.dataframe(table.round(1), key=f"{prefix}:diff-table", column_config=column_labels(indicators))
 
 
 def render(scenario: Scenario, digest: str, values: dict[str, float], runs: int, seed: int, lang: str) -> None:

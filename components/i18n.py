@@ -65,9 +65,68 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "saved_list": {"en": "Saved scenarios on this server", "de": "Gespeicherte Szenarien auf diesem Server"},
     "open": {"en": "Open", "de": "Öffnen"},
-    "store_unavailable": {
-        "en": "The scenario store is not available ({reason}); uploads can be checked but not saved.",
-        "de": "Der Szenario-Speicher ist nicht verfügbar ({reason}); Uploads werden geprüft, aber nicht gespeichert.",
+    "store_down": {
+        "en": (
+            "Saving is not available right now: the scenario store cannot be reached. Scenarios can still be "
+            "checked. Please try again in a few minutes."
+        ),
+        "de": (
+            "Speichern ist gerade nicht möglich: Der Szenario-Speicher ist nicht erreichbar. Szenarien lassen sich "
+            "trotzdem prüfen. Bitte in ein paar Minuten erneut versuchen."
+        ),
+    },
+    "store_save_failed": {
+        "en": (
+            "The scenario is valid but was not saved: the scenario store cannot be reached right now. "
+            "Please try again in a few minutes."
+        ),
+        "de": (
+            "Das Szenario ist gültig, wurde aber nicht gespeichert: Der Szenario-Speicher ist gerade nicht "
+            "erreichbar. Bitte in ein paar Minuten erneut versuchen."
+        ),
+    },
+    "store_list_failed": {
+        "en": "The saved scenarios cannot be listed right now. Please try again in a few minutes.",
+        "de": (
+            "Die gespeicherten Szenarien lassen sich gerade nicht anzeigen. Bitte in ein paar Minuten erneut versuchen."
+        ),
+    },
+    "store_open_failed": {
+        "en": (
+            "A saved scenario could not be opened: the scenario store cannot be reached right now. "
+            "Please open the link again in a few minutes."
+        ),
+        "de": (
+            "Ein gespeichertes Szenario ließ sich nicht öffnen: Der Szenario-Speicher ist gerade nicht erreichbar. "
+            "Bitte den Link in ein paar Minuten erneut öffnen."
+        ),
+    },
+    "limit_session": {
+        "en": (
+            "Not saved: this session has already saved {limit} new scenarios within the last hour, the most "
+            "allowed. Please try again in {minutes} min."
+        ),
+        "de": (
+            "Nicht gespeichert: Diese Sitzung hat in der letzten Stunde schon {limit} neue Szenarien gespeichert, "
+            "mehr sind nicht erlaubt. Bitte in {minutes} Min. erneut versuchen."
+        ),
+    },
+    "limit_server": {
+        "en": (
+            "Not saved: this server has taken {limit} new scenarios within the last hour, the most it accepts. "
+            "Please try again in {minutes} min."
+        ),
+        "de": (
+            "Nicht gespeichert: Dieser Server hat in der letzten Stunde schon {limit} neue Szenarien angenommen, "
+            "mehr nimmt er nicht an. Bitte in {minutes} Min. erneut versuchen."
+        ),
+    },
+    "limit_size": {
+        "en": "Not saved: the scenario store is full. Saving works again once the operator has made room.",
+        "de": (
+            "Nicht gespeichert: Der Szenario-Speicher ist voll. "
+            "Speichern geht wieder, sobald der Betreiber Platz schafft."
+        ),
     },
     "saved_suffix": {"en": "saved", "de": "gespeichert"},
     "login_needed": {
@@ -423,6 +482,50 @@ STRINGS.update(
 )
 
 
+# The work budget (engine/budget.py): what the page says when it limits or refuses a computation.
+STRINGS.update(
+    {
+        "download_table": {"en": "This table (CSV)", "de": "Diese Tabelle (CSV)"},
+        "runs_limited": {
+            "en": "This scenario is large: at most {allowed} runs fit its work budget.",
+            "de": "Dieses Szenario ist groß: Höchstens {allowed} Läufe passen in sein Rechenbudget.",
+        },
+        "refused_budget": {
+            "en": "Not computed: {what} would need {work} model steps and {memory} MiB; the limits are {max_work} "
+            "steps and {max_memory} MiB per request.",
+            "de": "Nicht berechnet: {what} bräuchte {work} Modellschritte und {memory} MiB; erlaubt sind {max_work} "
+            "Schritte und {max_memory} MiB pro Anfrage.",
+        },
+        "refused_busy": {
+            "en": "The server is busy with another large computation. Please try again in a moment.",
+            "de": "Der Server ist mit einer anderen großen Berechnung beschäftigt. Bitte gleich noch einmal versuchen.",
+        },
+        "refused_non_finite": {
+            "en": "Not shown: this projection produced numbers that are not finite; the scenario's weights "
+            "need a look.",
+            "de": "Nicht gezeigt: Diese Projektion ergab keine endlichen Zahlen; die Gewichte des Szenarios "
+            "sollten geprüft werden.",
+        },
+        "what_ensemble": {"en": "the projection of {runs} runs", "de": "die Projektion mit {runs} Läufen"},
+        "what_tornado_value": {"en": "the value tornado", "de": "das Tornado-Diagramm der Werte"},
+        "what_tornado_probability": {
+            "en": "the probability tornado",
+            "de": "das Tornado-Diagramm der Wahrscheinlichkeiten",
+        },
+        "what_sobol": {"en": "Sobol indices", "de": "die Sobol-Indizes"},
+        "why_tornado_limited": {
+            "en": "This scenario is large: the probability tornado uses {runs} runs per setting, the most that fit.",
+            "de": "Dieses Szenario ist groß: Das Tornado-Diagramm nutzt {runs} Läufe je Einstellung, das Maximum.",
+        },
+        "why_sobol_too_large": {
+            "en": "Sobol indices are not offered for this scenario: even the smallest design (N = {n}) would need "
+            "{work} model steps; the limit is {max_work}.",
+            "de": "Sobol-Indizes werden für dieses Szenario nicht angeboten: Schon das kleinste Design (N = {n}) "
+            "bräuchte {work} Modellschritte; erlaubt sind {max_work}.",
+        },
+    }
+)
+
 # The link repairs of engine.state.decode, keyed "repair_<code>"; the English is the engine's own text.
 _REPAIR_DE = {
     "too_many": "Der Link hat {count} Parameter; nur die ersten {limit} wurden gelesen",
@@ -434,6 +537,7 @@ _REPAIR_DE = {
     "not_a_number": "„{name}“ ist keine Zahl und wurde ignoriert",
     "not_whole": "„{name}“ muss eine ganze Zahl sein; verwendet wird {default}",
     "out_of_range": "„{name}“ = {value} liegt außerhalb von [{low}, {high}] und wurde auf {clamped} gesetzt",
+    "runs_over_budget": "{runs} Läufe sind mehr, als dieses Szenario erlaubt; verwendet werden {allowed}, das Maximum",
 }
 STRINGS.update({f"repair_{code}": {"en": text, "de": _REPAIR_DE[code]} for code, text in REPAIR_TEXT.items()})
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.data import Choice
-from components.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t
+from components.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t, whole_number
 from components.text import label_escape, md_escape
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
-from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE, allowed_runs
 
 
 @dataclass(frozen=True)
@@ -175,11 +175,18 @@ def _sliders(ref: str, scenario: Scenario, lang: str) -> dict[str, float]:
     return values
 
 
-def _ensemble_controls(lang: str) -> tuple[int, int]:
+def _ensemble_controls(scenario: Scenario, lang: str) -> tuple[int, int]:
     st.session_state.setdefault("runs", DEFAULT_RUNS)
     st.session_state.setdefault("seed", DEFAULT_SEED)
-    with st.sidebar.expander(t("advanced", lang)):
-        runs = st.number_input(t("runs", lang), *RUNS_RANGE, step=100, key="runs", help=t("runs_help", lang))
+    # A large scenario allows fewer runs than the range (its work budget): the control offers no more.
+    allowed = allowed_runs(scenario)
+    limited = st.session_state["runs"] > allowed
+    if limited:
+        st.session_state["runs"] = allowed
+    with st.sidebar.expander(t("advanced", lang), expanded=limited):
+        runs = st.number_input(t("runs", lang), RUNS_RANGE[0], allowed, step=100, key="runs", help=t("runs_help", lang))
+        if allowed < RUNS_RANGE[1]:
+            st.caption(t("runs_limited", lang, allowed=whole_number(allowed, lang)))
         seed = st.number_input(t("seed", lang), *SEED_RANGE, step=1, key="seed", help=t("seed_help", lang))
     return int(runs), int(seed)
 
@@ -195,5 +202,5 @@ def render_sidebar(choices: dict[str, Choice]) -> Settings:
     values = _sliders(ref, scenario, lang)
     if preset and values != preset_values(scenario, preset):
         modified.caption(t("modified_preset", lang, preset=md_escape(scenario.preset(preset).label.get(lang))))
-    runs, seed = _ensemble_controls(lang)
+    runs, seed = _ensemble_controls(scenario, lang)
     return Settings(ref, scenario, choice.digest, lang, values, preset, runs, seed)

@@ -25,6 +25,7 @@ from engine.ensemble import run_ensemble
 from engine.loader import load_scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
+from tests.frames import shown
 
 REPO = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO / "dashboard.py"
@@ -319,7 +320,7 @@ def test_german_end_of_horizon_table_has_no_english_column_names():
     # are not renamed, so the German table shows English "delta ..." headers; STRINGS["delta"] is never used.
     at = run_app()
     at.radio(key="lang").set_value("de").run()
-    deltas = open_tab(at, "tab_compare", "de").dataframe[-1].value
+    deltas = shown(open_tab(at, "tab_compare", "de").dataframe[-1])
     baseline = SEED.preset("baseline").label.de
 
     assert list(deltas.columns)[:3] == ["Indikator", "Aktuelle Einstellungen", baseline]
@@ -394,7 +395,7 @@ def test_compare_tab_renders_the_chosen_presets_and_the_drivers_that_differ():
     assert len(chart["data"]) == 4 * len(SEED.indicators)
     assert [trace["name"] for trace in chart["data"][:4]] == ["Current settings (p10-p90)", "Current settings", esc, de]
 
-    diff, deltas = (d.value for d in compare_tab.dataframe)
+    diff, deltas = (shown(d) for d in compare_tab.dataframe)
     defaults = expected_values(SEED, None)
     escalation, de_escalation = expected_values(SEED, "escalation"), expected_values(SEED, "de-escalation")
     differing = [d for d in SEED.drivers if escalation[d.id] != defaults[d.id] or de_escalation[d.id] != defaults[d.id]]
@@ -723,3 +724,89 @@ def test_scenario_text_in_the_title_and_slider_labels_is_shown_as_written(projec
     assert_clean(at)
     assert _unescaped(at.title[0].value) == []
     assert _unescaped(at.slider(key="drv:edge-markup:cost").label) == []
+
+
+# --- the work budget: a heavy scenario opened with the largest settings a link allows -----------------------
+
+
+def _heavy_link(tmp_path) -> tuple[str, int]:
+    from engine.budget import max_runs
+    from engine.loader import parse_scenario
+    from engine.store import ScenarioStore
+    from tests.heavy import heavy_yaml
+
+    text = heavy_yaml()
+    store = ScenarioStore()
+    saved, scenario = store.save(text, "heavy.yaml")
+    store.dispose()
+    assert parse_scenario(text).id == "heavy"
+    return saved.ref, max_runs(scenario)
+
+
+def test_a_link_to_the_heaviest_scenario_with_the_most_runs_is_cut_to_its_budget_and_says_so(tmp_path):
+    import resource
+
+    ref, allowed = _heavy_link(tmp_path)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params.update({"scenario": ref, "runs": "10000", "seed": "7"})
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    at.run()
+    grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before  # KiB: the peak's growth, if any
+
+    assert_clean(at)
+    assert at.session_state["runs"] == allowed == 234
+    notice = t("repair_runs_over_budget", "en", runs="10000", allowed="234")
+    assert any(md_escape(notice) in w.value for w in at.warning)
+    assert t("runs_limited", "en", allowed="234") in [c.value for c in at.sidebar.caption]
+    assert at.number_input(key="runs").max == 234
+    # The ensemble's arrays are budgeted at 384 MiB; the process may not grow by much more than that.
+    assert grown * 1024 < 512 * 2**20
+
+
+def test_the_why_tab_of_the_heaviest_scenario_refuses_the_tornado_and_sobol_with_a_message(tmp_path):
+    ref, _ = _heavy_link(tmp_path)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=120)
+    at.query_params.update({"scenario": ref})
+    at.run()
+    why = open_tab(at, "tab_why")
+    assert_clean(at)
+    warnings = [w.value for w in why.warning]
+    assert any(w.startswith("Not computed: the value tornado would need 511,916,600 model steps") for w in warnings)
+    assert any(w.startswith("Sobol indices are not offered for this scenario") for w in warnings)
+    metric = next(r for r in why.radio if r.key.endswith(":metric"))
+    metric.set_value("probability").run()
+    assert_clean(at)
+    warnings = [w.value for w in open_tab(at, "tab_why").warning]
+    assert any(w.startswith("Not computed: the probability tornado would need") for w in warnings)
+
+
+def test_presets_labelled_like_table_columns_keep_compare_and_the_diff_working(tmp_path):
+    import yaml
+
+    from engine.store import ScenarioStore
+
+    data = yaml.safe_load(SEED_FILE.read_text(encoding="utf-8"))
+    data["presets"][1]["label"] = {"en": "Driver", "de": "Treiber"}
+    data["presets"][2]["label"] = {"en": "Current settings", "de": "Aktuelle Einstellungen"}
+    store = ScenarioStore()
+    saved, _ = store.save(yaml.safe_dump(data, allow_unicode=True), "labels.yaml")
+    store.dispose()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=TIMEOUT)
+    at.query_params.update({"scenario": saved.ref})
+    at.run()
+    first, second = data["presets"][1]["id"], data["presets"][2]["id"]
+    open_tab(at, "tab_compare")
+    compare_picker(at, saved.ref).set_value([first, second]).run()
+    assert_clean(at)
+    diff, deltas = (shown(d) for d in tab(at, "tab_compare").dataframe)
+    assert list(diff.columns)[:4] == ["Driver", "Current settings", "Driver", "Current settings"]
+    assert list(deltas.columns)[:3] == ["Indicator", "Current settings", "Driver"]
+    open_tab(at, "tab_why")
+    next(s for s in at.selectbox if s.key.endswith(":diff-b")).set_value(second).run()
+    assert_clean(at)

@@ -15,6 +15,7 @@ from engine.loader import load_scenario
 from engine.sensitivity import sobol_indices, tornado_point, tornado_probability
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
+from tests.frames import shown
 
 REPO = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO / "dashboard.py"
@@ -139,7 +140,7 @@ def test_sobol_runs_on_demand_shows_its_tables_and_keeps_them_until_the_settings
 
 
 def widget_frame(at: AppTest, column: str):
-    found = [d.value for d in at.tabs[WHY].dataframe if column in d.value.columns]
+    found = [frame for d in at.tabs[WHY].dataframe if column in (frame := shown(d)).columns]
     assert len(found) == 1
     return found[0]
 

@@ -1072,6 +1072,9 @@ class PageText:
             if kind == "arrow_data_frame":
                 frame = node.value
                 self.plain += [str(c) for c in frame.columns]
+                # Column labels shown through the column config are plain text too.
+                config = json.loads(proto.columns or "{}")
+                self.plain += [str(c.get("label", "")) for c in config.values() if c.get("label")]
                 self.plain += [str(v) for column in frame.columns for v in frame[column]]
                 continue
             fields = MessageToDict(proto, preserving_proto_field_name=True)

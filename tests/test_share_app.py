@@ -207,3 +207,25 @@ def test_a_link_of_more_than_a_thousand_parameters_opens_its_first_ones_and_says
     assert at.session_state[KEY.format("troops_deployed")] == 3000
     [warning] = at.warning
     assert "- Der Link hat 1202 Parameter; nur die ersten 400 wurden gelesen\n" in warning.value
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("published: 2001-13-45", "<editor>:1: schema: required field is missing"),
+        ("a: !!int x", "<editor>:1: a: unsupported value: not a valid int (ValueError: invalid literal for int()"),
+        ("n: " + "9" * 5000, "<editor>:1: n: unsupported value: not a valid int (ValueError: Exceeds the limit"),
+    ],
+    ids=["impossible-date", "int-tag", "long-integer"],
+)
+def test_a_one_line_file_the_yaml_constructor_cannot_build_is_refused_in_the_page(text, problem):
+    at = _app()
+    at.session_state["main_tab"] = "Your scenario"
+    at.run()
+    at.text_area(key="custom_editor").set_value(text)
+    at.button[[b.label for b in at.button].index("Check and save")].click()
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The scenario was not saved. Problems found:"]
+    [code] = [c.value for c in at.code if "<editor>" in c.value]
+    assert code.splitlines()[0].startswith(problem)

@@ -14,6 +14,7 @@ from components.text import md_escape
 from engine.catalog import scenario_digest
 from engine.loader import parse_scenario
 from engine.store import ScenarioStore
+from tests.apptest_helpers import open_app
 from tests.pg_server import postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,12 +62,7 @@ def _variant(title: str) -> tuple[str, str]:
 
 
 def _app(params=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(params)
 
 
 def _custom_tab(at: AppTest, lang: str = "en") -> None:

@@ -15,7 +15,7 @@ from engine.loader import load_scenario
 from engine.sensitivity import sobol_indices, tornado_point, tornado_probability
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
-from tests.frames import shown
+from tests.apptest_helpers import shown
 
 REPO = Path(__file__).resolve().parent.parent
 DASHBOARD = REPO / "dashboard.py"

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from components.share import SHARE_BOX
 from components.text import md_escape
 from engine.loader import load_scenario
+from tests.apptest_helpers import open_app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -24,12 +25,7 @@ def private_store(tmp_path, monkeypatch):
 
 
 def _app(params=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(params)
 
 
 def _chart_data(at: AppTest) -> list:

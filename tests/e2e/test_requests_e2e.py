@@ -13,6 +13,9 @@ from playwright.sync_api import BrowserContext, Page, Request, Route, WebSocket,
 
 from components.i18n import LANGUAGE_NAMES, TAB_KEYS, t
 
+from . import pages
+from .pages import assert_no_exception
+
 pytestmark = pytest.mark.e2e
 
 VIEWPORT = {"width": 1400, "height": 900}
@@ -27,13 +30,7 @@ DOWNLOADS = ("download_yaml", "download_csv", "download_html")
 
 SIDEBAR = '[data-testid="stSidebar"]'
 ACTIVE_PANEL = '[role="tabpanel"]:not([hidden])'
-EXCEPTION = '[data-testid="stException"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    return state === 'notRunning' || state === 'compilationError';
-}"""
 # True once the open tab shows content, no placeholder (a chart whose code is still loading shows a skeleton)
 # and every chart holds data; or as soon as the app shows an exception.
 PANEL_DRAWN_JS = """() => {
@@ -121,13 +118,7 @@ def recorded_context(chromium_browser) -> Iterator:
 
 
 def wait_until_idle(page: Page) -> None:
-    page.wait_for_function(IDLE_JS, timeout=RENDER_TIMEOUT_MS, polling=100)
-
-
-def assert_no_exception(page: Page) -> None:
-    exceptions = page.locator(EXCEPTION)
-    if exceptions.count():
-        pytest.fail("the app shows an exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
+    pages.wait_until_idle(page, RENDER_TIMEOUT_MS)
 
 
 def wait_for_panel(page: Page) -> None:

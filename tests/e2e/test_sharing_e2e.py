@@ -25,6 +25,9 @@ from engine.catalog import scenario_digest
 from engine.loader import ScenarioError, parse_scenario
 from engine.store import LINK_PREFIX, SHORT
 
+from . import pages
+from .pages import assert_no_exception
+
 pytestmark = pytest.mark.e2e
 
 SEED_ID = "dprk-russia-2024"
@@ -36,7 +39,6 @@ MAX_SHOT_HEIGHT = 6_000
 SIDEBAR = '[data-testid="stSidebar"]'
 ACTIVE_PANEL = '[role="tabpanel"]:not([hidden])'
 PROJECTION_PLOTS = f"{ACTIVE_PANEL} .js-plotly-plot"
-EXCEPTION = '[data-testid="stException"]'
 WARNING = '[data-testid="stAlertContentWarning"]'
 ERROR = '[data-testid="stAlertContentError"]'
 SUCCESS = '[data-testid="stAlertContentSuccess"]'
@@ -58,11 +60,6 @@ TITLES_START_JS = """([selector, prefix, minimum]) => {
     return plots.length >= minimum && plots.every(p => p.layout && p.layout.title &&
         String(p.layout.title.text || '').replace(/<[^>]*>/g, '').startsWith(prefix));
 }"""
-IDLE_JS = """() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    return state === 'notRunning' || state === 'compilationError';
-}"""
 CONTENT_HEIGHT_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     const side = document.querySelector('[data-testid="stSidebarContent"]');
@@ -78,13 +75,7 @@ def query(url: str) -> dict[str, list[str]]:
 
 
 def wait_until_idle(page: Page) -> None:
-    page.wait_for_function(IDLE_JS, timeout=RENDER_TIMEOUT_MS, polling=100)
-
-
-def assert_no_exception(page: Page) -> None:
-    exceptions = page.locator(EXCEPTION)
-    if exceptions.count():
-        pytest.fail("the app shows an exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
+    pages.wait_until_idle(page, RENDER_TIMEOUT_MS)
 
 
 def wait_for_charts(page: Page, minimum: int, selector: str = PROJECTION_PLOTS) -> None:

@@ -85,7 +85,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     bin_dir = pg_bin()
     if bin_dir is None:
         if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed; .ci/run installs it with apt-get")
+            pytest.fail("PostgreSQL is not installed; scripts/test.sh installs it with apt-get")
         pytest.skip("PostgreSQL (initdb) is not installed on this machine")
     server = PostgresServer(bin_dir)
     try:

@@ -9,7 +9,7 @@ import streamlit as st
 from components import auth, custom, data, explain, export, panels, share
 from components.briefing import briefing_html
 from components.i18n import TAB_KEYS, language_from_locale, t
-from components.sidebar import TAB_STATE, preset_values, render_sidebar
+from components.sidebar import TAB_STATE, render_sidebar
 from components.text import csv_text, md_escape
 
 # Before the sidebar has run, the language comes from the session or the browser.
@@ -43,12 +43,12 @@ except data.REFUSALS as refused:
     st.error(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
     st.stop()
 preset_names = {p.id: p.label.get(lang) for p in scenario.presets}
-baseline_id = "baseline" if "baseline" in preset_names else next(iter(preset_names), None)
+baseline_id = scenario.baseline_preset()
 
 
 def preset_projection(preset_id: str):
     """A preset's values and projection; its projection is None (and says why) when it was refused."""
-    values = preset_values(scenario, preset_id)
+    values = scenario.preset_values(preset_id)
     try:
         ref_bands, ref_questions = data.projection(
             settings.digest, scenario, data.setting(values), settings.runs, settings.seed

@@ -12,7 +12,7 @@ import streamlit as st
 from components.i18n import language_from_locale, t, whole_number
 from engine.budget import MAX_MEMORY, MAX_WORK, BudgetExceeded, ServerBusy
 from engine.cache import ByteCache
-from engine.catalog import Catalog, load_catalog, scenario_digest
+from engine.catalog import Catalog, load_catalog
 from engine.ensemble import NonFiniteResult, run_ensemble
 from engine.loader import ScenarioError
 from engine.schema import Scenario
@@ -140,7 +140,7 @@ def _saved(url: str, ref: str) -> Choice:
     if found is None:
         raise _NotStored(ref)
     saved, scenario = found
-    return Choice(saved.ref, scenario, scenario_digest(scenario))
+    return Choice(saved.ref, scenario, scenario.digest)
 
 
 def resolve(ref: str, folder: Catalog) -> Choice | None:

@@ -444,7 +444,7 @@ def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], run
     prefix = f"why:{digest[:16]}"
     presets = {p.id: p for p in scenario.presets}
     title = {CURRENT: t("current", lang)} | {p.id: p.label.get(lang) for p in scenario.presets}
-    baseline = "baseline" if "baseline" in presets else next(iter(presets))
+    baseline = scenario.baseline_preset()
     left, right = st.columns(2)
     with left:
         a = st.selectbox(t("why_diff_a", lang), [CURRENT, *presets], key=f"{prefix}:diff-a", format_func=title.get)
@@ -457,7 +457,7 @@ def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], run
     def setting_of(choice: str) -> dict[str, float]:
         if choice == CURRENT:
             return dict(values)
-        return {k: float(v) for k, v in (scenario.defaults() | dict(presets[choice].values)).items()}
+        return {k: float(v) for k, v in scenario.preset_values(choice).items()}
 
     values_a, values_b = setting_of(a), setting_of(b)
     if values_a == values_b:

@@ -10,7 +10,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from components.data import Choice
 from components.i18n import t
-from components.sidebar import PRESET_OWNER, Settings, apply_values, preset_values
+from components.sidebar import PRESET_OWNER, Settings, apply_values
 from components.text import md_escape
 from engine.schema import Scenario
 from engine.state import ViewState, decode, encode, parse_query
@@ -74,8 +74,7 @@ def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str)
     values = scenario.defaults() | dict(state.values)
     if state.preset is None:
         # A link to plain settings: name the preset they equal, as a fresh visit would.
-        matching = [p.id for p in scenario.presets if preset_values(scenario, p.id) == values]
-        st.session_state["preset"] = matching[0] if matching else None
+        st.session_state["preset"] = scenario.matching_preset(values)
     else:
         st.session_state["preset"] = state.preset
     st.session_state[PRESET_OWNER] = state.scenario

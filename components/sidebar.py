@@ -45,14 +45,10 @@ def apply_values(ref: str, scenario: Scenario, values: dict[str, float]) -> None
         st.session_state[driver_key(ref, d.id)] = _slider_value(d, values.get(d.id, d.default))
 
 
-def preset_values(scenario: Scenario, preset_id: str) -> dict[str, float]:
-    return scenario.defaults() | dict(scenario.preset(preset_id).values)
-
-
 def _on_preset(ref: str, scenario: Scenario) -> None:
     chosen = st.session_state.get("preset")
     if chosen:
-        apply_values(ref, scenario, preset_values(scenario, chosen))
+        apply_values(ref, scenario, scenario.preset_values(chosen))
 
 
 def _on_reset(ref: str, scenario: Scenario) -> None:
@@ -66,11 +62,9 @@ PRESET_OWNER = "_preset_for"
 
 
 def defaults_preset(scenario: Scenario) -> str | None:
-    """The preset that leaves every driver at its default ('baseline' first), or None: the box then
-    shows no preset rather than one the sliders do not match."""
-    defaults = scenario.defaults()
-    matching = [p.id for p in scenario.presets if preset_values(scenario, p.id) == defaults]
-    return "baseline" if "baseline" in matching else (matching[0] if matching else None)
+    """The preset that leaves every driver at its default, or None: the box then shows no preset rather
+    than one the sliders do not match."""
+    return scenario.matching_preset(scenario.defaults())
 
 
 def driver_help(d: Driver, lang: str) -> str:
@@ -200,7 +194,7 @@ def render_sidebar(choices: dict[str, Choice]) -> Settings:
     modified = st.sidebar.empty()  # filled once the sliders are read, but shown under the preset box
     st.sidebar.button(t("reset", lang), on_click=_on_reset, args=(ref, scenario), width="stretch")
     values = _sliders(ref, scenario, lang)
-    if preset and values != preset_values(scenario, preset):
+    if preset and values != scenario.preset_values(preset):
         modified.caption(t("modified_preset", lang, preset=md_escape(scenario.preset(preset).label.get(lang))))
     runs, seed = _ensemble_controls(scenario, lang)
     return Settings(ref, scenario, choice.digest, lang, values, preset, runs, seed)

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.loader import Problem, ScenarioError, load_scenario
 from engine.schema import Scenario
-
-
-def scenario_digest(scenario: Scenario) -> str:
-    """Content hash of the canonical scenario (key order and YAML formatting do not matter)."""
-    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,5 +65,5 @@ def load_catalog(folder: str | Path) -> Catalog:
             entries.append(Entry(path, None, (clash,)))
             continue
         seen[scenario.id] = path
-        entries.append(Entry(path, scenario, digest=scenario_digest(scenario)))
+        entries.append(Entry(path, scenario, digest=scenario.digest))
     return Catalog(tuple(entries))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+from collections.abc import Mapping
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -52,6 +56,8 @@ Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False, strict=True)
 Whole = Annotated[int, Field(ge=0, strict=True)]
 
 DRIVER_GROUPS = ("facts", "pros", "cons", "challenges", "questions")
+# The id of the preset a scenario's comparisons are made against, when it has one.
+BASELINE = "baseline"
 
 
 def _not_a_boolean(value: object) -> object:
@@ -182,26 +188,55 @@ class Scenario(Model):
             raise ValueError("; ".join(f"{field_name(loc)}: {msg}" for loc, msg in problems))
         return self
 
+    # Derived once per object and kept in its __dict__, which model_copy would carry over to a changed copy.
+    _DERIVED = ("digest", "_by_id")
+
+    def model_copy(self, *, update: Mapping[str, object] | None = None, deep: bool = False) -> Scenario:
+        copied = super().model_copy(update=update, deep=deep)
+        for name in self._DERIVED:
+            copied.__dict__.pop(name, None)
+        return copied
+
+    @cached_property
+    def digest(self) -> str:
+        """SHA-256 of the canonical scenario: key order and YAML formatting do not matter, content does."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Driver | Indicator | Preset]]:
+        return {
+            "driver": {d.id: d for d in self.drivers},
+            "indicator": {i.id: i for i in self.indicators},
+            "preset": {p.id: p for p in self.presets},
+        }
+
     def driver(self, driver_id: str) -> Driver:
-        for d in self.drivers:
-            if d.id == driver_id:
-                return d
-        raise KeyError(driver_id)
+        return self._by_id["driver"][driver_id]
 
     def indicator(self, indicator_id: str) -> Indicator:
-        for i in self.indicators:
-            if i.id == indicator_id:
-                return i
-        raise KeyError(indicator_id)
+        return self._by_id["indicator"][indicator_id]
 
     def preset(self, preset_id: str) -> Preset:
-        for p in self.presets:
-            if p.id == preset_id:
-                return p
-        raise KeyError(preset_id)
+        return self._by_id["preset"][preset_id]
 
     def defaults(self) -> dict[str, float]:
         return {d.id: d.default for d in self.drivers}
+
+    def preset_values(self, preset_id: str) -> dict[str, float]:
+        """Every driver's value under a preset: the defaults, then the preset's own values."""
+        return self.defaults() | dict(self.preset(preset_id).values)
+
+    def baseline_preset(self) -> str | None:
+        """The preset every comparison is made against: 'baseline' if there is one, else the first preset."""
+        ids = [p.id for p in self.presets]
+        return BASELINE if BASELINE in ids else next(iter(ids), None)
+
+    def matching_preset(self, values: Mapping[str, float]) -> str | None:
+        """The preset whose values are exactly `values` (the baseline first, if several are), or None."""
+        wanted = self.defaults() | dict(values)
+        matching = [p.id for p in self.presets if self.preset_values(p.id) == wanted]
+        return BASELINE if BASELINE in matching else next(iter(matching), None)
 
 
 def field_name(loc: Loc) -> str:

@@ -99,7 +99,7 @@ def resolve_drivers(
     values = scenario.defaults()
     if preset is not None:
         try:
-            values.update(scenario.preset(preset).values)
+            values = scenario.preset_values(preset)
         except KeyError:
             known = ", ".join(p.id for p in scenario.presets) or "none"
             raise ValueError(f"unknown preset '{preset}' (known: {known})") from None

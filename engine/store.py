@@ -19,7 +19,6 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
-from engine.catalog import scenario_digest
 from engine.loader import parse_scenario
 from engine.schema import Scenario
 
@@ -205,7 +204,7 @@ class ScenarioStore:
         ScenarioError (invalid text), SaveLimitReached (nothing stored) or StoreError.
         """
         scenario = parse_scenario(yaml_text, filename)  # raises ScenarioError naming file, line, field
-        digest = scenario_digest(scenario)
+        digest = scenario.digest
         with self._failures("save"):
             existing = self._find(digest)
             if existing is not None:

@@ -7,7 +7,6 @@ from pathlib import Path
 from components.briefing import briefing_html
 from components.panels import projection_figures
 from engine import MODEL_VERSION
-from engine.catalog import scenario_digest
 from engine.ensemble import run_ensemble
 from engine.loader import load_scenario, parse_scenario
 
@@ -40,7 +39,7 @@ def _pack(scenario, lang="en"):
     figures = [fig for _, fig in projection_figures(scenario, projection.bands, lang)]
     page = briefing_html(
         scenario,
-        scenario_digest(scenario),
+        scenario.digest,
         scenario.defaults(),
         projection.questions,
         baseline.questions,
@@ -81,7 +80,7 @@ def test_pack_carries_readouts_quotes_version_and_hash():
     for impact in SCENARIO.impacts:
         assert impact.source.quote in text
     assert MODEL_VERSION in text
-    assert scenario_digest(SCENARIO) in text
+    assert SCENARIO.digest in text
     assert "2026-11-25 12:00 UTC" in text
     assert "pts vs. Reported baseline" in text
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.catalog import Catalog, load_catalog, scenario_digest
+from engine.catalog import Catalog, load_catalog
 from engine.loader import Problem, load_scenario, parse_scenario
 
 REPO = Path(__file__).resolve().parent.parent
@@ -54,7 +54,7 @@ def test_load_catalog_offers_only_the_good_scenario(folder):
     entry = catalog.entry(SEED_ID)
     assert entry.path == folder / SEED_FILE.name
     assert entry.problems == ()
-    assert entry.digest == scenario_digest(seed)
+    assert entry.digest == seed.digest
     with pytest.raises(KeyError):
         catalog.entry("broken")
 
@@ -99,7 +99,7 @@ def test_load_catalog_accepts_a_string_path(folder):
     assert load_catalog(str(folder)) == load_catalog(folder)
 
 
-# --- scenario_digest ------------------------------------------------------------------------------------------
+# --- the digest ---------------------------------------------------------------------------------------------
 
 
 def _reversed(value):
@@ -117,54 +117,54 @@ def seed_data() -> dict:
 
 
 def test_digest_is_a_sha256_hex_and_stable():
-    digest = scenario_digest(load_scenario(SEED_FILE))
+    digest = load_scenario(SEED_FILE).digest
 
     assert len(digest) == 64
     assert set(digest) <= set("0123456789abcdef")
-    assert scenario_digest(load_scenario(SEED_FILE)) == digest
+    assert load_scenario(SEED_FILE).digest == digest
 
 
 def test_digest_ignores_key_order_and_formatting(seed_data):
-    reference = scenario_digest(load_scenario(SEED_FILE))
+    reference = load_scenario(SEED_FILE).digest
     block_style = yaml.safe_dump(_reversed(seed_data), sort_keys=False, default_flow_style=False, width=60)
     flow_style = yaml.safe_dump(seed_data, sort_keys=True, default_flow_style=True, allow_unicode=True)
     as_json = json.dumps(_reversed(seed_data), indent=1)  # JSON is YAML too
 
     assert block_style != SEED_FILE.read_text(encoding="utf-8")
-    assert scenario_digest(parse_scenario(block_style)) == reference
-    assert scenario_digest(parse_scenario(flow_style)) == reference
-    assert scenario_digest(parse_scenario(as_json)) == reference
+    assert parse_scenario(block_style).digest == reference
+    assert parse_scenario(flow_style).digest == reference
+    assert parse_scenario(as_json).digest == reference
 
 
 def test_digest_ignores_comments_and_an_explicit_default(seed_data):
-    reference = scenario_digest(load_scenario(SEED_FILE))
+    reference = load_scenario(SEED_FILE).digest
     text = "# a comment that changes nothing\n" + SEED_FILE.read_text(encoding="utf-8")
     without_default = {k: v for k, v in seed_data.items() if k != "uncertainty"}
 
     assert seed_data["uncertainty"] == "triangular"  # the schema's default
-    assert scenario_digest(parse_scenario(text)) == reference
-    assert scenario_digest(parse_scenario(yaml.safe_dump(without_default))) == reference
+    assert parse_scenario(text).digest == reference
+    assert parse_scenario(yaml.safe_dump(without_default)).digest == reference
 
 
 def test_digest_changes_when_a_weight_changes(seed_data):
-    reference = scenario_digest(load_scenario(SEED_FILE))
+    reference = load_scenario(SEED_FILE).digest
     changed = json.loads(json.dumps(seed_data))
     impact = changed["impacts"][0]
     high = impact["range"][1]
     impact["weight"] = round((impact["weight"] + high) / 2, 4)
     assert impact["weight"] != seed_data["impacts"][0]["weight"]
 
-    assert scenario_digest(parse_scenario(yaml.safe_dump(changed))) != reference
+    assert parse_scenario(yaml.safe_dump(changed)).digest != reference
 
 
 def test_digest_changes_when_a_label_or_default_changes(seed_data):
-    reference = scenario_digest(load_scenario(SEED_FILE))
+    reference = load_scenario(SEED_FILE).digest
     relabelled = json.loads(json.dumps(seed_data))
     relabelled["drivers"][0]["label"]["de"] += " (neu)"
     moved = json.loads(json.dumps(seed_data))
     moved["drivers"][0]["default"] = moved["drivers"][0]["default"] - moved["drivers"][0]["step"]
 
-    digests = {scenario_digest(parse_scenario(yaml.safe_dump(d))) for d in (relabelled, moved)}
+    digests = {parse_scenario(yaml.safe_dump(d)).digest for d in (relabelled, moved)}
     assert reference not in digests
     assert len(digests) == 2
 

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 from components.i18n import t, whole_number
 from components.text import md_escape
-from engine.catalog import scenario_digest
 from engine.loader import parse_scenario
 from engine.store import ScenarioStore
 from tests.apptest_helpers import open_app
@@ -58,7 +57,7 @@ def backend(request, monkeypatch):
 def _variant(title: str) -> tuple[str, str]:
     """A valid scenario text with its own title, and the ref its link will have."""
     text = SEED_TEXT.replace(SEED_TITLE, title, 1)
-    return text, "sha-" + scenario_digest(parse_scenario(text))[:16]
+    return text, "sha-" + parse_scenario(text).digest[:16]
 
 
 def _app(params=None) -> AppTest:

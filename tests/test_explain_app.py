@@ -211,11 +211,10 @@ def test_a_click_on_the_map_is_read_from_the_selection_event():
 def _render_why(path: str, lang: str) -> None:
     # Runs as the AppTest script: only the Why tab's content, for any scenario file.
     from components import explain
-    from engine.catalog import scenario_digest
     from engine.loader import load_scenario
 
     scenario = load_scenario(path)
-    explain.render(scenario, scenario_digest(scenario), scenario.defaults(), 200, 3, lang)
+    explain.render(scenario, scenario.digest, scenario.defaults(), 200, 3, lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

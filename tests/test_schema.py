@@ -203,3 +203,29 @@ def test_a_driver_range_beyond_1e15_is_refused(make_scenario):
         make_scenario(drivers=[("d", -1e308, 1e308, 0.0)])
     # The builder derives step from the range, so step is refused too: min and max come first.
     assert [e["loc"] for e in info.value.errors()][:2] == [("drivers", 0, "min"), ("drivers", 0, "max")]
+
+
+def test_preset_rules_live_on_the_scenario(make_scenario):
+    s = make_scenario(
+        drivers=[("a", 0, 10, 5), ("b", 0, 10, 5)],
+        presets=[{"id": "high", "values": {"a": 9}}, {"id": "baseline"}, {"id": "same", "values": {"b": 5}}],
+    )
+    assert s.preset_values("high") == {"a": 9, "b": 5}
+    assert s.baseline_preset() == "baseline"
+    # 'baseline' and 'same' both leave every driver at its default: the baseline is named first.
+    assert s.matching_preset(s.defaults()) == "baseline"
+    assert s.matching_preset({"a": 9}) == "high"
+    assert s.matching_preset({"a": 1}) is None
+    without = make_scenario(presets=[{"id": "first"}, {"id": "second"}])
+    assert without.baseline_preset() == "first"
+    assert make_scenario().baseline_preset() is None
+
+
+def test_the_digest_belongs_to_the_scenario_and_a_changed_copy_gets_its_own(make_scenario):
+    s = make_scenario()
+    digest = s.digest
+    assert len(digest) == 64 and s.digest is digest  # computed once
+    assert s.model_copy().digest == digest
+    changed = s.model_copy(update={"horizon_weeks": 11})
+    assert changed.digest != digest
+    assert changed.digest == make_scenario(horizon=11).digest

@@ -12,7 +12,6 @@ import pytest
 
 import engine.store
 from engine.__main__ import main
-from engine.catalog import scenario_digest
 from engine.loader import ScenarioError, load_scenario
 from engine.serialize import scenario_to_yaml, with_defaults
 from engine.store import Limits, SaveLimitReached, ScenarioStore, StoreError, StoreStats
@@ -73,7 +72,7 @@ def _variant(troops: float) -> str:
 def test_save_and_load_round_trip(store):
     text = SEED_FILE.read_text(encoding="utf-8")
     saved, scenario = store.save(text, "seed.yaml")
-    assert saved.digest == scenario_digest(scenario)
+    assert saved.digest == scenario.digest
     assert saved.ref == "sha-" + saved.digest[:16]
     assert saved.scenario_id == "dprk-russia-2024"
     loaded_saved, loaded = store.load(saved.ref)

@@ -21,7 +21,6 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from components.i18n import t
-from engine.catalog import scenario_digest
 from engine.loader import ScenarioError, parse_scenario
 from engine.store import LINK_PREFIX, SHORT
 
@@ -343,7 +342,7 @@ def test_upload_good_then_bad_scenarios(open_app, tmp_path, seed_path, seed_scen
     good_text = _copy_of_seed(seed_path, "e2e-shared-copy", title_en, title_de, seed_scenario)
     good = tmp_path / "e2e-shared-copy.yaml"
     good.write_text(good_text, encoding="utf-8")
-    ref = LINK_PREFIX + scenario_digest(parse_scenario(good_text, good.name))[:SHORT]
+    ref = LINK_PREFIX + parse_scenario(good_text, good.name).digest[:SHORT]
     assert re.fullmatch(r"sha-[0-9a-f]{16}", ref)
 
     page = open_app()

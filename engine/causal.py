@@ -1,8 +1,8 @@
 """The causal map of a scenario: drivers and indicators as nodes, impacts as signed weighted edges.
 
-Also the feedback loops among indicators (elementary cycles, found with Johnson's algorithm, each with its
-polarity: the product of its edges' signs, reinforcing when positive, balancing when negative), the
-self-impacts listed apart (damping or momentum), and a radial layout for drawing the map.
+Also the feedback loops among indicators (elementary cycles, found with networkx, each with its polarity: the
+product of its edges' signs, reinforcing when positive, balancing when negative), the self-impacts listed apart
+(damping or momentum), and a radial layout for drawing the map.
 """
 
 from __future__ import annotations
@@ -10,11 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 from typing import Literal
+
+import networkx as nx
 
 from engine.schema import Scenario
 
-MAX_LOOPS = 500
+MAX_LOOPS = 500  # loops listed at most
+MAX_SEARCH = 4 * MAX_LOOPS  # cycles drawn from networkx at most; the first MAX_LOOPS of them in order are listed
 INDICATOR_RADIUS = 1.0
 DRIVER_RADIUS = 2.1
 
@@ -70,16 +75,19 @@ class CausalGraph:
     edges: tuple[Edge, ...]
 
     def edge(self, index: int) -> Edge:
-        for e in self.edges:
-            if e.index == index:
-                return e
-        raise KeyError(index)
+        return self._edges_by_index[index]
 
     def node(self, node_id: str) -> Node:
-        for n in self.nodes:
-            if n.id == node_id:
-                return n
-        raise KeyError(node_id)
+        return self._nodes_by_id[node_id]
+
+    # Built on first use (a frozen dataclass still has an instance dictionary); the first of equal keys wins.
+    @cached_property
+    def _edges_by_index(self) -> dict[int, Edge]:
+        return {e.index: e for e in reversed(self.edges)}
+
+    @cached_property
+    def _nodes_by_id(self) -> dict[str, Node]:
+        return {n.id: n for n in reversed(self.nodes)}
 
 
 def causal_graph(scenario: Scenario) -> CausalGraph:
@@ -114,99 +122,36 @@ def self_impacts(graph: CausalGraph) -> list[Edge]:
 def elementary_cycles(
     nodes: Sequence[str], arcs: Iterable[tuple[str, str]], max_cycles: int = MAX_LOOPS
 ) -> tuple[list[tuple[str, ...]], bool]:
-    """Every elementary cycle of a directed graph (Johnson, 1975), self-loops excluded; at most `max_cycles`.
+    """The elementary cycles of a directed graph (networkx.simple_cycles), self-loops excluded; at most `max_cycles`.
 
-    Each cycle starts at its node that comes first in `nodes` and follows the arcs from there. Cycles come
-    grouped by that start node, in the order of `nodes`. Returns (cycles, truncated), truncated being True
-    when the enumeration stopped at `max_cycles`.
+    Each cycle starts at its node that comes first in `nodes`, and the cycles are sorted by the positions in
+    `nodes` of their nodes: grouped by start node in the order of `nodes`, each right before the cycles that
+    extend it (the order of Johnson's search from each node in turn, successors taken in that order). Returns
+    (cycles, truncated), truncated being True when the graph has more than `max_cycles` cycles.
+
+    networkx finds cycles in an order of its own, so at most max(MAX_SEARCH, max_cycles + 1) are drawn from it
+    and the first `max_cycles` of those, in the order above, are kept: exactly the first `max_cycles` of all
+    whenever the graph has no more than MAX_SEARCH cycles, else a subset (the same on every run) in that order.
+    Time and memory grow with the cycles drawn, not with all there are. No length bound goes to networkx: one
+    below the longest cycle drops cycles, and with few cycles short enough its search runs to the end before
+    the count can stop it (tests/heavy.py's scenario has no loop shorter than 20 indicators).
     """
-    order = {name: k for k, name in enumerate(nodes)}
-    successors: dict[str, list[str]] = {name: [] for name in nodes}
-    for a, b in arcs:
-        if a == b or b in successors[a]:
-            continue
-        successors[a].append(b)
-    for name in nodes:
-        successors[name].sort(key=order.__getitem__)
-
-    cycles: list[tuple[str, ...]] = []
-    for start in nodes:
-        if len(cycles) >= max_cycles:
-            return cycles, True
-        rank = order[start]
-        # Only nodes from `start` on, and of those only the strongly connected component of `start`.
-        component = _reachable(start, successors, rank) & _reaching(start, successors, rank, order)
-        if len(component) < 2:
-            continue
-        if _circuits(start, {v: [w for w in successors[v] if w in component] for v in component}, cycles, max_cycles):
-            return cycles, True
-    return cycles, False
+    names = list(dict.fromkeys(nodes))
+    rank = {name: k for k, name in enumerate(names)}
+    # Positions, not names, go to networkx: it starts each search at the first node a set yields, and sets of
+    # strings iterate in an order that changes from run to run; sorted arcs fix its order of successors.
+    graph = nx.DiGraph()
+    graph.add_nodes_from(range(len(names)))
+    graph.add_edges_from(sorted({(rank[a], rank[b]) for a, b in arcs if a != b}))
+    limit = max(MAX_SEARCH, max_cycles + 1)
+    found = sorted(_from_first(cycle) for cycle in islice(nx.simple_cycles(graph), limit))
+    return [tuple(names[k] for k in cycle) for cycle in found[:max_cycles]], len(found) > max_cycles
 
 
-def _reachable(start: str, successors: dict[str, list[str]], rank: int, order: dict | None = None) -> set[str]:
-    seen, stack = {start}, [start]
-    while stack:
-        for w in successors[stack.pop()]:
-            if w not in seen and (order is None or order[w] >= rank):
-                seen.add(w)
-                stack.append(w)
-    return seen
-
-
-def _reaching(start: str, successors: dict[str, list[str]], rank: int, order: dict[str, int]) -> set[str]:
-    predecessors: dict[str, list[str]] = {v: [] for v in successors}
-    for v, ws in successors.items():
-        if order[v] < rank:
-            continue
-        for w in ws:
-            if order[w] >= rank:
-                predecessors[w].append(v)
-    return _reachable(start, predecessors, rank)
-
-
-def _circuits(start: str, adjacent: dict[str, list[str]], cycles: list[tuple[str, ...]], limit: int) -> bool:
-    """Johnson's CIRCUIT from `start` within one strongly connected component; True when `limit` was reached."""
-    blocked: set[str] = set()
-    blocked_by: dict[str, set[str]] = {v: set() for v in adjacent}
-    path: list[str] = []
-
-    def unblock(node: str) -> None:
-        pending = [node]
-        while pending:
-            u = pending.pop()
-            if u in blocked:
-                blocked.discard(u)
-                pending.extend(blocked_by[u])
-                blocked_by[u].clear()
-
-    class Full(Exception):
-        pass
-
-    def circuit(v: str) -> bool:
-        found = False
-        path.append(v)
-        blocked.add(v)
-        for w in adjacent[v]:
-            if w == start:
-                cycles.append(tuple(path))
-                found = True
-                if len(cycles) >= limit:
-                    raise Full
-            elif w not in blocked and circuit(w):
-                found = True
-        if found:
-            unblock(v)
-        else:
-            for w in adjacent[v]:
-                blocked_by[w].add(v)
-        path.pop()
-        return found
-
-    try:
-        circuit(start)
-    except Full:
-        return True
-    return False
+def _from_first(cycle: list[int]) -> tuple[int, ...]:
+    """The cycle turned to start at its smallest node."""
+    first = cycle.index(min(cycle))
+    return (*cycle[first:], *cycle[:first])
 
 
 def feedback_loops(graph: CausalGraph, max_loops: int = MAX_LOOPS) -> tuple[list[Loop], bool]:
@@ -215,10 +160,9 @@ def feedback_loops(graph: CausalGraph, max_loops: int = MAX_LOOPS) -> tuple[list
     Drivers never lie on a loop (nothing impacts them), so the cycles are those of the indicator subgraph.
     """
     indicators = [n.id for n in graph.nodes if n.kind == "indicator"]
+    among = set(indicators)
     by_pair = {(e.source, e.target): e for e in graph.edges if not e.is_self}
-    cycles, truncated = elementary_cycles(
-        indicators, [pair for pair in by_pair if pair[0] in set(indicators)], max_cycles=max_loops
-    )
+    cycles, truncated = elementary_cycles(indicators, [pair for pair in by_pair if pair[0] in among], max_loops)
     loops = []
     for cycle in cycles:
         edges = [by_pair[cycle[k], cycle[(k + 1) % len(cycle)]] for k in range(len(cycle))]
@@ -257,9 +201,13 @@ def layout(graph: CausalGraph) -> dict[str, tuple[float, float]]:
     if not drivers:
         return positions
 
+    outgoing: dict[str, list[Edge]] = {d: [] for d in drivers}
+    for e in graph.edges:
+        if e.source in outgoing and e.target in angle:
+            outgoing[e.source].append(e)
     wanted: dict[str, float | None] = {}
     for d in drivers:
-        out = [e for e in graph.edges if e.source == d and e.target in angle]
+        out = outgoing[d]
         wanted[d] = _circular_mean([angle[e.target] for e in out], [abs(e.weight) or 1.0 for e in out])
     # Clockwise by wanted direction (ties in scenario order); drivers without one fill the ring after them.
     directed = sorted((d for d in drivers if wanted[d] is not None), key=lambda d: -(wanted[d] or 0.0))

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
+import os
+import random
+import subprocess
+import sys
 
+import networkx as nx
 import pytest
 
 from engine.causal import (
     DRIVER_RADIUS,
     INDICATOR_RADIUS,
+    MAX_LOOPS,
+    MAX_SEARCH,
     causal_graph,
     elementary_cycles,
     feedback_loops,
@@ -55,6 +64,128 @@ def test_complete_digraph_on_four_nodes_has_twenty_cycles_and_the_bound_holds():
 
 def test_acyclic_graph_has_no_cycles():
     assert elementary_cycles(["a", "b", "c"], [("a", "b"), ("b", "c"), ("a", "c")]) == ([], False)
+
+
+def _brute_force_cycles(nodes, arcs):
+    """Every elementary cycle, by trying each ordering of each set of two or more nodes, in today's order."""
+    rank = {name: k for k, name in enumerate(nodes)}
+    found = []
+    for size in range(2, len(nodes) + 1):
+        for subset in itertools.combinations(nodes, size):
+            first = min(subset, key=rank.__getitem__)
+            for rest in itertools.permutations([v for v in subset if v != first]):
+                cycle = (first, *rest)
+                if all((cycle[k], cycle[(k + 1) % size]) in arcs for k in range(size)):
+                    found.append(cycle)
+    return sorted(found, key=lambda cycle: [rank[v] for v in cycle])
+
+
+def test_elementary_cycles_match_a_brute_force_enumeration_of_random_graphs():
+    rng = random.Random(20240611)
+    for _ in range(40):
+        nodes = [f"n{k}" for k in range(rng.randint(1, 6))]
+        rng.shuffle(nodes)  # the order given, not the names, decides where a cycle starts and how cycles sort
+        density = rng.random()
+        arcs = [(a, b) for a in nodes for b in nodes if rng.random() < density]  # self-loops included
+        arcs += rng.choices(arcs, k=min(len(arcs), 3))  # and a few repeated arcs
+        rng.shuffle(arcs)
+        expected = _brute_force_cycles(nodes, set(arcs))
+
+        assert elementary_cycles(nodes, arcs) == (expected, False)
+        for bound in (1, 2, 5):
+            assert elementary_cycles(nodes, arcs, max_cycles=bound) == (expected[:bound], len(expected) > bound)
+
+
+def test_truncated_says_whether_cycles_were_left_out():
+    nodes = ["a", "b", "c", "d"]
+    arcs = [(u, v) for u in nodes for v in nodes if u != v]
+
+    assert elementary_cycles(nodes, arcs, max_cycles=20)[1] is False  # all 20 listed
+    assert elementary_cycles(nodes, arcs, max_cycles=19)[1] is True
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """The cycles engine.causal draws from networkx.simple_cycles while the test runs."""
+    cycles = []
+    simple_cycles = nx.simple_cycles
+
+    def counted(*args, **kwargs):
+        for cycle in simple_cycles(*args, **kwargs):
+            cycles.append(cycle)
+            yield cycle
+
+    monkeypatch.setattr(nx, "simple_cycles", counted)
+    return cycles
+
+
+def test_a_graph_with_more_cycles_than_the_search_lists_a_bounded_sorted_subset(drawn):
+    # The complete digraph on eight nodes has 16,064 elementary cycles.
+    nodes = [f"n{k}" for k in range(8)]
+    arcs = [(u, v) for u in nodes for v in nodes if u != v]
+    cycles, truncated = elementary_cycles(nodes, arcs)
+
+    assert truncated is True and len(cycles) == MAX_LOOPS and len(set(cycles)) == MAX_LOOPS
+    assert len(drawn) == MAX_SEARCH
+    assert all(cycle[0] == min(cycle) for cycle in cycles)  # n0 .. n7: the order of the names is that of `nodes`
+    assert cycles == sorted(cycles)
+
+
+@pytest.fixture(scope="module")
+def heaviest(make_scenario):
+    """As many drivers, indicators and impacts as the schema takes, wired like tests/heavy.py's scenario."""
+    impacts = []
+    for n in range(5000):
+        target, k = n % 200, n // 200
+        source = f"i{target}" if k == 0 else f"{'d' if k % 2 else 'i'}{(target + k) % 200}"
+        impacts.append((source, f"i{target}", -0.5 if k == 0 else 0.3, (-0.9, 0.9)))
+    return make_scenario(
+        drivers=tuple((f"d{n}", 0.0, 1.0, 0.5) for n in range(200)),
+        indicators=tuple((f"i{n}", 50.0) for n in range(200)),
+        impacts=tuple(impacts),
+    )
+
+
+def test_loops_of_the_heaviest_scenario_stay_within_the_bound(heaviest, drawn):
+    graph = causal_graph(heaviest)
+    loops, truncated = feedback_loops(graph)
+
+    assert truncated is True and len(loops) == MAX_LOOPS and len(drawn) <= MAX_SEARCH
+    assert [loop.strength for loop in loops] == sorted((loop.strength for loop in loops), reverse=True)
+    for loop in loops:
+        hops = [graph.edge(index) for index in loop.edges]
+        following = (*loop.nodes[1:], loop.nodes[0])
+        assert [(e.source, e.target) for e in hops] == list(zip(loop.nodes, following, strict=True))
+        assert loop.strength == pytest.approx(0.3 ** len(loop.nodes))
+
+
+PROBE = """
+import json
+from engine.causal import elementary_cycles
+nodes = [f"i{n}" for n in range(200)]
+arcs = [(f"i{(t + k) % 200}", f"i{t}") for t in range(200) for k in range(2, 25, 2)]
+print(json.dumps(elementary_cycles(nodes, arcs, max_cycles=20)))
+"""
+
+
+def test_the_cycles_listed_from_a_truncated_search_are_the_same_on_every_run(repo_root):
+    """networkx starts each search at the first node a set yields; a set of names would differ by hash seed."""
+    outputs = []
+    for seed in ("0", "1"):
+        result = subprocess.run(
+            [sys.executable, "-c", PROBE],
+            cwd=repo_root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        outputs.append(json.loads(result.stdout))
+
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1] is True and len(outputs[0][0]) == 20
 
 
 @pytest.fixture(scope="module")

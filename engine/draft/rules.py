@@ -1,0 +1,400 @@
+"""The rules that turn the article's sentences and items into schema elements: drivers, indicators, impacts.
+
+Facts, searched sentence by sentence in the report only
+  * Troop counts: a number ("12.000", "12,000", "12 000" with a no-break space, "800") followed
+    by at most three words and a personnel noun (Truppen, Soldaten, Kräfte, troops, soldiers,
+    personnel ...): a driver in group 'facts', unit soldiers, default = the count, max = the next
+    1-2-5 step at or above 1.5 x the count, step = max / 40. One per distinct count; numbers of
+    more than twelve digits are ignored.
+  * Dates and weekdays (Sonntag, Wochenende, Sunday, weekend, "27. Oktober", "October 27",
+    "2024-10-27", "27.10.2024"): a driver in group 'facts' (0-100, default 0) and an event that
+    sets it in week 1. One per sentence.
+  * "first ... since" / "erste(n) ... seit" / "erstmals seit": a 'facts' driver (0-100).
+  * The quote of a fact is the clause (between commas, semicolons, colons or spaced dashes) that
+    holds the match, without a leading conjunction; a clause under four words gives way to the
+    whole sentence.
+
+Elements
+  * Every pro, con and challenge is a driver of its group (0-100, default 50); every question gives
+    a question, the driver for its answer's assumption (group 'questions') and an indicator.
+  * Indicators: one placeholder per driver group, named "<group>_outlook", and one per question,
+    "<question id>_outlook". Every driver impacts its group's (or question's) indicator with weight
+    0.1, range [0.0, 0.2]; every indicator damps itself with -0.5, range [-0.7, -0.3].
+  * Every element carries a quote: a verbatim excerpt of the cleaned article (at most 300 chars,
+    cut at a word boundary) and the section it comes from: report, question N, challenges, pros,
+    cons.
+  * Article text goes into its own language; the other language gets "[TODO translate] <text>".
+    Text the drafter writes itself (placeholder labels) comes in both languages.
+  * Ids are slugs of the text: ä->ae, ö->oe, ü->ue, ß->ss, other accents dropped, stop words
+    dropped, at most three words and 40 characters, "_2", "_3" ... on a clash.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from engine.draft.text import (
+    QUOTE_LIMIT,
+    Article,
+    Item,
+    Line,
+    clause_around,
+    clip,
+    label_text,
+    sentences,
+    window,
+    word_set,
+)
+from engine.schema import Citation, Driver, Impact, Indicator, Question, Text
+
+DESCRIPTION_LIMIT = 600
+SLUG_WORDS = 3
+SLUG_CHARS = 40
+TODO_TRANSLATE = "[TODO translate] "
+
+# Placeholder numbers of the skeleton; the YAML marks every one of them TODO.
+PLACEHOLDER_WEIGHT = (0.1, 0.0, 0.2)
+DAMPING_WEIGHT = (-0.5, -0.7, -0.3)
+PLACEHOLDER_INITIAL = 50
+PLACEHOLDER_DRIVER_DEFAULT = 50
+PLACEHOLDER_THRESHOLD = 60
+HORIZON_WEEKS = 52
+
+# The TODO comment on each driver's default: what the drafter could not know about it.
+DEFAULT_NOTE = "TODO set min, max, step and default"
+FACT_NOTES = {
+    "troops": "the figure in the article; TODO check min, max and step",
+    "time": "TODO set the level before the event (the event below sets it in week 1)",
+    "first": "TODO how strongly this break with precedent weighs (0-100)",
+}
+PLACEHOLDER_NOTE = "TODO replace this placeholder with a real driver"
+
+
+# --------------------------------------------------------------------------- ids
+
+
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+_SLUG_STOP_WORDS = word_set(
+    "der die das den dem des ein eine einer eines einem einen und oder zu zur zum im in am an auf mit von vom "
+    "fuer bei aus nach ueber unter sich es sie er wir ist sind wird werden waere hat haben dass so als wie was "
+    "wer kann koennte koennten dies diese dieser dieses seit "
+    "the a an of and or to in on at for with by from is are be was were this that these those what how why who "
+    "which will would could can may might should does do it its since has have had"
+)
+
+
+def slug_words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION).lower())
+    text = text.encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", text)
+    return [w for w in words if w not in _SLUG_STOP_WORDS and not w.isdigit()]
+
+
+def slugify(text: str, sep: str = "_") -> str:
+    """Up to three significant words of `text`, at most 40 characters; '' when nothing is left."""
+    slug = ""
+    for word in slug_words(text)[:SLUG_WORDS]:
+        candidate = f"{slug}{sep}{word}" if slug else word
+        if len(candidate) > SLUG_CHARS:
+            break
+        slug = candidate
+    if not slug and slug_words(text):
+        slug = slug_words(text)[0][:SLUG_CHARS]
+    return slug
+
+
+class IdRegistry:
+    """Hands out unique slugs for drivers, indicators, questions and presets (one namespace)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def take(self, text: str, fallback: str, suffix: str = "") -> str:
+        base = slugify(text) or fallback
+        if not base[0].isalpha():
+            base = f"{fallback}_{base}"
+        candidate, n = f"{base}{suffix}", 2
+        while candidate in self.used:
+            candidate, n = f"{base}_{n}{suffix}", n + 1
+        self.used.add(candidate)
+        return candidate
+
+
+# --------------------------------------------------------------------------- texts
+
+
+def from_article(text: str, lang: str) -> Text:
+    """Article text in its own language; a marked copy for the translator in the other."""
+    other = "en" if lang == "de" else "de"
+    return Text(**{lang: text, other: TODO_TRANSLATE + text})
+
+
+def both(en: str, de: str) -> Text:
+    return Text(en=en, de=de)
+
+
+# --------------------------------------------------------------------------- facts in the report
+
+
+# At most twelve digits: longer digit runs are not counts (and would be slow to convert).
+_NUMBER = r"(?<![\d.,])(\d{1,3}(?:[.,\u00a0\u202f]\d{3}){1,3}|\d{1,9})(?![\d]|[.,]\d)"
+_PERSONNEL = (
+    r"truppen|soldaten|soldatinnen|soldat|kämpfer|streitkräfte|kräfte|militärangehörige|mann"
+    r"|troops|soldiers|personnel|fighters|servicemen|service members|forces|men"
+)
+TROOP_COUNT = re.compile(_NUMBER + r"\s+((?:[\w-]+\s+){0,3}?(?:" + _PERSONNEL + r"))\b", re.IGNORECASE)
+_MONTHS_DE = r"januar|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember"
+_MONTHS_EN = r"January|February|March|April|May|June|July|August|September|October|November|December"
+TIME_PATTERNS = (
+    re.compile(
+        r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag|wochenende"
+        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\w*",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b\d{1,2}\.\s?(?:" + _MONTHS_DE + r")\b(?:\s+\d{4})?", re.IGNORECASE),
+    re.compile(r"\b(?:" + _MONTHS_EN + r")\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4})?"),
+    re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:" + _MONTHS_EN + r")\b(?:\s+\d{4})?"),
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b\d{1,2}/\d{1,2}/\d{4}\b"),
+)
+FIRST_SINCE = re.compile(
+    r"\b(?:erstmals|zum\s+ersten\s+mal|erste[nmrs]?|for\s+the\s+first\s+time|first)\b"
+    r"[^.!?]{0,160}?\b(?:seit|since)\b[^,;:.!?]*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    kind: str  # "troops", "time" or "first"
+    sentence: str
+    start: int
+    end: int
+    phrase: str  # what the label and id are made of
+    count: int = 0
+
+    @property
+    def quote(self) -> str:
+        if self.kind == "first":
+            return window(self.sentence[self.start : self.end].strip(), 0, 0)
+        return clause_around(self.sentence, self.start, self.end)
+
+
+def troop_count(number: str) -> int:
+    return int(re.sub(r"[.,\u00a0\u202f]", "", number))
+
+
+def facts_in(sentence: str) -> list[Fact]:
+    found = []
+    for troops in TROOP_COUNT.finditer(sentence):
+        count = troop_count(troops.group(1))
+        if count > 0:
+            found.append(Fact("troops", sentence, troops.start(), troops.end(), troops.group(2), count))
+    times = [m for m in (p.search(sentence) for p in TIME_PATTERNS) if m]
+    if times:
+        first = min(times, key=lambda m: m.start())
+        found.append(Fact("time", sentence, first.start(), first.end(), ""))
+    since = FIRST_SINCE.search(sentence)
+    if since:
+        found.append(Fact("first", sentence, since.start(), since.end(), since.group()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def report_facts(report: list[Line]) -> list[Fact]:
+    facts: list[Fact] = []
+    counts: set[int] = set()
+    for line in report:
+        for sentence in sentences(line.raw):
+            for fact in facts_in(sentence):
+                if fact.kind == "troops":
+                    if fact.count in counts:
+                        continue
+                    counts.add(fact.count)
+                facts.append(fact)
+    return facts
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is at least `value`."""
+    if value <= 1:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 5, 10):
+        if factor * power >= value:
+            return factor * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+# --------------------------------------------------------------------------- drivers, indicators, impacts
+
+
+GROUP_SECTIONS = {"facts": "report", "pros": "pros", "cons": "cons", "challenges": "challenges"}
+GROUP_INDICATOR_LABELS = {
+    "facts": ("Outlook shaped by the reported facts (placeholder)", "Ausblick aus den gemeldeten Fakten (Platzhalter)"),
+    "pros": ("Outlook shaped by the pros (placeholder)", "Ausblick aus den Vorteilen (Platzhalter)"),
+    "cons": ("Outlook shaped by the cons (placeholder)", "Ausblick aus den Nachteilen (Platzhalter)"),
+    "challenges": (
+        "Outlook shaped by the challenges (placeholder)",
+        "Ausblick aus den Herausforderungen (Platzhalter)",
+    ),
+}
+
+
+def percent_driver(
+    driver_id: str,
+    group: str,
+    label: Text,
+    source: Citation,
+    default: float = PLACEHOLDER_DRIVER_DEFAULT,
+    description: Text | None = None,
+) -> Driver:
+    """A 0-100 % driver with placeholder step: what every driver is until the article gives a figure."""
+    return Driver(
+        id=driver_id,
+        label=label,
+        group=group,
+        unit="%",
+        min=0,
+        max=100,
+        step=5,
+        default=default,
+        description=description,
+        source=source,
+    )
+
+
+def fact_driver(fact: Fact, ids: IdRegistry, lang: str) -> Driver:
+    quote = Citation(quote=fact.quote, section="report")
+    if fact.kind == "troops":
+        top = nice_ceiling(fact.count * 1.5)
+        return Driver(
+            id=ids.take(fact.phrase, "troops"),
+            label=from_article(label_text(fact.phrase), lang),
+            group="facts",
+            unit="soldiers",
+            min=0,
+            max=top,
+            step=top / 40,
+            default=fact.count,
+            description=both(
+                f"Reported in the article: {fact.count:,}", f"Im Artikel genannt: {fact.count:,}".replace(",", ".")
+            ),
+            source=quote,
+        )
+    if fact.kind == "time":
+        return percent_driver(
+            ids.take(quote.quote, "event"), "facts", from_article(label_text(quote.quote), lang), quote, default=0
+        )
+    return percent_driver(
+        ids.take(fact.phrase, "precedent"), "facts", from_article(label_text(fact.phrase), lang), quote
+    )
+
+
+def item_quote(item: Item) -> str:
+    """The first sentence of the description, else the title: verbatim, at most 300 characters."""
+    first = sentences(item.body)
+    return clip(first[0] if first else item.title.strip("*_ "), QUOTE_LIMIT)
+
+
+def item_driver(item: Item, group: str, ids: IdRegistry, lang: str) -> Driver:
+    description = clip(item.body, DESCRIPTION_LIMIT)
+    return percent_driver(
+        ids.take(item.title, group.rstrip("s")),
+        group,
+        from_article(label_text(item.title.strip("*_ ")), lang),
+        Citation(quote=item_quote(item), section=GROUP_SECTIONS[group]),
+        description=from_article(description, lang) if description else None,
+    )
+
+
+def question_elements(n: int, item: Item, ids: IdRegistry, lang: str) -> tuple[Question, Driver, Indicator]:
+    """One article question: the question, the driver for its answer's assumption, its indicator."""
+    section = f"question {n}"
+    question_text = clip(item.title.strip("*_ "), QUOTE_LIMIT)
+    answer = sentences(item.body)
+    assumption = answer[0] if answer else question_text
+    question_id = ids.take(question_text, "question")
+    asked = Citation(quote=question_text, section=section)
+    indicator = placeholder_indicator(
+        ids.take(question_id, "question", suffix="_outlook"),
+        "questions",
+        both(f"Indicator for question {n} (placeholder)", f"Indikator für Frage {n} (Platzhalter)"),
+        asked,
+    )
+    driver = percent_driver(
+        ids.take(assumption, "assumption"),
+        "questions",
+        from_article(label_text(assumption), lang),
+        Citation(quote=clip(assumption, QUOTE_LIMIT), section=section),
+        description=from_article(clip(item.body, DESCRIPTION_LIMIT), lang) if len(answer) > 1 else None,
+    )
+    question = Question(
+        id=question_id,
+        text=from_article(question_text, lang),
+        indicator=indicator.id,
+        threshold=PLACEHOLDER_THRESHOLD,
+        by_week=HORIZON_WEEKS,
+        source=asked,
+    )
+    return question, driver, indicator
+
+
+def placeholder_indicator(indicator_id: str, group: str, label: Text, source: Citation) -> Indicator:
+    return Indicator(id=indicator_id, label=label, group=group, initial=PLACEHOLDER_INITIAL, source=source)
+
+
+def group_indicator(group: str, first: Driver, ids: IdRegistry) -> Indicator:
+    en, de = GROUP_INDICATOR_LABELS[group]
+    return placeholder_indicator(ids.take(group, group, suffix="_outlook"), group, both(en, de), first.source)
+
+
+def placeholder_driver(article: Article, ids: IdRegistry) -> Driver:
+    quote = clip(article.headline, QUOTE_LIMIT) or "(no usable text)"
+    return percent_driver(
+        ids.take("placeholder", "placeholder"),
+        "facts",
+        both("Placeholder driver (replace it)", "Platzhalter-Treiber (ersetzen)"),
+        Citation(quote=quote, section="headline" if article.headline else "none"),
+    )
+
+
+def placeholder_impact(source: Driver | Indicator, target: Indicator) -> Impact:
+    """A driver pushing the indicator of its group or question, or an indicator damping itself.
+
+    Both are guesses that only make the draft simulate; the damping lets the pushes settle rather than saturate.
+    """
+    damps = source.id == target.id
+    weight, low, high = DAMPING_WEIGHT if damps else PLACEHOLDER_WEIGHT
+    note = "damping placeholder" if damps else "placeholder"
+    return Impact(
+        source_id=source.id, target=target.id, weight=weight, range=(low, high), note=note, source=source.source
+    )
+
+
+# --------------------------------------------------------------------------- scenario texts
+
+
+KNOWN_OUTLETS = (
+    "Reuters", "BBC News", "BBC", "Associated Press", "AP", "AFP", "dpa", "CNN", "Bloomberg", "Al Jazeera",
+    "The New York Times", "New York Times", "The Washington Post", "Washington Post", "The Guardian",
+    "Financial Times", "Yonhap", "NHK", "Der Spiegel", "Tagesschau", "FAZ", "Süddeutsche Zeitung",
+    "Le Monde", "Kyodo", "TASS", "Xinhua",
+)  # fmt: skip
+# Longest names first, so that "BBC News" is found as one outlet rather than as "BBC".
+_OUTLETS = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(name) for name in sorted(KNOWN_OUTLETS, key=len, reverse=True)) + r")(?!\w)"
+)
+
+
+def cited_outlets(text: str) -> list[str]:
+    """Known news outlets named in the text (case-sensitive), in order of first mention."""
+    return list(dict.fromkeys(match.group() for match in _OUTLETS.finditer(text)))
+
+
+def summary_text(article: Article) -> str:
+    for line in [*article.report, *article.sections.get("conclusion", [])]:
+        if len(line.raw.split()) >= 8:
+            return clip(line.raw, DESCRIPTION_LIMIT)
+    return article.headline

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
+from statistics import NormalDist
+
+import pandas as pd
 
 from engine.ensemble import MAX_RUNS, run_ensemble
 from engine.loader import ScenarioError, load_scenario
 from engine.simulation import point_run, resolve_drivers
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED, format_number
 
 EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
 EXIT_INVALID = 2
+# The two-sided 95 % normal quantile of the question readouts' Wilson interval.
+WILSON_Z = NormalDist().inv_cdf(0.975)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,9 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("file", metavar="FILE")
     simulate.add_argument("--preset", metavar="ID")
     simulate.add_argument("--set", dest="settings", action="append", type=_setting, default=[], metavar="ID=VALUE")
-    simulate.add_argument("--runs", type=_non_negative, default=1000, metavar="N", help="0 for the point run")
-    simulate.add_argument("--seed", type=_non_negative, default=0, metavar="S")
+    # The page's defaults, so that the command without options reproduces the figures a fresh page shows.
+    simulate.add_argument("--runs", type=_non_negative, default=DEFAULT_RUNS, metavar="N", help="0 for the point run")
+    simulate.add_argument("--seed", type=_non_negative, default=DEFAULT_SEED, metavar="S")
     simulate.add_argument("--weeks", type=_non_negative, default=None, metavar="W")
+    simulate.add_argument(
+        "--questions",
+        action="store_true",
+        help="write the question readouts (probability and its 95%% Wilson interval) instead of the bands",
+    )
     simulate.add_argument("--out", metavar="PATH", help="CSV file to write (default: stdout)")
 
     draft = commands.add_parser("draft", help="draft a scenario YAML skeleton from an analysis article")
@@ -97,6 +110,8 @@ def _simulate(args: argparse.Namespace) -> int:
             raise ValueError(f"--runs must be at most {MAX_RUNS:,}")
         if args.weeks is not None and not 1 <= args.weeks <= 520:
             raise ValueError("--weeks must be between 1 and 520")
+        if args.questions and args.runs == 0:
+            raise ValueError("--questions needs an ensemble: --runs must be at least 1")
         values = resolve_drivers(scenario, args.preset, dict(args.settings))
     except ValueError as err:
         print(f"{args.file}: {err}", file=sys.stderr)
@@ -105,8 +120,10 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.runs == 0:
         table = point_run(scenario, values, args.weeks)
     else:
-        table = run_ensemble(scenario, values, runs=args.runs, seed=args.seed, weeks=args.weeks).bands
-    csv = table.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+        projection = run_ensemble(scenario, values, runs=args.runs, seed=args.seed, weeks=args.weeks)
+        table = question_readouts(projection.questions, args.runs) if args.questions else projection.bands
+    # Full precision: every number is the shortest text that reads back as exactly the same float.
+    csv = table.to_csv(index=False, float_format=format_number, lineterminator="\n")
     if args.out:
         try:
             with open(args.out, "w", encoding="utf-8", newline="") as handle:
@@ -117,6 +134,28 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(csv)
     return EXIT_OK
+
+
+def wilson_interval(successes: int, runs: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """The Wilson score interval of a share of `successes` in `runs` (95 % with the default z), within [0, 1]."""
+    share = successes / runs
+    spread = z * z / runs
+    centre = (share + spread / 2) / (1 + spread)
+    half = z / (1 + spread) * math.sqrt(share * (1 - share) / runs + spread / (4 * runs))
+    # At no or every success the interval reaches 0 or 1 exactly; the formula misses it by a rounding error.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == runs else min(1.0, centre + half)
+    return low, high
+
+
+def question_readouts(questions: pd.DataFrame, runs: int) -> pd.DataFrame:
+    """The questions' probabilities with their 95 % Wilson interval: columns question, indicator,
+    threshold, by_week, probability, low, high (shares, 0-1)."""
+    bounds = [wilson_interval(round(p * runs), runs) for p in questions["probability"]]
+    table = questions.copy()
+    table["low"] = [low for low, _ in bounds]
+    table["high"] = [high for _, high in bounds]
+    return table
 
 
 def _draft(args: argparse.Namespace) -> int:

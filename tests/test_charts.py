@@ -198,9 +198,8 @@ def test_trajectory_title_annotations_and_hover_text_are_escaped():
 
 
 def test_trajectory_trace_names_are_escaped():
-    # BUG (components/charts.py, _band_specs): the band and median traces get name=f"{name} (...)" and
-    # name=name unescaped; plotly renders its HTML subset in legend entries, so a scenario label reaches the
-    # page as markup. The hover text two lines below is escaped with _escape(name).
+    # Plotly renders its HTML subset in legend entries, so the band and median trace names carry the scenario
+    # label escaped, as the hover text does.
     fig = trajectory_figure(BANDS, {"a": "<script>x</script>"}, LABELS)
 
     assert [trace.name for trace in fig.data] == [
@@ -264,9 +263,8 @@ def test_comparison_height_has_a_floor_and_grows_with_rows():
 
 
 def test_comparison_with_an_odd_count_keeps_week_labels_under_every_column():
-    # BUG (components/charts.py, comparison_figure): shared_xaxes=True hides the tick labels of every row but
-    # the last; with an odd number of indicators the last cell of the right column is empty, so the chart
-    # above it ("Beta" here) has no week labels at all, and the empty cell still draws an empty 0-100 frame.
+    # With an odd number of indicators the last cell of the right column is empty; the chart above it ("Beta"
+    # here) still shows its week labels, which shared x axes would hide on every row but the last.
     fig = comparison_figure(BANDS, {}, {"a": "Alpha", "b": "Beta", "c": "Gamma"}, LABELS, "Now", columns=2)
     layout = fig.to_dict()["layout"]
     beta_axis = "xaxis" + fig.data[2].xaxis.removeprefix("x")  # "x2" -> "xaxis2"
@@ -285,8 +283,7 @@ def test_comparison_names_titles_and_hover_are_escaped():
 
 
 def test_comparison_reference_names_are_escaped():
-    # BUG (components/charts.py, comparison_figure): the reference trace has name=name unescaped, and preset
-    # labels are scenario text; the legend renders it as markup.
+    # Preset labels are scenario text and the legend renders markup, so the reference trace's name is escaped.
     refs = {"<script>ref</script>": BANDS}
     fig = comparison_figure(BANDS, refs, {"a": "Alpha"}, LABELS, current_name="Now")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import math
 import subprocess
 import sys
 
@@ -10,13 +12,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.__main__ import main
+from engine.__main__ import main, wilson_interval
+from engine.ensemble import run_ensemble
 from engine.loader import load_scenario
 from engine.simulation import point_run
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 
 TINY = "tests/data/tiny.yaml"  # horizon 10, indicators level and echo, driver push 0..100, presets low/high
+SEED = "scenarios/dprk-russia-2024.yaml"
 POINT = ["week", "indicator", "value"]
 BANDS = ["week", "indicator", "mean", "p10", "p50", "p90"]
+QUESTIONS = ["question", "indicator", "threshold", "by_week", "probability", "low", "high"]
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +44,20 @@ def table(text: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text))
 
 
+def read_back(text: str, columns: list[str]) -> tuple[list[str], np.ndarray]:
+    """The CSV's header and its `columns`, each cell read with float() (not pandas' own float parser)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    return header, np.array([[float(row[header.index(c)]) for c in columns] for row in body])
+
+
+def assert_same_bits(actual: np.ndarray, expected: np.ndarray) -> None:
+    expected = np.asarray(expected, dtype=float)
+    assert actual.shape == expected.shape
+    mismatch = actual.view(np.int64) != expected.view(np.int64)
+    assert not mismatch.any(), f"{int(mismatch.sum())} values differ, first at {np.argwhere(mismatch)[0].tolist()}"
+
+
 def test_point_run_columns_and_rows(capsys):
     code, out, err = run(capsys, "simulate", TINY, "--runs", "0")
     assert (code, err) == (0, "")
@@ -48,7 +68,36 @@ def test_point_run_columns_and_rows(capsys):
     assert frame["indicator"].tolist() == ["level", "echo"] * 11
     assert out.splitlines()[:3] == ["week,indicator,value", "0,level,40", "0,echo,20"]
     expected = point_run(load_scenario(TINY))["value"]
-    np.testing.assert_allclose(frame["value"], expected, rtol=1e-5)
+    assert frame["value"].tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("path", [TINY, SEED])
+def test_point_run_csv_reads_back_bit_identical(capsys, path):
+    """The CSV is full precision: float() of each cell is exactly the engine's value, not a rounded one."""
+    code, out, err = run(capsys, "simulate", path, "--runs", "0")
+    assert (code, err) == (0, "")
+    header, values = read_back(out, ["week", "value"])
+    assert header == POINT
+    expected = point_run(load_scenario(path))
+    assert_same_bits(values, expected[["week", "value"]].to_numpy(dtype=float))
+
+
+@pytest.mark.parametrize(("path", "runs", "seed"), [(TINY, "300", "7"), (SEED, "200", "11")])
+def test_ensemble_csv_reads_back_bit_identical(capsys, path, runs, seed):
+    code, out, err = run(capsys, "simulate", path, "--runs", runs, "--seed", seed)
+    assert (code, err) == (0, "")
+    header, values = read_back(out, BANDS[:1] + BANDS[2:])
+    assert header == BANDS
+    bands = run_ensemble(load_scenario(path), runs=int(runs), seed=int(seed)).bands
+    assert [row[1] for row in csv.reader(io.StringIO(out))][1:] == bands["indicator"].tolist()
+    assert_same_bits(values, bands[BANDS[:1] + BANDS[2:]].to_numpy(dtype=float))
+
+
+def test_numbers_are_never_rounded_to_six_digits(capsys):
+    # The old "%.6g" wrote 55.00000000000001 as 55; the shortest exact text keeps every digit.
+    code, out, _ = run(capsys, "simulate", "scenarios/dprk-russia-2024.yaml", "--runs", "0", "--weeks", "1")
+    assert code == 0
+    assert out.splitlines()[1] == "0,peninsula_tension,55.00000000000001"
 
 
 def test_seed_scenario_point_run(capsys, seed_scenario):
@@ -68,12 +117,60 @@ def test_ensemble_columns(capsys, runs):
     assert frame[BANDS[2:]].notna().all().all()
 
 
-def test_default_is_a_1000_run_ensemble(capsys):
+def test_defaults_are_the_pages(capsys):
+    """Without --runs and --seed the CLI runs the page's default ensemble, so it reproduces a fresh page."""
+    assert (DEFAULT_RUNS, DEFAULT_SEED) == (1000, 2024)
     code, out, _ = run(capsys, "simulate", TINY)
-    code2, out2, _ = run(capsys, "simulate", TINY, "--runs", "1000", "--seed", "0")
-    assert code == code2 == 0
+    code2, out2, _ = run(capsys, "simulate", TINY, "--runs", str(DEFAULT_RUNS), "--seed", str(DEFAULT_SEED))
+    code3, out3, _ = run(capsys, "simulate", TINY, "--runs", str(DEFAULT_RUNS), "--seed", "0")
+    assert code == code2 == code3 == 0
     assert list(table(out).columns) == BANDS
     assert out == out2
+    assert out != out3
+
+
+def test_questions_columns_and_values(capsys):
+    code, out, err = run(capsys, "simulate", TINY, "--runs", "400", "--seed", "4", "--questions")
+    assert (code, err) == (0, "")
+    header, values = read_back(out, ["threshold", "by_week", "probability", "low", "high"])
+    assert header == QUESTIONS
+    assert out.splitlines()[1].startswith("level_high,level,30,5,")
+    questions = run_ensemble(load_scenario(TINY), runs=400, seed=4).questions
+    assert_same_bits(values[:, :3], questions[["threshold", "by_week", "probability"]].to_numpy(dtype=float))
+    successes = [round(p * 400) for p in questions["probability"]]
+    for (_, _, probability, low, high), k in zip(values, successes, strict=True):
+        assert (low, high) == wilson_interval(k, 400)
+        assert 0 <= low <= probability <= high <= 1
+
+
+def test_questions_default_to_the_pages_ensemble(capsys):
+    code, out, _ = run(capsys, "simulate", TINY, "--questions")
+    _, out2, _ = run(capsys, "simulate", TINY, "--questions", "--runs", str(DEFAULT_RUNS), "--seed", str(DEFAULT_SEED))
+    assert code == 0
+    assert out == out2
+
+
+@pytest.mark.parametrize(
+    ("successes", "runs", "low", "high"),
+    [
+        # Reference values: scipy.stats.binomtest(k, n).proportion_ci(0.95, method="wilson").
+        (0, 10, 0.0, 0.27753279986288926),
+        (10, 10, 0.7224672001371109, 1.0),
+        (5, 10, 0.236593090512564, 0.7634069094874361),
+        (81, 263, 0.2552885198782742, 0.36620957698280004),
+        (283, 1000, 0.25595244098823255, 0.3117083721944983),
+        (1, 1000, 0.00017654637062607809, 0.0056425585979579355),
+        (999, 1000, 0.9943574414020421, 0.9998234536293739),
+    ],
+)
+def test_wilson_interval(successes, runs, low, high):
+    assert wilson_interval(successes, runs) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_wilson_interval_is_symmetric():
+    low, high = wilson_interval(30, 100)
+    low2, high2 = wilson_interval(70, 100)
+    assert math.isclose(low, 1 - high2) and math.isclose(high, 1 - low2)
 
 
 def test_weeks_overrides_the_horizon(capsys):
@@ -144,6 +241,7 @@ def test_same_seed_same_output_different_seed_different(capsys):
         (["--runs", "20001"], f"{TINY}: --runs must be at most 20,000"),
         (["--weeks", "0"], f"{TINY}: --weeks must be between 1 and 520"),
         (["--weeks", "521"], f"{TINY}: --weeks must be between 1 and 520"),
+        (["--questions"], f"{TINY}: --questions needs an ensemble: --runs must be at least 1"),
     ],
 )
 def test_bad_settings_exit_2_with_one_line(capsys, args, message):

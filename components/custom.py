@@ -10,7 +10,8 @@ from components.i18n import t, whole_number
 from components.share import SAVED_REFS
 from components.text import md_escape
 from engine.draft import decode_article, draft_scenario
-from engine.loader import MAX_BYTES, ScenarioError, parse_scenario
+from engine.limits import MAX_ARTICLE_CHARS, MAX_SCENARIO_BYTES
+from engine.loader import ScenarioError, parse_scenario
 from engine.store import SaveLimitReached, ScenarioStore, StoreError
 
 EDITOR = "custom_editor"
@@ -38,7 +39,8 @@ def _limit_message(limit: SaveLimitReached, lang: str) -> str:
     return t("limit_server", lang, limit=count, minutes=minutes)
 
 
-def _check_and_save(store: ScenarioStore | None, text: str, filename: str, lang: str) -> None:
+def _check_and_save(store: ScenarioStore | None, text: str | bytes, filename: str, lang: str) -> None:
+    """Check with the loader (size, UTF-8, YAML, schema) and save; every outcome lands in session state."""
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
     st.session_state[NOT_SAVED] = ""
@@ -66,22 +68,8 @@ def _on_upload(store: ScenarioStore | None, lang: str) -> None:
     upload = st.session_state.get("custom_upload")
     if upload is None:
         return
-    if upload.size > MAX_BYTES:
-        st.session_state[PROBLEMS] = [
-            f"{upload.name}:1: (document): file is {upload.size:,} bytes; the limit is {MAX_BYTES:,}"
-        ]
-        st.session_state[MESSAGE] = ""
-        st.session_state[NOT_SAVED] = ""
-        return
-    raw = upload.getvalue()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        st.session_state[PROBLEMS] = [f"{upload.name}:1: (document): file is not valid UTF-8"]
-        st.session_state[MESSAGE] = ""
-        st.session_state[NOT_SAVED] = ""
-        return
-    _check_and_save(store, text, upload.name, lang)
+    # The bytes as uploaded: the loader alone checks their size and encoding (Streamlit caps uploads at 1 MB).
+    _check_and_save(store, upload.getvalue(), upload.name, lang)
 
 
 def _on_save(store: ScenarioStore | None, lang: str) -> None:
@@ -95,15 +83,14 @@ def _on_reset_editor(template: str) -> None:
 
 
 ARTICLE = "custom_article"
-ARTICLE_MAX_CHARS = 200_000
 
 
 def _on_article_upload() -> None:
     upload = st.session_state.get("custom_article_upload")
     if upload is None:
         return
-    text, notices = decode_article(upload.getvalue()[: ARTICLE_MAX_CHARS * 4])
-    st.session_state[ARTICLE] = text[:ARTICLE_MAX_CHARS]
+    text, notices = decode_article(upload.getvalue()[: MAX_ARTICLE_CHARS * 4])
+    st.session_state[ARTICLE] = text[:MAX_ARTICLE_CHARS]
     st.session_state[DRAFT_NOTICES] = notices
 
 
@@ -129,7 +116,7 @@ def _article_drafter(lang: str) -> None:
             on_change=_on_article_upload,
             max_upload_size=1,
         )
-        st.text_area(t("draft_paste", lang), key=ARTICLE, height=200, max_chars=ARTICLE_MAX_CHARS)
+        st.text_area(t("draft_paste", lang), key=ARTICLE, height=200, max_chars=MAX_ARTICLE_CHARS)
         st.button(t("draft_button", lang), on_click=_on_draft)
         for notice in st.session_state.get(DRAFT_NOTICES, []):
             st.caption(md_escape(notice))
@@ -182,7 +169,7 @@ def render(store: ScenarioStore | None, store_problem: str, template: str, lang:
         # Untouched by the user: follow the current scenario (and its settings) as they change.
         st.session_state[EDITOR] = template
         st.session_state[TEMPLATE] = template
-    st.text_area(t("editor", lang), key=EDITOR, height=420, help=t("editor_help", lang), max_chars=MAX_BYTES)
+    st.text_area(t("editor", lang), key=EDITOR, height=420, help=t("editor_help", lang), max_chars=MAX_SCENARIO_BYTES)
     left, right = st.columns(2)
     left.button(t("save", lang), on_click=_on_save, args=(store, lang), type="primary")
     right.button(t("editor_reset", lang), on_click=_on_reset_editor, args=(template,))

@@ -14,6 +14,7 @@ from engine.budget import MAX_MEMORY, MAX_WORK, BudgetExceeded, ServerBusy
 from engine.cache import ByteCache
 from engine.catalog import Catalog, load_catalog
 from engine.ensemble import NonFiniteResult, run_ensemble
+from engine.limits import scenarios_folder
 from engine.loader import ScenarioError
 from engine.schema import Scenario
 from engine.simulation import CompiledModel, compile_scenario
@@ -21,7 +22,6 @@ from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
 
 logger = logging.getLogger(__name__)
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 # A slider setting as a hashable, order-fixed key: ((driver_id, value), ...).
 Setting = tuple[tuple[str, float], ...]
@@ -44,7 +44,9 @@ def _catalog(folder: str, fingerprint: tuple) -> Catalog:
     return load_catalog(folder)
 
 
-def catalog(folder: Path = SCENARIO_DIR) -> Catalog:
+def catalog(folder: Path | None = None) -> Catalog:
+    """The scenarios folder's catalogue (engine.limits.scenarios_folder() unless given), reloaded when it changes."""
+    folder = scenarios_folder() if folder is None else folder
     return _catalog(str(folder), _fingerprint(folder))
 
 

@@ -25,6 +25,7 @@ from components.text import md_escape
 from engine.budget import MAX_WORK, BudgetExceeded, max_swing_runs, sobol_cost, swing_cost
 from engine.cache import ByteCache
 from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
+from engine.limits import SOBOL_DEFAULT, SOBOL_SIZES, TORNADO_MAX_RUNS, TORNADO_MIN_RUNS
 from engine.report import driver_differences, weekly_deltas
 from engine.schema import Scenario
 from engine.sensitivity import (
@@ -43,11 +44,6 @@ from engine.simulation import compile_scenario
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 # The probability tornado runs (2 x drivers + 1) settings x runs at once; this bounds its memory and time.
-TORNADO_MAX_RUNS = 500
-# Fewer runs per setting than this would make the swings' probabilities too coarse to rank drivers by.
-TORNADO_MIN_RUNS = 50
-SOBOL_SIZES = (32, 64, 128, 256, 512, 1024)
-SOBOL_DEFAULT = 256
 CURRENT = "__current__"
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from engine.limits import LANGUAGES
 from engine.state import REPAIR_TEXT
 
-LANGUAGES = ("en", "de")
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 # The main view's tabs, in order.
 TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why")

@@ -10,11 +10,12 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from engine.limits import MAX_SCENARIO_BYTES
 from engine.schema import Loc, Scenario, check_scenario, field_name
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 256 * 1024
+MAX_BYTES = MAX_SCENARIO_BYTES
 MAX_DEPTH = 32
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"

@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from engine.budget import max_runs
+from engine.limits import DEFAULT_RUNS, DEFAULT_SEED, LANGUAGES, RUNS_RANGE, SEED_RANGE
+
+__all__ = ["DEFAULT_RUNS", "DEFAULT_SEED", "LANGUAGES", "RUNS_RANGE", "SEED_RANGE", "ViewState", "decode", "encode"]
 from engine.schema import Scenario
 
-LANGUAGES = ("en", "de")
-RUNS_RANGE = (100, 10_000)
-SEED_RANGE = (0, 2**31 - 1)
-DEFAULT_RUNS = 1000
-DEFAULT_SEED = 2024
 DRIVER_PREFIX = "d."
 MAX_PARAMS = 400
 MAX_VALUE_LENGTH = 200

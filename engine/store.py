@@ -195,7 +195,7 @@ class ScenarioStore:
             raise StoreError(f"the scenario store could not {action}") from err
 
     def save(
-        self, yaml_text: str, filename: str = "<upload>", recent: list[float] | None = None
+        self, yaml_text: str | bytes, filename: str = "<upload>", recent: list[float] | None = None
     ) -> tuple[Saved, Scenario]:
         """Validate and store; returns the stored record (the earlier one if this scenario was saved before).
 
@@ -203,7 +203,10 @@ class ScenarioStore:
         against the per-session limit, and this save's time is added when it stores a new row. Raises
         ScenarioError (invalid text), SaveLimitReached (nothing stored) or StoreError.
         """
-        scenario = parse_scenario(yaml_text, filename)  # raises ScenarioError naming file, line, field
+        # The loader checks size and UTF-8 (bytes from an upload) and names file, line and field.
+        scenario = parse_scenario(yaml_text, filename)
+        if isinstance(yaml_text, bytes):
+            yaml_text = yaml_text.decode("utf-8")  # valid UTF-8: the loader said so
         digest = scenario.digest
         with self._failures("save"):
             existing = self._find(digest)

@@ -1,8 +1,8 @@
 """The Streamlit page, driven headless through streamlit.testing.v1.AppTest.
 
 Most tests run the repository's dashboard.py on the real scenarios/ folder. The tests that need a scenarios
-folder of their own (broken files, edge cases) run a copy of dashboard.py, components/ and engine/ in a
-tmp_path project, because components.data binds its folder when the module is imported.
+folder of their own (broken files, edge cases) point SCENARIO_FOLDER at one in tmp_path: the page reads it
+at call time.
 
 The main tabs are lazy (st.tabs(..., key="main_tab", on_change="rerun")): only the open tab's content runs,
 so a test opens a tab by putting its label into session state, as a click would.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from components.i18n import STRINGS, t, whole_number
 from components.text import md_escape
 from engine.ensemble import run_ensemble
+from engine.limits import SCENARIOS_DIR_ENV
 from engine.loader import load_scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
@@ -289,10 +289,8 @@ def test_language_switch_gives_german_title_tabs_and_keeps_the_sliders():
 
 
 def test_language_switch_keeps_the_open_tab():
-    # BUG (dashboard.py, st.tabs(..., key="main_tab", on_change="rerun")): the tab state holds the translated
-    # label; after a language switch the stored "Compare" matches no German label, so the page jumps back to
-    # the first tab and the reader loses their place. Translate the stored label when the language changes
-    # (or give the tabs language-independent labels/ids).
+    # The open tab survives a language switch: a tab state keyed by the translated label would match no German
+    # label, and the page would jump back to the first tab, losing the reader's place.
     at = run_app()
     open_tab(at, "tab_compare")
     assert len(chart_specs(tab(at, "tab_compare"))) == 1
@@ -305,8 +303,7 @@ def test_language_switch_keeps_the_open_tab():
 
 
 def test_german_caption_groups_thousands_the_german_way():
-    # BUG (components/i18n.py, "chart_caption"): "{runs:,}" prints 1,000 in German too, where "1,000" reads as
-    # one (decimal comma). German needs "1.000".
+    # German groups thousands with a dot ("1.000"): with its decimal comma, "1,000" would read as one.
     at = run_app()
     at.radio(key="lang").set_value("de").run()
     caption = chart_caption(at, "de")
@@ -316,8 +313,8 @@ def test_german_caption_groups_thousands_the_german_way():
 
 
 def test_german_end_of_horizon_table_has_no_english_column_names():
-    # BUG (components/panels.py, comparison): the "delta <preset>" columns that engine.report.end_deltas makes
-    # are not renamed, so the German table shows English "delta ..." headers; STRINGS["delta"] is never used.
+    # The "delta <preset>" columns that engine.report.end_deltas makes are translated too: the German table
+    # shows no English "delta ..." header.
     at = run_app()
     at.radio(key="lang").set_value("de").run()
     deltas = shown(open_tab(at, "tab_compare", "de").dataframe[-1])
@@ -499,29 +496,14 @@ def test_language_chosen_by_hand_wins_over_the_locale():
 # --- the page on a scenarios folder of the test's own --------------------------------------------------------
 
 
-def _ours(module: str) -> bool:
-    return module.split(".")[0] in ("components", "engine")
-
-
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A copy of the app with an empty scenarios/ folder; its own components and engine are imported."""
+    """A folder whose empty scenarios/ the page reads (through SCENARIO_FOLDER, read at call time)."""
     root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy2(DASHBOARD, root / "dashboard.py")
-    for package in ("components", "engine"):
-        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "scenarios").mkdir()
-
-    saved = {name: module for name, module in sys.modules.items() if _ours(name)}
-    for name in saved:
-        del sys.modules[name]
-    monkeypatch.syspath_prepend(str(root))
+    (root / "scenarios").mkdir(parents=True)
+    monkeypatch.setenv(SCENARIOS_DIR_ENV, str(root / "scenarios"))
     clear_caches()
     yield root
-    for name in [name for name in sys.modules if _ours(name)]:
-        del sys.modules[name]
-    sys.modules.update(saved)
     clear_caches()
 
 
@@ -531,16 +513,12 @@ def _add(project: Path, source: Path, name: str | None = None) -> Path:
     return target
 
 
-def test_copied_project_reads_its_own_scenarios_folder(project):
+def test_the_page_reads_the_scenarios_folder_the_environment_names(project):
     _add(project, TINY_FILE)
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert_clean(at)
     assert at.selectbox(key="scenario").options == ["Tiny scenario"]
-    imported = sys.modules["components.data"]
-    assert imported.__file__ == str(project / "components" / "data.py")
-    folder = imported.SCENARIO_DIR
-    assert folder == project / "scenarios"
 
 
 def test_broken_files_are_listed_with_file_and_line_and_the_valid_scenario_still_renders(project):
@@ -548,7 +526,7 @@ def test_broken_files_are_listed_with_file_and_line_and_the_valid_scenario_still
     syntax = _add(project, FIXTURES / "broken-syntax.yaml")
     schema = _add(project, FIXTURES / "broken-schema.yaml")
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert_clean(at)
     assert broken_notices(at) == [t("broken_scenarios", "en", count=2)]
@@ -570,7 +548,7 @@ def test_a_second_file_with_the_same_id_is_listed_as_broken(project):
     _add(project, SEED_FILE)
     _add(project, SEED_FILE, "zz-copy.yaml")
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert_clean(at)
     assert broken_notices(at) == [t("broken_scenarios", "en", count=1)]
@@ -584,7 +562,7 @@ def test_a_second_file_with_the_same_id_is_listed_as_broken(project):
 def test_a_folder_with_only_broken_files_shows_an_error_not_a_traceback(project):
     _add(project, FIXTURES / "broken-syntax.yaml")
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert [e.message for e in at.exception] == []
     assert [e.value for e in at.error] == [t("no_scenarios", "en")]
@@ -593,11 +571,11 @@ def test_a_folder_with_only_broken_files_shows_an_error_not_a_traceback(project)
 
 
 def test_a_folder_with_only_broken_files_still_says_what_is_wrong_with_them(project):
-    # BUG (dashboard.py, top): `if not folder.scenarios: st.error(...); st.stop()` runs before the block that
-    # lists folder.broken, so exactly when no scenario loads the page hides the file:line messages that say why.
+    # When no scenario loads, the page still lists the broken files' file:line messages next to its error:
+    # exactly then they are what says why.
     syntax = _add(project, FIXTURES / "broken-syntax.yaml")
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert [e.value for e in at.error] == [t("no_scenarios", "en")]
     shown = problem_lines(at) + [w.value for w in at.warning]
@@ -605,11 +583,10 @@ def test_a_folder_with_only_broken_files_still_says_what_is_wrong_with_them(proj
 
 
 def test_no_scenarios_error_is_german_for_a_german_browser(project):
-    # BUG (dashboard.py, top): the error reads st.session_state.get("lang", "en") before render_sidebar() has
-    # set "lang" from st.context.locale, so a German browser gets it in English.
+    # The "no scenarios" error, shown before the sidebar sets the language, still follows the browser's locale.
     _add(project, FIXTURES / "broken-syntax.yaml")
 
-    at = run_app(project / "dashboard.py", locale="de-DE")
+    at = run_app(locale="de-DE")
 
     assert [e.value for e in at.error] == [t("no_scenarios", "de")]
 
@@ -618,7 +595,7 @@ def test_broken_file_notice_is_german_for_a_german_browser(project):
     _add(project, SEED_FILE)
     _add(project, FIXTURES / "broken-syntax.yaml")
 
-    at = run_app(project / "dashboard.py", locale="de-DE")
+    at = run_app(locale="de-DE")
 
     assert at.title[0].value == SEED.title.de
     assert broken_notices(at) == [t("broken_scenarios", "de", count=1)]
@@ -629,7 +606,7 @@ def test_switching_scenarios_swaps_the_sliders_and_resets_the_preset(project):
     _add(project, TINY_FILE)
     tiny = load_scenario(TINY_FILE)
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
     at.selectbox(key="preset").set_value("escalation").run()
     at.selectbox(key="scenario").set_value(tiny.id).run()
 
@@ -648,14 +625,13 @@ def test_switching_scenarios_swaps_the_sliders_and_resets_the_preset(project):
 
 
 def test_the_preset_shown_is_the_one_the_sliders_are_set_to(project):
-    # BUG (components/sidebar.py, _presets and _on_reset): on a scenario whose first preset is not its
-    # defaults (tests/data/tiny.yaml: first preset "low" sets push to 10, the default is 50), the preset box
-    # shows "Low" on the first page and after "Reset to defaults", but the sliders hold the defaults, and the
-    # sidebar says "Sliders moved away from the preset" although nobody moved one.
+    # On a scenario whose first preset is not its defaults (tests/data/tiny.yaml: preset "low" sets push to 10,
+    # the default is 50), the preset box names what the sliders hold, on the first page and after "Reset to
+    # defaults", so the sidebar never says the sliders moved away from a preset when nobody moved one.
     _add(project, TINY_FILE)
     tiny = load_scenario(TINY_FILE)
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
     shown = at.selectbox(key="preset").value
     if shown is not None:
         assert slider_values(at, tiny.id) == expected_values(tiny, shown)
@@ -671,7 +647,7 @@ def test_edge_scenario_without_presets_questions_or_events_renders(project):
     _add(project, EDGE_FILE)
     edge = load_scenario(EDGE_FILE)
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert_clean(at)
     assert "preset" not in [s.key for s in at.selectbox]  # no preset box without presets
@@ -714,12 +690,11 @@ def _unescaped(text: str, specials: str = "$:[]*_<>") -> list[str]:
 
 
 def test_scenario_text_in_the_title_and_slider_labels_is_shown_as_written(project):
-    # BUG (components/panels.py header: st.title(scenario.title...) and components/sidebar.py _sliders: the
-    # slider label f"{label} ({unit})"): both take Markdown, and scenario text reaches them unescaped, so
-    # "$1 to $2" becomes LaTeX and ":red[rise]" coloured text. md_escape is applied everywhere else.
+    # The title and the slider labels ("label (unit)") render Markdown, so scenario text reaches them escaped:
+    # "$1 to $2" stays text rather than LaTeX, ":red[rise]" rather than coloured text.
     _add(project, EDGE_FILE)
 
-    at = run_app(project / "dashboard.py")
+    at = run_app()
 
     assert_clean(at)
     assert _unescaped(at.title[0].value) == []

@@ -9,8 +9,6 @@ to become markup on the page, in the charts or in the briefing pack.
 4. Escaping: a scenario whose every human-facing text carries HTML, a javascript: link, Markdown, LaTeX and
    Streamlit directives is rendered tab by tab (AppTest) and as a briefing pack; nothing becomes markup.
 5. Static: no raw HTML output path (unsafe_allow_html, st.html, components.html) in the page's source.
-
-Tests marked BUG in their docstring fail on purpose: they describe a defect that is not fixed yet.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ import json
 import math
 import random
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +33,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.i18n import TAB_KEYS, t
 from components.text import md_escape
+from engine.limits import SCENARIOS_DIR_ENV
 from engine.loader import MAX_BYTES, MAX_DEPTH, Problem, ScenarioError, load_scenario, parse_scenario
 from engine.schema import Scenario, check_scenario
 from engine.state import MAX_PARAMS, RUNS_RANGE, SEED_RANGE, decode, encode
@@ -789,9 +787,8 @@ def test_text_that_is_not_utf8_is_refused_at_its_line(data, line):
 
 
 def test_text_with_a_lone_surrogate_is_a_scenario_error():
-    """BUG (engine/loader.py, parse_scenario: `raw = data.encode("utf-8")`): a str holding a lone surrogate
-    (from a decoder using "surrogateescape", or JSON "\\ud800") raises UnicodeEncodeError instead of
-    ScenarioError. Fix: encode with errors="surrogatepass", so the UTF-8 check below refuses it at its line.
+    """A str holding a lone surrogate (from a decoder using "surrogateescape", or JSON "\\ud800") is refused
+    as not UTF-8 at its line, a ScenarioError rather than a UnicodeEncodeError.
     """
     text = TINY_TEXT.replace("Niveau", "Niv\ud800eau")
     problems = _refused(text)
@@ -800,12 +797,8 @@ def test_text_with_a_lone_surrogate_is_a_scenario_error():
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\ufffe"], ids=["nul", "bel", "esc", "del", "fffe"])
 def test_a_control_character_is_refused_on_its_line_in_one_line(char):
-    """BUG (engine/loader.py, parse_scenario, `except yaml.YAMLError`): a character YAML forbids (NUL, ESC, ...)
-    makes PyYAML's Reader raise yaml.reader.ReaderError, which is no MarkedYAMLError: the loader reports it at
-    line 1 whatever its line, with PyYAML's two-line text ('...\\n  in "<unicode string>", position 495'),
-    so `python -m engine validate` prints a problem over two lines. Fix: catch yaml.reader.ReaderError, take
-    the line from err.position (text[:err.position].count("\\n") + 1) and the message from err.character and
-    err.reason, e.g. "not valid YAML: unacceptable character #x0000: special characters are not allowed".
+    """A character YAML forbids (NUL, ESC, ...) is refused at its own line with a one-line message, e.g.
+    "not valid YAML: unacceptable character #x0000: ...", not at line 1 with PyYAML's two-line text.
     """
     text = TINY_TEXT.replace('de: "Niveau"', f'de: "Niv{char}eau"')
     problems = _refused(text.encode("utf-8"))
@@ -837,10 +830,9 @@ def test_escaped_text_no_store_backend_can_keep_is_refused_at_its_field(escape, 
 
 
 def test_cli_prints_one_line_per_problem_even_for_keys_with_line_breaks(tmp_path):
-    """BUG (engine/schema.py field_name, used by engine/loader.py Problem.__str__): a double-quoted key may hold
-    any character through YAML escapes ("\\n", "\\e"), and the field is printed raw. One unknown key then prints
-    as two lines, the second a forged 'FILE:LINE: field: message', and an ESC sequence reaches the terminal.
-    Fix: show keys that are not printable escaped (e.g. `key if key.isprintable() else repr(key)` in field_name).
+    """A double-quoted key may hold any character through YAML escapes ("\\n", "\\e"); the CLI prints keys that
+    are not printable escaped, so an unknown key is one line (never a forged 'FILE:LINE: field: message') and no
+    ESC sequence reaches the terminal.
     """
     path = tmp_path / "keys.yaml"
     path.write_text(TINY_TEXT + '"a\\nforged.yaml:1: (document): ok": 1\n"\\e[2J": 1\n', encoding="utf-8")
@@ -857,7 +849,7 @@ def test_cli_prints_one_line_per_problem_even_for_keys_with_line_breaks(tmp_path
 
 
 def test_cli_prints_a_control_character_problem_on_one_line(tmp_path):
-    """BUG: the CLI side of test_a_control_character_is_refused_on_its_line_in_one_line."""
+    """The CLI side of test_a_control_character_is_refused_on_its_line_in_one_line: one line, no traceback."""
     path = tmp_path / "nul.yaml"
     path.write_text(TINY_TEXT.replace('de: "Niveau"', 'de: "Niv\x00eau"'), encoding="utf-8")
     result = _validate(path)
@@ -1099,35 +1091,16 @@ class PageText:
         return {m for m in MARKERS if any(m in text for text in everything)}
 
 
-def _ours(module: str) -> bool:
-    return module.split(".")[0] in ("components", "engine")
-
-
 @pytest.fixture
 def hostile_project(tmp_path, monkeypatch):
-    """A copy of the app whose scenarios/ folder holds only the hostile scenario; its own modules are imported.
-
-    The same approach as tests/test_dashboard.py's `project` fixture: components.data binds its folder when
-    the module is imported, so the copy's components and engine replace the repository's for the test.
-    """
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy2(REPO / "dashboard.py", root / "dashboard.py")
-    for package in ("components", "engine"):
-        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "scenarios").mkdir()
-    (root / "scenarios" / "hostile.yaml").write_text(hostile_yaml(), encoding="utf-8")
-
-    saved = {name: module for name, module in sys.modules.items() if _ours(name)}
-    for name in saved:
-        del sys.modules[name]
-    monkeypatch.syspath_prepend(str(root))
+    """A scenarios folder holding only the hostile scenario, which the page reads through SCENARIO_FOLDER."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "hostile.yaml").write_text(hostile_yaml(), encoding="utf-8")
+    monkeypatch.setenv(SCENARIOS_DIR_ENV, str(folder))
     streamlit.cache_data.clear()
     streamlit.cache_resource.clear()
-    yield root
-    for name in [name for name in sys.modules if _ours(name)]:
-        del sys.modules[name]
-    sys.modules.update(saved)
+    yield folder
     streamlit.cache_data.clear()
     streamlit.cache_resource.clear()
 
@@ -1141,14 +1114,11 @@ def _widget(widgets, label: str):
 def test_hostile_scenario_text_is_escaped_on_every_tab(hostile_project):
     """Every text of the scenario carries HTML, a javascript: link, bold, LaTeX and a colour directive. On every
     tab (and in the sidebar, the link notices, the Why tab's details and Sobol results) nothing of it reaches a
-    Markdown-rendering field unescaped, and chart specs hold it only as &lt;...&gt; entities.
-
-    BUG (components/panels.py, _question_card: `delta = t("vs_baseline", ..., preset=reference_name)`): the
-    question cards' delta names the reference preset with its label unescaped, and st.metric renders its delta
-    as Markdown (links, images, bold, :color[] directives, LaTeX). Fix: preset=md_escape(reference_name).
+    Markdown-rendering field unescaped, and chart specs hold it only as &lt;...&gt; entities. That includes the
+    question cards' delta, which names the reference preset and which st.metric renders as Markdown.
     """
     scenario = _hostile_scenario()
-    at = AppTest.from_file(str(hostile_project / "dashboard.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=90)
     # A hostile link too: its notices are Markdown.
     at.query_params.update(
         {

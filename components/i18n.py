@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.limits import LANGUAGES
-from engine.state import REPAIR_TEXT
+from engine.state import Repair
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 # The main view's tabs, in order.
@@ -526,20 +526,46 @@ STRINGS.update(
     }
 )
 
-# The link repairs of engine.state.decode, keyed "repair_<code>"; the English is the engine's own text.
-_REPAIR_DE = {
-    "too_many": "Der Link hat {count} Parameter; nur die ersten {limit} wurden gelesen",
-    "unknown_scenario": "unbekanntes Szenario „{ref}“; stattdessen wird das Standardszenario gezeigt",
-    "unknown_preset": "unbekannte Voreinstellung „{preset}“ wurde ignoriert",
-    "unknown_language": "unbekannte Sprache „{language}“ wurde ignoriert",
-    "unknown_compare": "unbekannte Voreinstellung „{preset}“ im Vergleich wurde ignoriert",
-    "unknown_setting": "unbekannte Einstellung „{name}“ wurde ignoriert",
-    "not_a_number": "„{name}“ ist keine Zahl und wurde ignoriert",
-    "not_whole": "„{name}“ muss eine ganze Zahl sein; verwendet wird {default}",
-    "out_of_range": "„{name}“ = {value} liegt außerhalb von [{low}, {high}] und wurde auf {clamped} gesetzt",
-    "runs_over_budget": "{runs} Läufe sind mehr, als dieses Szenario erlaubt; verwendet werden {allowed}, das Maximum",
+# The link repairs of engine.state.decode, keyed "repair_<code>".
+_REPAIRS = {
+    "too_many": (
+        "the link has {count} parameters; only the first {limit} were read",
+        "Der Link hat {count} Parameter; nur die ersten {limit} wurden gelesen",
+    ),
+    "unknown_scenario": (
+        "unknown scenario '{ref}'; showing the default scenario instead",
+        "unbekanntes Szenario „{ref}“; stattdessen wird das Standardszenario gezeigt",
+    ),
+    "unknown_preset": ("unknown preset '{preset}' was ignored", "unbekannte Voreinstellung „{preset}“ wurde ignoriert"),
+    "unknown_language": (
+        "unknown language '{language}' was ignored",
+        "unbekannte Sprache „{language}“ wurde ignoriert",
+    ),
+    "unknown_compare": (
+        "unknown preset '{preset}' in compare was ignored",
+        "unbekannte Voreinstellung „{preset}“ im Vergleich wurde ignoriert",
+    ),
+    "unknown_setting": ("unknown setting '{name}' was ignored", "unbekannte Einstellung „{name}“ wurde ignoriert"),
+    "not_a_number": ("'{name}' is not a number and was ignored", "„{name}“ ist keine Zahl und wurde ignoriert"),
+    "not_whole": (
+        "'{name}' must be a whole number; using {default}",
+        "„{name}“ muss eine ganze Zahl sein; verwendet wird {default}",
+    ),
+    "out_of_range": (
+        "'{name}' = {value} is outside [{low}, {high}] and was set to {clamped}",
+        "„{name}“ = {value} liegt außerhalb von [{low}, {high}] und wurde auf {clamped} gesetzt",
+    ),
+    "runs_over_budget": (
+        "{runs} runs are more than this scenario allows; using {allowed}, the most it allows",
+        "{runs} Läufe sind mehr, als dieses Szenario erlaubt; verwendet werden {allowed}, das Maximum",
+    ),
 }
-STRINGS.update({f"repair_{code}": {"en": text, "de": _REPAIR_DE[code]} for code, text in REPAIR_TEXT.items()})
+STRINGS.update({f"repair_{code}": {"en": en, "de": de} for code, (en, de) in _REPAIRS.items()})
+
+
+def repair_text(repair: Repair, lang: str) -> str:
+    """What a link repair says, in `lang`."""
+    return t(f"repair_{repair.code}", lang, **repair.params)
 
 
 def t(key: str, lang: str, **values) -> str:

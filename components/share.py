@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from components.data import Choice
-from components.i18n import t
+from components.i18n import repair_text, t
 from components.sidebar import PRESET_OWNER, Settings, apply_values
 from components.text import md_escape
 from engine.schema import Scenario
@@ -95,7 +95,7 @@ def show_notices(lang: str) -> None:
     # Shown on the page the link opened; the next interaction is the reader's own, so it goes.
     notices = st.session_state.pop(NOTICES, None)
     if notices:
-        lines = "\n".join(f"- {md_escape(t(f'repair_{n.code}', lang, **n.params))}" for n in notices)
+        lines = "\n".join(f"- {md_escape(repair_text(n, lang))}" for n in notices)
         st.warning(f"{t('link_notice', lang)}\n\n{lines}", icon=":material/link_off:")
 
 

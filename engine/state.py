@@ -10,10 +10,20 @@ from urllib.parse import parse_qsl
 
 from engine.budget import max_runs
 from engine.limits import DEFAULT_RUNS, DEFAULT_SEED, LANGUAGES, RUNS_RANGE, SEED_RANGE
-
-__all__ = ["DEFAULT_RUNS", "DEFAULT_SEED", "LANGUAGES", "RUNS_RANGE", "SEED_RANGE", "ViewState", "decode", "encode"]
 from engine.schema import Scenario
 
+# The defaults and ranges live in engine.limits; importers of the link codec find them here too.
+__all__ = [
+    "DEFAULT_RUNS",
+    "DEFAULT_SEED",
+    "LANGUAGES",
+    "RUNS_RANGE",
+    "SEED_RANGE",
+    "Repair",
+    "ViewState",
+    "decode",
+    "encode",
+]
 DRIVER_PREFIX = "d."
 MAX_PARAMS = 400
 MAX_VALUE_LENGTH = 200
@@ -33,35 +43,39 @@ class ViewState:
     compare: tuple[str, ...] | None = None  # None: the page's default comparison
 
 
-# What decode() says about each repair of a link, in English; the dashboard shows its own translation.
-REPAIR_TEXT = {
-    "too_many": "the link has {count} parameters; only the first {limit} were read",
-    "unknown_scenario": "unknown scenario '{ref}'; showing the default scenario instead",
-    "unknown_preset": "unknown preset '{preset}' was ignored",
-    "unknown_language": "unknown language '{language}' was ignored",
-    "unknown_compare": "unknown preset '{preset}' in compare was ignored",
-    "unknown_setting": "unknown setting '{name}' was ignored",
-    "not_a_number": "'{name}' is not a number and was ignored",
-    "not_whole": "'{name}' must be a whole number; using {default}",
-    "out_of_range": "'{name}' = {value} is outside [{low}, {high}] and was set to {clamped}",
-    "runs_over_budget": "{runs} runs are more than this scenario allows; using {allowed}, the most it allows",
+# The repairs decode() can report, by code, with the names of their parameters. The words, in every
+# language, are the page's (components/i18n.py, keys "repair_<code>").
+REPAIR_CODES = {
+    "too_many": ("count", "limit"),
+    "unknown_scenario": ("ref",),
+    "unknown_preset": ("preset",),
+    "unknown_language": ("language",),
+    "unknown_compare": ("preset",),
+    "unknown_setting": ("name",),
+    "not_a_number": ("name",),
+    "not_whole": ("name", "default"),
+    "out_of_range": ("name", "value", "low", "high", "clamped"),
+    "runs_over_budget": ("runs", "allowed"),
 }
 
 
-class Repair(str):
-    """One notice about a repaired link: reads as its English text, and keeps `code` and `params` (all
-    strings) so that a page in another language can say the same with its own words."""
+@dataclass(frozen=True)
+class Repair:
+    """One thing decode() had to fix in a link: what (`code`) and its details (`params`, all strings)."""
 
     code: str
-    params: dict[str, str]
+    params: Mapping[str, str] = field(default_factory=dict)
 
-    def __new__(cls, code: str, **params: str) -> Repair:
-        notice = super().__new__(cls, REPAIR_TEXT[code].format(**params))
-        notice.code, notice.params = code, params
-        return notice
+    def __post_init__(self) -> None:
+        if set(self.params) != set(REPAIR_CODES[self.code]):
+            raise ValueError(f"repair '{self.code}' takes {REPAIR_CODES[self.code]}, got {tuple(self.params)}")
 
-    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, str]]:
-        return (self.code,), self.params
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted(self.params.items()))))
+
+
+def _repair(code: str, **params: str) -> Repair:
+    return Repair(code, params)
 
 
 def allowed_runs(scenario: Scenario) -> int:
@@ -143,13 +157,13 @@ def decode(
     notices: list[Repair] = []
     total = max(len(params), total or 0)  # `total`: how many the whole link held, if only a part is given
     if total > MAX_PARAMS:
-        notices.append(Repair("too_many", count=str(total), limit=str(MAX_PARAMS)))
+        notices.append(_repair("too_many", count=str(total), limit=str(MAX_PARAMS)))
         params = dict(list(params.items())[:MAX_PARAMS])
 
     ref = _first(params, "scenario").strip() if "scenario" in params else default_scenario
     scenario = resolve(ref) if _REF.match(ref) else None
     if scenario is None:
-        notices.append(Repair("unknown_scenario", ref=ref[:80]))
+        notices.append(_repair("unknown_scenario", ref=ref[:80]))
         ref = default_scenario
         scenario = resolve(ref)
         if scenario is None:
@@ -161,7 +175,7 @@ def decode(
         if wanted in {p.id for p in scenario.presets}:
             preset = wanted
         else:
-            notices.append(Repair("unknown_preset", preset=wanted[:80]))
+            notices.append(_repair("unknown_preset", preset=wanted[:80]))
 
     lang = None
     if "lang" in params:
@@ -169,12 +183,12 @@ def decode(
         if wanted in LANGUAGES:
             lang = wanted
         else:
-            notices.append(Repair("unknown_language", language=wanted[:20]))
+            notices.append(_repair("unknown_language", language=wanted[:20]))
 
     runs = _whole(params, "runs", DEFAULT_RUNS, RUNS_RANGE, notices)
     allowed = allowed_runs(scenario)
     if runs > allowed:
-        notices.append(Repair("runs_over_budget", runs=str(runs), allowed=str(allowed)))
+        notices.append(_repair("runs_over_budget", runs=str(runs), allowed=str(allowed)))
         runs = allowed
     seed = _whole(params, "seed", DEFAULT_SEED, SEED_RANGE, notices)
 
@@ -189,7 +203,7 @@ def decode(
             if item in known and item not in compare:
                 compare.append(item)
             elif item not in known:
-                notices.append(Repair("unknown_compare", preset=item[:80]))
+                notices.append(_repair("unknown_compare", preset=item[:80]))
 
     values: dict[str, float] = {}
     drivers = {d.id: d for d in scenario.drivers}
@@ -197,17 +211,17 @@ def decode(
         if key in ("scenario", "preset", "lang", "runs", "seed", "compare"):
             continue
         if not key.startswith(DRIVER_PREFIX) or key[len(DRIVER_PREFIX) :] not in drivers:
-            notices.append(Repair("unknown_setting", name=key[:80]))
+            notices.append(_repair("unknown_setting", name=key[:80]))
             continue
         d = drivers[key[len(DRIVER_PREFIX) :]]
         number = _number(_first(params, key))
         if number is None:
-            notices.append(Repair("not_a_number", name=d.id))
+            notices.append(_repair("not_a_number", name=d.id))
             continue
         clamped = _clamp(number, d.min, d.max)
         if clamped != number:
             notices.append(
-                Repair(
+                _repair(
                     "out_of_range",
                     name=d.id,
                     value=f"{number:g}",
@@ -233,12 +247,12 @@ def _whole(
         return default
     number = _number(_first(params, key))
     if number is None or not number.is_integer():
-        notices.append(Repair("not_whole", name=key, default=str(default)))
+        notices.append(_repair("not_whole", name=key, default=str(default)))
         return default
     clamped = int(_clamp(number, *bounds))
     if clamped != number:
         notices.append(
-            Repair(
+            _repair(
                 "out_of_range",
                 name=key,
                 value=f"{number:g}",

@@ -31,9 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import TAB_KEYS, t
+from components.i18n import TAB_KEYS, repair_text, t
 from components.text import md_escape
-from engine.limits import SCENARIOS_DIR_ENV
+from engine.limits import LANGUAGES, SCENARIOS_DIR_ENV
 from engine.loader import MAX_BYTES, MAX_DEPTH, Problem, ScenarioError, load_scenario, parse_scenario
 from engine.schema import Scenario, check_scenario
 from engine.state import MAX_PARAMS, RUNS_RANGE, SEED_RANGE, decode, encode
@@ -357,7 +357,7 @@ def _decoded_ok(params) -> None:
         assert d.min <= value <= d.max
         assert value != d.default
     assert isinstance(notices, list)
-    assert all(isinstance(n, str) and 0 < len(n) <= 300 for n in notices), notices
+    assert all(0 < len(repair_text(n, lang)) <= 300 for n in notices for lang in LANGUAGES), notices
     # What was decoded encodes and decodes again to the same state, with nothing left to repair.
     again, rescenario, second = decode(encode(state, scenario), _resolve, SEED.id)
     assert second == []
@@ -384,7 +384,9 @@ def test_only_the_first_400_link_parameters_are_read():
 
     state, _, notices = decode(early, _resolve, SEED.id)
     assert dict(state.values) == {"troops_deployed": 500.0}
-    assert notices[0] == f"the link has {MAX_PARAMS + 201} parameters; only the first {MAX_PARAMS} were read"
+    assert repair_text(notices[0], "en") == (
+        f"the link has {MAX_PARAMS + 201} parameters; only the first {MAX_PARAMS} were read"
+    )
     assert len(notices) == 1 + MAX_PARAMS - 1
 
     state, _, notices = decode(late, _resolve, SEED.id)
@@ -402,12 +404,12 @@ def test_a_link_value_of_a_megabyte_is_cut_before_it_is_read():
     assert state.compare == ()
     assert state.preset is None
     # The value is cut to 200 characters (100 identical compare items), and a repeated mistake is one notice.
-    assert notices == [
+    assert [repair_text(n, "en") for n in notices] == [
         f"unknown preset '{'p' * 80}' was ignored",
         "unknown preset 'x' in compare was ignored",
         f"'troops_deployed' = {float('1' * 200):g} is outside [0, 20000] and was set to 20000",
     ]
-    assert all(len(n) <= 300 for n in notices)
+    assert all(len(repair_text(n, lang)) <= 300 for n in notices for lang in LANGUAGES)
 
 
 # --- 3. the YAML suite ---------------------------------------------------------------------------------------

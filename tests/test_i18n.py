@@ -125,3 +125,16 @@ def test_every_key_the_interface_asks_for_exists():
     used = {(path.name, line, key) for path in UI_SOURCES for line, key in _literal_keys(path)}
     assert len(used) >= 30  # the scan must find the calls, or this test proves nothing
     assert [(name, line, key) for name, line, key in sorted(used) if key not in STRINGS] == []
+
+
+def test_every_link_repair_is_worded_in_both_languages_with_exactly_its_parameters():
+    import string
+
+    from engine.state import REPAIR_CODES
+
+    for code, names in REPAIR_CODES.items():
+        for lang in ("en", "de"):
+            text = STRINGS[f"repair_{code}"][lang]
+            fields = {field for _, field, _, _ in string.Formatter().parse(text) if field}
+            # t(key, lang, **params) fills the text: no parameter may be called key or lang.
+            assert fields == set(names) and not fields & {"key", "lang"}, (code, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
@@ -15,6 +16,8 @@ from components.text import md_escape
 from engine.schema import Scenario
 from engine.state import ViewState, decode, encode, parse_query
 from engine.store import LINK_PREFIX
+
+logger = logging.getLogger(__name__)
 
 RESTORED = "_link_restored"
 NOTICES = "_link_notices"
@@ -83,6 +86,8 @@ def restore_from_link(resolve: Callable[[str], Choice | None], default_ref: str)
     if state.compare is not None:
         st.session_state[compare_key(state.scenario)] = list(state.compare)
     apply_values(state.scenario, scenario, values)
+    if notices:
+        logger.info("link repaired: %s", ", ".join(n.code for n in notices))
     st.session_state[NOTICES] = notices
 
 

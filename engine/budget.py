@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from engine.schema import Scenario
+
+logger = logging.getLogger(__name__)
 
 # One unit of work is one impact (or indicator update) of one run in one week. This machine steps
 # about 100-200 million of them a second (bench/bench_budget.py), so the limit keeps any one request
@@ -120,7 +123,9 @@ def max_swing_runs(scenario: Scenario, settings: int, weeks: int | None = None, 
 
 def require(what: str, cost: Cost, largest: int | None = None) -> None:
     if not cost.fits():
-        raise BudgetExceeded(what, cost, largest)
+        refused = BudgetExceeded(what, cost, largest)
+        logger.info("refused: %s", refused)  # an operator sees which requests hit the budget
+        raise refused
 
 
 _heavy = threading.BoundedSemaphore(1)
@@ -134,6 +139,7 @@ def heavy_slot(cost: Cost, wait: float = HEAVY_WAIT_SECONDS) -> Iterator[None]:
         yield
         return
     if not _heavy.acquire(timeout=wait):
+        logger.warning("a large computation waited %g s for another to finish and was refused", wait)
         raise ServerBusy(f"another large computation is running; waited {wait:g} s")
     try:
         yield

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.loader import Problem, ScenarioError, load_scenario
 from engine.schema import Scenario
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,14 @@ def load_catalog(folder: str | Path) -> Catalog:
             # Problems name the file alone: a page must not show the server's folder layout.
             scenario = load_scenario(path, path.name)
         except ScenarioError as err:
+            # The page lists it as broken; the operator's log says so too, with its first problem.
+            logger.warning("scenario file %s is broken: %s (problems: %d)", path, err.problems[0], len(err.problems))
             entries.append(Entry(path, None, err.problems))
             continue
         if scenario.id in seen:
             message = f"id '{scenario.id}' is already used by {seen[scenario.id].name}"
             clash = Problem(path.name, _id_line(path), "id", message)
+            logger.warning("scenario file %s is not offered: %s", path, clash)
             entries.append(Entry(path, None, (clash,)))
             continue
         seen[scenario.id] = path

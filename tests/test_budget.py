@@ -148,3 +148,12 @@ def test_one_heavy_computation_at_a_time_and_a_busy_server_says_so():
         holder.join(10)
     with heavy_slot(heavy_cost, wait=0.05):
         pass  # free again once the first is done
+
+
+def test_a_refusal_is_logged_for_the_operator(heavy, caplog):
+    with caplog.at_level("INFO", logger="engine.budget"), pytest.raises(BudgetExceeded):
+        run_ensemble(heavy, runs=1000, seed=1)
+    assert [r.getMessage() for r in caplog.records] == [
+        "refused: an ensemble of 1,000 runs would take 1,276,600,000 steps and 827 MiB; the limits are "
+        "300,000,000 steps and 384 MiB (largest allowed: 234)"
+    ]

@@ -185,3 +185,14 @@ def test_a_one_line_file_the_constructor_cannot_build_is_listed_as_broken(tmp_pa
     assert list(catalog.scenarios) == ["dprk-russia-2024"]
     [broken] = catalog.broken
     assert str(broken.problems[0]).startswith(f"b-one-line.yaml:1: {message}")
+
+
+def test_a_broken_file_is_logged_for_the_operator(tmp_path, caplog):
+    (tmp_path / "bad.yaml").write_text("a: !!int x\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="engine.catalog"):
+        load_catalog(tmp_path)
+    [record] = caplog.records
+    assert record.getMessage() == (
+        f"scenario file {tmp_path / 'bad.yaml'} is broken: bad.yaml:1: a: unsupported value: "
+        "not a valid int (ValueError: invalid literal for int() with base 10: 'x') (problems: 1)"
+    )

@@ -35,9 +35,7 @@ auth.logout_button(lang)
 panels.broken_files(folder, lang)
 
 try:
-    bands, questions = data.projection(
-        settings.digest, scenario, data.setting(settings.values), settings.runs, settings.seed
-    )
+    bands, questions = data.projection(settings.model, data.setting(settings.values), settings.runs, settings.seed)
 except data.REFUSALS as refused:
     # The sidebar stays, so the reader can change what was asked for.
     st.error(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
@@ -50,9 +48,7 @@ def preset_projection(preset_id: str):
     """A preset's values and projection; its projection is None (and says why) when it was refused."""
     values = scenario.preset_values(preset_id)
     try:
-        ref_bands, ref_questions = data.projection(
-            settings.digest, scenario, data.setting(values), settings.runs, settings.seed
-        )
+        ref_bands, ref_questions = data.projection(settings.model, data.setting(values), settings.runs, settings.seed)
     except data.REFUSALS as refused:
         st.warning(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
         return values, None, None
@@ -98,7 +94,7 @@ if tab_custom.open:
 
 if tab_why.open:
     with tab_why:
-        explain.render(scenario, settings.digest, settings.values, settings.runs, settings.seed, lang)
+        explain.render(settings.model, settings.values, settings.runs, settings.seed, lang)
 
 link = share.sync_link(settings, compare, share.default_compare(baseline_id))
 if share_box.open:
@@ -109,8 +105,7 @@ if share_box.open:
             settings,
             bands_csv=lambda: csv_text(bands, float_format="%.6g"),
             briefing=lambda: briefing_html(
-                scenario,
-                settings.digest,
+                settings.model,
                 settings.values,
                 questions,
                 baseline_questions,

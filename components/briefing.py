@@ -12,7 +12,7 @@ from plotly.offline import get_plotlyjs
 
 from components.i18n import t, whole_number
 from engine import MODEL_VERSION
-from engine.schema import Scenario
+from engine.model import Model
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
@@ -43,8 +43,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]], numeric: set
 
 
 def briefing_html(
-    scenario: Scenario,
-    digest: str,
+    model: Model,
     values: Mapping[str, float],
     questions: pd.DataFrame,
     reference_questions: pd.DataFrame | None,
@@ -57,6 +56,7 @@ def briefing_html(
     generated: datetime | None = None,
 ) -> str:
     """Everything a reader needs away from the dashboard, escaped: scenario text never becomes markup."""
+    scenario, digest = model.scenario, model.digest
     generated = generated or datetime.now(UTC)
     title = scenario.title.get(lang)
     parts = [

@@ -16,8 +16,8 @@ from engine.catalog import Catalog, load_catalog
 from engine.ensemble import NonFiniteResult, run_ensemble
 from engine.limits import scenarios_folder
 from engine.loader import ScenarioError
+from engine.model import Model
 from engine.schema import Scenario
-from engine.simulation import CompiledModel, compile_scenario
 from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
 
 logger = logging.getLogger(__name__)
@@ -50,9 +50,10 @@ def catalog(folder: Path | None = None) -> Catalog:
     return _catalog(str(folder), _fingerprint(folder))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _compiled(digest: str, _scenario: Scenario) -> CompiledModel:
-    return compile_scenario(_scenario)
+# A scenario is compiled once per server process: the cache keys on its digest, not on the object.
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={Scenario: lambda s: s.digest})
+def model_of(scenario: Scenario) -> Model:
+    return Model.of(scenario)
 
 
 def setting(values: dict[str, float]) -> Setting:
@@ -68,17 +69,15 @@ _projections = ByteCache(PROJECTION_CACHE_BYTES)
 REFUSALS = (BudgetExceeded, ServerBusy, NonFiniteResult)
 
 
-def projection(
-    digest: str, scenario: Scenario, values: Setting, runs: int, seed: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Bands and question probabilities (shared between sessions: never mutate them); the digest stands
-    for the scenario in the cache key. Raises one of REFUSALS when the computation is refused."""
+def projection(model: Model, values: Setting, runs: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bands and question probabilities (shared between sessions: never mutate them), keyed on the model's
+    digest. Raises one of REFUSALS when the computation is refused."""
 
     def compute() -> tuple[pd.DataFrame, pd.DataFrame]:
-        result = run_ensemble(scenario, dict(values), runs=runs, seed=seed, model=_compiled(digest, scenario))
+        result = run_ensemble(model, dict(values), runs=runs, seed=seed)
         return result.bands, result.questions
 
-    return _projections.get_or_compute((digest, values, runs, seed), compute)
+    return _projections.get_or_compute((model.digest, values, runs, seed), compute)
 
 
 def refusal_text(err: Exception, what: str, lang: str) -> str:
@@ -103,8 +102,15 @@ class Choice:
     """A scenario the picker offers: from the scenarios folder, or saved by a user (ref 'sha-...')."""
 
     ref: str
-    scenario: Scenario
-    digest: str
+    model: Model
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.model.scenario
+
+    @property
+    def digest(self) -> str:
+        return self.model.digest
 
     @property
     def saved(self) -> bool:
@@ -142,7 +148,7 @@ def _saved(url: str, ref: str) -> Choice:
     if found is None:
         raise _NotStored(ref)
     saved, scenario = found
-    return Choice(saved.ref, scenario, scenario.digest)
+    return Choice(saved.ref, model_of(scenario))
 
 
 def resolve(ref: str, folder: Catalog) -> Choice | None:
@@ -165,13 +171,13 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
             return None
     if ref in folder.scenarios:
         entry = folder.entry(ref)
-        return Choice(ref, entry.scenario, entry.digest)
+        return Choice(ref, model_of(entry.scenario))
     return None
 
 
 def choices(folder: Catalog, saved_refs: list[str]) -> dict[str, Choice]:
     """Folder scenarios first, then the saved ones this session has opened."""
-    out = {sid: Choice(sid, e.scenario, e.digest) for sid, e in ((s, folder.entry(s)) for s in folder.scenarios)}
+    out = {sid: Choice(sid, model_of(folder.entry(sid).scenario)) for sid in folder.scenarios}
     for ref in saved_refs:
         choice = resolve(ref, folder)
         if choice is not None:

@@ -26,6 +26,7 @@ from engine.budget import MAX_WORK, BudgetExceeded, max_swing_runs, sobol_cost, 
 from engine.cache import ByteCache
 from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
 from engine.limits import SOBOL_DEFAULT, SOBOL_SIZES, TORNADO_MAX_RUNS, TORNADO_MIN_RUNS
+from engine.model import Model
 from engine.report import driver_differences, weekly_deltas
 from engine.schema import Scenario
 from engine.sensitivity import (
@@ -40,7 +41,6 @@ from engine.sensitivity import (
     tornado_probability,
     uncertain_impacts,
 )
-from engine.simulation import compile_scenario
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 # The probability tornado runs (2 x drivers + 1) settings x runs at once; this bounds its memory and time.
@@ -55,41 +55,43 @@ CURRENT = "__current__"
 _results = ByteCache(64 * 1024 * 1024)
 
 
-def _tornado_point(digest: str, scenario: Scenario, values: data.Setting) -> pd.DataFrame:
-    return _results.get_or_compute(("point", digest, values), lambda: tornado_point(scenario, dict(values)))
+def _tornado_point(model: Model, values: data.Setting) -> pd.DataFrame:
+    return _results.get_or_compute(("point", model.digest, values), lambda: tornado_point(model, dict(values)))
 
 
-def _tornado_probability(
-    digest: str, scenario: Scenario, values: data.Setting, question: str, runs: int, seed: int
-) -> pd.DataFrame:
+def _tornado_probability(model: Model, values: data.Setting, question: str, runs: int, seed: int) -> pd.DataFrame:
     return _results.get_or_compute(
-        ("probability", digest, values, question, runs, seed),
-        lambda: tornado_probability(scenario, dict(values), runs, seed, questions=[question]),
+        ("probability", model.digest, values, question, runs, seed),
+        lambda: tornado_probability(model, dict(values), runs, seed, questions=[question]),
     )
 
 
-def _sobol(digest: str, scenario: Scenario, values: data.Setting, n: int, seed: int, text: str) -> SobolResult:
+def _sobol(model: Model, values: data.Setting, n: int, seed: int, text: str) -> SobolResult:
     def compute() -> SobolResult:
         bar = st.progress(0.0, text=text)
         try:
-            return sobol_indices(scenario, dict(values), n=n, seed=seed, progress=lambda f: bar.progress(f, text=text))
+            return sobol_indices(model, dict(values), n=n, seed=seed, progress=lambda f: bar.progress(f, text=text))
         finally:
             bar.empty()
 
-    return _results.get_or_compute(("sobol", digest, values, n, seed), compute)
+    return _results.get_or_compute(("sobol", model.digest, values, n, seed), compute)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _graph(digest: str, _scenario: Scenario) -> tuple[CausalGraph, dict[str, tuple[float, float]]]:
-    graph = causal_graph(_scenario)
+# Streamlit keys these caches on the model's digest (hash_funcs), never on the object.
+BY_DIGEST = {Model: lambda m: m.digest}
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_DIGEST)
+def _graph(model: Model) -> tuple[CausalGraph, dict[str, tuple[float, float]]]:
+    graph = causal_graph(model)
     return graph, layout(graph)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _map_figure(digest: str, lang: str, _scenario: Scenario) -> go.Figure:
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_DIGEST)
+def _map_figure(model: Model, lang: str) -> go.Figure:
     # Depends on the scenario and the language only, so it is built once and shared (never mutated:
     # st.plotly_chart serialises a copy).
-    graph, positions = _graph(digest, _scenario)
+    graph, positions = _graph(model)
     labels = CausalLabels(
         title=t("why_map_title", lang),
         positive=t("why_map_positive", lang),
@@ -100,7 +102,7 @@ def _map_figure(digest: str, lang: str, _scenario: Scenario) -> go.Figure:
         range=t("range", lang),
         self_impact=t("why_map_self", lang),
     )
-    return causal_figure(graph, positions, _names(_scenario, lang), labels)
+    return causal_figure(graph, positions, _names(model.scenario, lang), labels)
 
 
 # --- sections ------------------------------------------------------------------------------------------------
@@ -115,7 +117,8 @@ def _impact_name(scenario: Scenario, index: int, names: dict[str, str]) -> str:
     return f"{names[impact.source_id]} → {names[impact.target]}"
 
 
-def _tornado(scenario: Scenario, digest: str, values: data.Setting, runs: int, seed: int, lang: str) -> None:
+def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str) -> None:
+    scenario, digest = model.scenario, model.digest
     st.subheader(t("why_tornado_title", lang))
     prefix = f"why:{digest[:16]}"
     metrics = ["value", "probability"] if scenario.questions else ["value"]
@@ -147,7 +150,7 @@ def _tornado(scenario: Scenario, digest: str, values: data.Setting, runs: int, s
         if fitting < min(runs, TORNADO_MAX_RUNS):
             st.caption(t("why_tornado_limited", lang, runs=whole_number(swing_runs, lang)))
         try:
-            frame = _tornado_probability(digest, scenario, values, chosen, swing_runs, seed)
+            frame = _tornado_probability(model, values, chosen, swing_runs, seed)
         except data.REFUSALS as refused:
             st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
             return
@@ -170,7 +173,7 @@ def _tornado(scenario: Scenario, digest: str, values: data.Setting, runs: int, s
         ids = [i.id for i in scenario.indicators]
         chosen = st.selectbox(t("indicator", lang), ids, key=f"{prefix}:tornado-indicator", format_func=names.get)
         try:
-            frame = _tornado_point(digest, scenario, values)
+            frame = _tornado_point(model, values)
         except data.REFUSALS as refused:
             st.warning(data.refusal_text(refused, t("what_tornado_value", lang), lang))
             return
@@ -195,16 +198,17 @@ def _output_name(scenario: Scenario, kind: str, output: str, week: int, names: d
     return t("why_sobol_output_end", lang, indicator=names[output], week=week)
 
 
-def _sobol_section(scenario: Scenario, digest: str, values: data.Setting, seed: int, lang: str) -> None:
+def _sobol_section(model: Model, values: data.Setting, seed: int, lang: str) -> None:
+    scenario, digest = model.scenario, model.digest
     st.subheader(t("why_sobol_title", lang))
     st.markdown(t("why_sobol_intro", lang))
     prefix = f"why:{digest[:16]}"
-    uncertain = len(uncertain_impacts(compile_scenario(scenario)))
+    uncertain = len(uncertain_impacts(model.compiled))
     if uncertain == 0:
         st.info(t("why_sobol_none", lang))
         return
     # Only the sizes the work budget allows are offered.
-    sizes = [n for n in SOBOL_SIZES if sobol_fits(scenario, n)]
+    sizes = [n for n in SOBOL_SIZES if sobol_fits(model, n)]
     if not sizes:
         d, outputs = uncertain, len(sobol_outputs(scenario))
         cost = sobol_cost(scenario, sobol_evaluations(SOBOL_SIZES[0], d), d, outputs, CHUNK_ROWS)
@@ -240,7 +244,7 @@ def _sobol_section(scenario: Scenario, digest: str, values: data.Setting, seed: 
         st.info(t("why_sobol_stale", lang))
         return
     try:
-        result = _sobol(digest, scenario, values, int(n), int(seed), t("why_sobol_progress", lang))
+        result = _sobol(model, values, int(n), int(seed), t("why_sobol_progress", lang))
     except data.REFUSALS as refused:
         st.warning(data.refusal_text(refused, t("what_sobol", lang), lang))
         return
@@ -360,13 +364,14 @@ def _detail(scenario: Scenario, graph: CausalGraph, choice: str, values: dict[st
     st.markdown("  \n".join(lines))
 
 
-def _causal_section(scenario: Scenario, digest: str, values: dict[str, float], lang: str) -> None:
+def _causal_section(model: Model, values: dict[str, float], lang: str) -> None:
+    scenario, digest = model.scenario, model.digest
     st.subheader(t("why_map_title", lang))
     prefix = f"why:{digest[:16]}"
     names = _names(scenario, lang)
-    graph, _ = _graph(digest, scenario)
+    graph, _ = _graph(model)
     event = st.plotly_chart(
-        _map_figure(digest, lang, scenario),
+        _map_figure(model, lang),
         key=f"{prefix}:map",
         config=CHART_CONFIG,
         on_select="rerun",
@@ -432,7 +437,8 @@ def _causal_section(scenario: Scenario, digest: str, values: dict[str, float], l
         )
 
 
-def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], runs: int, seed: int, lang: str) -> None:
+def _diff_section(model: Model, values: dict[str, float], runs: int, seed: int, lang: str) -> None:
+    scenario, digest = model.scenario, model.digest
     st.subheader(t("why_diff_title", lang))
     if not scenario.presets:
         st.info(t("why_diff_no_presets", lang))
@@ -471,8 +477,8 @@ def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], run
     st.dataframe(diff, hide_index=True, key=f"{prefix}:diff-drivers", column_config=column_labels(shown))
 
     try:
-        bands_a, _ = data.projection(digest, scenario, data.setting(values_a), runs, seed)
-        bands_b, _ = data.projection(digest, scenario, data.setting(values_b), runs, seed)
+        bands_a, _ = data.projection(model, data.setting(values_a), runs, seed)
+        bands_b, _ = data.projection(model, data.setting(values_b), runs, seed)
     except data.REFUSALS as refused:
         st.warning(data.refusal_text(refused, t("what_ensemble", lang, runs=runs), lang))
         return
@@ -492,14 +498,14 @@ def _diff_section(scenario: Scenario, digest: str, values: dict[str, float], run
         st.dataframe(table.round(1), key=f"{prefix}:diff-table", column_config=column_labels(indicators))
 
 
-def render(scenario: Scenario, digest: str, values: dict[str, float], runs: int, seed: int, lang: str) -> None:
+def render(model: Model, values: dict[str, float], runs: int, seed: int, lang: str) -> None:
     """Everything on the "Why" tab, for the current settings (`values`), ensemble size and seed."""
     setting = data.setting(values)
     st.markdown(t("why_intro", lang))
-    _tornado(scenario, digest, setting, runs, seed, lang)
+    _tornado(model, setting, runs, seed, lang)
     st.divider()
-    _sobol_section(scenario, digest, setting, seed, lang)
+    _sobol_section(model, setting, seed, lang)
     st.divider()
-    _causal_section(scenario, digest, values, lang)
+    _causal_section(model, values, lang)
     st.divider()
-    _diff_section(scenario, digest, values, runs, seed, lang)
+    _diff_section(model, values, runs, seed, lang)

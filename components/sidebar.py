@@ -9,6 +9,7 @@ import streamlit as st
 from components.data import Choice
 from components.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t, whole_number
 from components.text import label_escape, md_escape
+from engine.model import Model
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE, allowed_runs
 
@@ -18,13 +19,20 @@ class Settings:
     """Everything the main view needs from the sidebar, as plain values."""
 
     ref: str
-    scenario: Scenario
-    digest: str
+    model: Model
     lang: str
     values: dict[str, float]
     preset: str | None
     runs: int
     seed: int
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.model.scenario
+
+    @property
+    def digest(self) -> str:
+        return self.model.digest
 
 
 def driver_key(scenario_ref: str, driver_id: str) -> str:
@@ -197,4 +205,4 @@ def render_sidebar(choices: dict[str, Choice]) -> Settings:
     if preset and values != scenario.preset_values(preset):
         modified.caption(t("modified_preset", lang, preset=md_escape(scenario.preset(preset).label.get(lang))))
     runs, seed = _ensemble_controls(scenario, lang)
-    return Settings(ref, scenario, choice.digest, lang, values, preset, runs, seed)
+    return Settings(ref, choice.model, lang, values, preset, runs, seed)

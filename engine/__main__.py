@@ -10,8 +10,10 @@ from statistics import NormalDist
 
 import pandas as pd
 
+from engine.budget import BudgetExceeded
 from engine.ensemble import MAX_RUNS, run_ensemble
 from engine.loader import ScenarioError, load_scenario
+from engine.model import Model
 from engine.simulation import point_run, resolve_drivers
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, format_number
 
@@ -117,11 +119,16 @@ def _simulate(args: argparse.Namespace) -> int:
         print(f"{args.file}: {err}", file=sys.stderr)
         return EXIT_INVALID
 
-    if args.runs == 0:
-        table = point_run(scenario, values, args.weeks)
-    else:
-        projection = run_ensemble(scenario, values, runs=args.runs, seed=args.seed, weeks=args.weeks)
-        table = question_readouts(projection.questions, args.runs) if args.questions else projection.bands
+    model = Model.of(scenario)
+    try:
+        if args.runs == 0:
+            table = point_run(model, values, args.weeks)
+        else:
+            projection = run_ensemble(model, values, runs=args.runs, seed=args.seed, weeks=args.weeks)
+            table = question_readouts(projection.questions, args.runs) if args.questions else projection.bands
+    except BudgetExceeded as err:
+        print(f"{args.file}: {err}", file=sys.stderr)
+        return EXIT_INVALID
     # Full precision: every number is the shortest text that reads back as exactly the same float.
     csv = table.to_csv(index=False, float_format=format_number, lineterminator="\n")
     if args.out:

@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
-from engine.schema import Scenario
+if TYPE_CHECKING:
+    from engine.model import Model
 
 MAX_LOOPS = 500  # loops listed at most
 MAX_SEARCH = 4 * MAX_LOOPS  # cycles drawn from networkx at most; the first MAX_LOOPS of them in order are listed
@@ -90,7 +91,8 @@ class CausalGraph:
         return {n.id: n for n in reversed(self.nodes)}
 
 
-def causal_graph(scenario: Scenario) -> CausalGraph:
+def causal_graph(model: Model) -> CausalGraph:
+    scenario = model.scenario
     nodes = tuple(Node(d.id, "driver") for d in scenario.drivers) + tuple(
         Node(i.id, "indicator") for i in scenario.indicators
     )

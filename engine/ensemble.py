@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from engine.budget import block_runs, ensemble_cost, heavy_slot, max_runs, require
 from engine.schema import Scenario
-from engine.simulation import CompiledModel, compile_scenario, driver_array, simulate
+
+if TYPE_CHECKING:
+    from engine.model import Model
+from engine.simulation import CompiledModel, driver_array, simulate
 from engine.workers import run_slices, slices
 
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
@@ -119,13 +123,12 @@ def summarise(
 
 
 def run_ensemble(
-    scenario: Scenario,
+    model: Model,
     values: Mapping[str, float] | None = None,
     runs: int = 1000,
     seed: int = 0,
     weeks: int | None = None,
     quantiles: Sequence[float] = DEFAULT_QUANTILES,
-    model: CompiledModel | None = None,
 ) -> Projection:
     """A seeded ensemble; refused before it starts (BudgetExceeded) when it would outgrow the work budget.
 
@@ -135,13 +138,13 @@ def run_ensemble(
     """
     if not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"runs must be between 1 and {MAX_RUNS:,}, got {runs}")
-    model = model or compile_scenario(scenario)
-    weeks = model.horizon if weeks is None else weeks
+    scenario, compiled = model.scenario, model.compiled
+    weeks = compiled.horizon if weeks is None else weeks
     cost = ensemble_cost(scenario, runs, weeks)
     require(f"an ensemble of {runs:,} runs", cost, largest=max_runs(scenario, weeks, cap=MAX_RUNS))
     values = values if values is not None else scenario.defaults()
     with heavy_slot(cost):
-        paths = ensemble_paths(model, runs, seed, driver_array(model, values), weeks, block_runs(scenario))
+        paths = ensemble_paths(compiled, runs, seed, driver_array(compiled, values), weeks, block_runs(scenario))
         bands, questions = summarise(scenario, paths, quantiles, overwrite=True)
     if not np.isfinite(bands.select_dtypes("number").to_numpy()).all():
         raise NonFiniteResult("the projection holds values that are not finite numbers")

@@ -28,8 +28,9 @@ import pandas as pd
 
 from engine.budget import block_runs, heavy_slot, max_swing_runs, require, sobol_cost, swing_cost
 from engine.ensemble import MAX_RUNS, coefficients_at, sample_coefficients
+from engine.model import Model
 from engine.schema import Scenario
-from engine.simulation import CompiledModel, compile_scenario, driver_array, simulate
+from engine.simulation import CompiledModel, driver_array, simulate
 
 SOBOL_MIN_N = 8
 SOBOL_MAX_N = 8192
@@ -87,41 +88,35 @@ def _tornado_frame(model: CompiledModel, outputs: Sequence[str], results: np.nda
     return pd.concat(frames, ignore_index=True)
 
 
-def tornado_point(
-    scenario: Scenario,
-    values: Mapping[str, float],
-    week: int | None = None,
-    model: CompiledModel | None = None,
-) -> pd.DataFrame:
+def tornado_point(model: Model, values: Mapping[str, float], week: int | None = None) -> pd.DataFrame:
     """Each driver swung min to max, the others at `values`, every coefficient at its weight.
 
     One row per indicator (`output`) and driver: `base` (the current setting), `at_min`, `at_max` and
     `effect` = at_max - at_min, all on the 0-100 scale at `week` (default: the end of the horizon).
     """
-    model = model or compile_scenario(scenario)
-    week = model.horizon if week is None else week
-    if not 0 <= week <= model.horizon:
-        raise ValueError(f"week must be between 0 and {model.horizon}, got {week}")
-    settings = swing_settings(model, values)
+    scenario, compiled = model.scenario, model.compiled
+    week = compiled.horizon if week is None else week
+    if not 0 <= week <= compiled.horizon:
+        raise ValueError(f"week must be between 0 and {compiled.horizon}, got {week}")
+    settings = swing_settings(compiled, values)
     cost = swing_cost(scenario, 1, len(settings), week)
     require("the value tornado", cost)
-    results = np.empty((len(settings), len(model.indicator_ids)))
+    results = np.empty((len(settings), len(compiled.indicator_ids)))
     block = block_runs(scenario)
     with heavy_slot(cost):
         for start in range(0, len(settings), block):
             rows = settings[start : start + block]
-            coefficients = np.broadcast_to(model.weight, (len(rows), len(model.weight)))
-            results[start : start + len(rows)] = simulate(model, coefficients, rows, weeks=week)[week] * 100
-    return _tornado_frame(model, model.indicator_ids, results)
+            coefficients = np.broadcast_to(compiled.weight, (len(rows), len(compiled.weight)))
+            results[start : start + len(rows)] = simulate(compiled, coefficients, rows, weeks=week)[week] * 100
+    return _tornado_frame(compiled, compiled.indicator_ids, results)
 
 
 def tornado_probability(
-    scenario: Scenario,
+    model: Model,
     values: Mapping[str, float],
     runs: int,
     seed: int,
     questions: Sequence[str] | None = None,
-    model: CompiledModel | None = None,
 ) -> pd.DataFrame:
     """Each driver swung min to max, the others at `values`; the output is each question's probability (0-1).
 
@@ -130,7 +125,7 @@ def tornado_probability(
     """
     if not 1 <= runs <= MAX_RUNS:
         raise ValueError(f"runs must be between 1 and {MAX_RUNS:,}, got {runs}")
-    model = model or compile_scenario(scenario)
+    scenario, compiled = model.scenario, model.compiled
     chosen = [q for q in scenario.questions if questions is None or q.id in questions]
     if questions is not None:
         unknown = sorted(set(questions) - {q.id for q in chosen})
@@ -138,8 +133,8 @@ def tornado_probability(
             raise ValueError(f"unknown question(s): {', '.join(unknown)}")
     if not chosen:
         return pd.DataFrame(columns=TORNADO_COLUMNS)
-    weeks = min(max(q.by_week for q in chosen), model.horizon)
-    settings = swing_settings(model, values)
+    weeks = min(max(q.by_week for q in chosen), compiled.horizon)
+    settings = swing_settings(compiled, values)
     n_settings = len(settings)
     cost = swing_cost(scenario, runs, n_settings, weeks)
     require(
@@ -147,25 +142,25 @@ def tornado_probability(
         cost,
         largest=max_swing_runs(scenario, n_settings, weeks, cap=MAX_RUNS),
     )
-    position = {name: n for n, name in enumerate(model.indicator_ids)}
+    position = {name: n for n, name in enumerate(compiled.indicator_ids)}
     reached = np.empty((n_settings * runs, len(chosen)), dtype=bool)
     # Row s * runs + r is setting s with draw r: every setting sees the same draws. The rows are stepped
     # in blocks, so memory stays flat however many drivers are swung.
     block = max(runs, block_runs(scenario) // runs * runs)
     with heavy_slot(cost):
-        draws = sample_coefficients(model, runs, seed)
+        draws = sample_coefficients(compiled, runs, seed)
         for start in range(0, n_settings * runs, block):
             first, stop = start // runs, min(n_settings, (start + block) // runs)
             coefficients = np.tile(draws, (stop - first, 1))
             drivers = np.repeat(settings[first:stop], runs, axis=0)
-            paths = simulate(model, coefficients, drivers, weeks=weeks)
+            paths = simulate(compiled, coefficients, drivers, weeks=weeks)
             for j, q in enumerate(chosen):
                 by_week = min(q.by_week, weeks)
                 # The same arithmetic as engine.ensemble.summarise: values * 100, peak over weeks 0..by_week.
                 peak = (paths[: by_week + 1, :, position[q.indicator]] * 100).max(axis=0)
                 reached[first * runs : stop * runs, j] = peak >= q.threshold
     results = reached.reshape(n_settings, runs, len(chosen)).mean(axis=1)
-    return _tornado_frame(model, [q.id for q in chosen], results)
+    return _tornado_frame(compiled, [q.id for q in chosen], results)
 
 
 # --- Sobol ---------------------------------------------------------------------------------------------------
@@ -207,11 +202,10 @@ def _analysis_seed(seed: int) -> int:
 
 
 def sobol_indices(
-    scenario: Scenario,
+    model: Model,
     values: Mapping[str, float],
     n: int = 256,
     seed: int = 0,
-    model: CompiledModel | None = None,
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     num_resamples: int = SOBOL_RESAMPLES,
@@ -225,10 +219,10 @@ def sobol_indices(
     """
     if not (SOBOL_MIN_N <= n <= SOBOL_MAX_N and n & (n - 1) == 0):
         raise ValueError(f"n must be a power of two between {SOBOL_MIN_N} and {SOBOL_MAX_N}, got {n}")
-    model = model or compile_scenario(scenario)
+    scenario, compiled = model.scenario, model.compiled
     report = progress or (lambda _fraction: None)
     outputs = sobol_outputs(scenario)
-    uncertain = uncertain_impacts(model)
+    uncertain = uncertain_impacts(compiled)
     d = len(uncertain)
     if d == 0:
         report(1.0)
@@ -242,22 +236,22 @@ def sobol_indices(
         )
 
     cost = sobol_cost(scenario, sobol_evaluations(n, d), d, len(outputs), chunk_rows)
-    require(f"Sobol indices at N = {n:,}", cost, largest=largest_sobol_n(scenario, chunk_rows))
+    require(f"Sobol indices at N = {n:,}", cost, largest=largest_sobol_n(model, chunk_rows))
     with heavy_slot(cost):
-        return _sobol(scenario, model, values, n, seed, report, outputs, uncertain, chunk_rows, num_resamples)
+        return _sobol(scenario, compiled, values, n, seed, report, outputs, uncertain, chunk_rows, num_resamples)
 
 
-def sobol_fits(scenario: Scenario, n: int, chunk_rows: int = CHUNK_ROWS) -> bool:
+def sobol_fits(model: Model, n: int, chunk_rows: int = CHUNK_ROWS) -> bool:
     """Whether Sobol indices at base size `n` fit the work budget."""
-    d = len(uncertain_impacts(compile_scenario(scenario)))
-    outputs = len(sobol_outputs(scenario))
-    return sobol_cost(scenario, sobol_evaluations(n, d), d, outputs, chunk_rows).fits()
+    d = len(uncertain_impacts(model.compiled))
+    outputs = len(sobol_outputs(model.scenario))
+    return sobol_cost(model.scenario, sobol_evaluations(n, d), d, outputs, chunk_rows).fits()
 
 
-def largest_sobol_n(scenario: Scenario, chunk_rows: int = CHUNK_ROWS) -> int | None:
+def largest_sobol_n(model: Model, chunk_rows: int = CHUNK_ROWS) -> int | None:
     """The largest power-of-two base size the budget allows, or None when not even the smallest fits."""
     sizes = [2**k for k in range(SOBOL_MIN_N.bit_length() - 1, SOBOL_MAX_N.bit_length())]
-    fitting = [n for n in sizes if sobol_fits(scenario, n, chunk_rows)]
+    fitting = [n for n in sizes if sobol_fits(model, n, chunk_rows)]
     return fitting[-1] if fitting else None
 
 

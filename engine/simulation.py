@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from engine.schema import Scenario
+
+if TYPE_CHECKING:
+    from engine.model import Model
 from engine.workers import MIN_RUNS_PER_WORKER, run_slices, slices
 
 EPS = 1e-6
@@ -242,16 +246,16 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
         np.exp(log_x, out=x)
 
 
-def point_run(scenario: Scenario, values: Mapping[str, float] | None = None, weeks: int | None = None) -> pd.DataFrame:
+def point_run(model: Model, values: Mapping[str, float] | None = None, weeks: int | None = None) -> pd.DataFrame:
     """Every coefficient at its weight: columns week, indicator, value (0-100)."""
-    model = compile_scenario(scenario)
-    values = values if values is not None else scenario.defaults()
-    path = simulate(model, model.weight[None, :], driver_array(model, values), weeks)[:, 0, :] * 100
+    compiled = model.compiled
+    values = values if values is not None else model.scenario.defaults()
+    path = simulate(compiled, compiled.weight[None, :], driver_array(compiled, values), weeks)[:, 0, :] * 100
     n_weeks, n_ind = path.shape
     return pd.DataFrame(
         {
             "week": np.repeat(np.arange(n_weeks), n_ind),
-            "indicator": np.tile(np.array(model.indicator_ids, dtype=object), n_weeks),
+            "indicator": np.tile(np.array(compiled.indicator_ids, dtype=object), n_weeks),
             "value": path.reshape(-1),
         }
     )

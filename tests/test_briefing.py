@@ -9,6 +9,7 @@ from components.panels import projection_figures
 from engine import MODEL_VERSION
 from engine.ensemble import run_ensemble
 from engine.loader import load_scenario, parse_scenario
+from engine.model import Model
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")
@@ -34,12 +35,11 @@ class _Collector(HTMLParser):
 
 
 def _pack(scenario, lang="en"):
-    projection = run_ensemble(scenario, None, runs=200, seed=3)
-    baseline = run_ensemble(scenario, scenario.defaults(), runs=200, seed=3)
+    projection = run_ensemble(Model.of(scenario), None, runs=200, seed=3)
+    baseline = run_ensemble(Model.of(scenario), scenario.defaults(), runs=200, seed=3)
     figures = [fig for _, fig in projection_figures(scenario, projection.bands, lang)]
     page = briefing_html(
-        scenario,
-        scenario.digest,
+        Model.of(scenario),
         scenario.defaults(),
         projection.questions,
         baseline.questions,

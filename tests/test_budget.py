@@ -12,6 +12,7 @@ from engine import budget
 from engine.budget import BudgetExceeded, ServerBusy, ensemble_cost, heavy_slot, max_runs, max_swing_runs
 from engine.ensemble import ensemble_paths, run_ensemble, sample_coefficients
 from engine.loader import parse_scenario
+from engine.model import Model
 from engine.sensitivity import largest_sobol_n, sobol_indices, swing_settings, tornado_point, tornado_probability
 from engine.simulation import compile_scenario, driver_array, simulate
 from engine.state import RUNS_RANGE
@@ -44,17 +45,17 @@ def test_the_runs_allowed_fit_and_one_more_does_not(heavy):
 
 def test_an_ensemble_past_the_budget_is_refused_before_it_starts_naming_the_largest_allowed(heavy):
     with pytest.raises(BudgetExceeded) as refused:
-        run_ensemble(heavy, runs=10_000, seed=1)
+        run_ensemble(Model.of(heavy), runs=10_000, seed=1)
     assert refused.value.largest == 234
     assert str(refused.value).startswith("an ensemble of 10,000 runs would take 12,766,000,000 steps")
 
 
 def test_the_heaviest_allowed_ensemble_stays_within_its_memory_estimate_and_the_budget(heavy):
     runs = max_runs(heavy)
-    model = compile_scenario(heavy)
+    model = Model.of(heavy)
     tracemalloc.start()
     try:
-        result = run_ensemble(heavy, runs=runs, seed=3, model=model)
+        result = run_ensemble(model, runs=runs, seed=3)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -73,12 +74,12 @@ def test_blocks_of_runs_give_the_same_digits_as_one_block(seed_scenario):
 
 def test_blocks_keep_memory_flat_in_the_number_of_runs(seed_scenario, monkeypatch):
     monkeypatch.setattr(budget, "BLOCK_MEMORY", 1024 * 1024)
-    model = compile_scenario(seed_scenario)
+    model = Model.of(seed_scenario)
     peaks = []
     for runs in (2000, 8000):
         tracemalloc.start()
         try:
-            run_ensemble(seed_scenario, runs=runs, seed=1, model=model)
+            run_ensemble(model, runs=runs, seed=1)
             peaks.append(tracemalloc.get_traced_memory()[1])
         finally:
             tracemalloc.stop()
@@ -91,20 +92,20 @@ def test_the_probability_tornado_is_limited_by_the_swings_it_runs(heavy, seed_sc
     settings = 2 * len(heavy.drivers) + 1
     assert max_swing_runs(heavy, settings) == 0
     with pytest.raises(BudgetExceeded, match=r"^the probability tornado with 50 runs per setting would take"):
-        tornado_probability(heavy, heavy.defaults(), runs=50, seed=1, questions=["q0"])
+        tornado_probability(Model.of(heavy), heavy.defaults(), runs=50, seed=1, questions=["q0"])
     seed_settings = 2 * len(seed_scenario.drivers) + 1
     assert max_swing_runs(seed_scenario, seed_settings) >= 500
 
 
 def test_the_value_tornado_of_the_heavy_scenario_is_refused(heavy):
     with pytest.raises(BudgetExceeded, match=r"^the value tornado would take 511,916,600 steps"):
-        tornado_point(heavy, heavy.defaults())
+        tornado_point(Model.of(heavy), heavy.defaults())
 
 
 def test_blocked_swings_equal_one_simulate_call_of_every_setting(seed_scenario, monkeypatch):
     monkeypatch.setattr(budget, "BLOCK_MEMORY", 64 * 1024)  # a few settings per block
     model = compile_scenario(seed_scenario)
-    got = tornado_probability(seed_scenario, seed_scenario.defaults(), runs=200, seed=5)
+    got = tornado_probability(Model.of(seed_scenario), seed_scenario.defaults(), runs=200, seed=5)
     settings = swing_settings(model, seed_scenario.defaults())
     draws = sample_coefficients(model, 200, 5)
     paths = simulate(model, np.tile(draws, (len(settings), 1)), np.repeat(settings, 200, axis=0))
@@ -119,10 +120,10 @@ def test_blocked_swings_equal_one_simulate_call_of_every_setting(seed_scenario, 
 
 
 def test_sobol_offers_no_size_for_the_heavy_scenario_and_refuses_one(heavy, seed_scenario):
-    assert largest_sobol_n(heavy) is None
+    assert largest_sobol_n(Model.of(heavy)) is None
     with pytest.raises(BudgetExceeded, match=r"^Sobol indices at N = 8 would take"):
-        sobol_indices(heavy, heavy.defaults(), n=8, seed=1)
-    assert largest_sobol_n(seed_scenario) >= 1024
+        sobol_indices(Model.of(heavy), heavy.defaults(), n=8, seed=1)
+    assert largest_sobol_n(Model.of(seed_scenario)) >= 1024
 
 
 def test_one_heavy_computation_at_a_time_and_a_busy_server_says_so():
@@ -152,7 +153,7 @@ def test_one_heavy_computation_at_a_time_and_a_busy_server_says_so():
 
 def test_a_refusal_is_logged_for_the_operator(heavy, caplog):
     with caplog.at_level("INFO", logger="engine.budget"), pytest.raises(BudgetExceeded):
-        run_ensemble(heavy, runs=1000, seed=1)
+        run_ensemble(Model.of(heavy), runs=1000, seed=1)
     assert [r.getMessage() for r in caplog.records] == [
         "refused: an ensemble of 1,000 runs would take 1,276,600,000 steps and 827 MiB; the limits are "
         "300,000,000 steps and 384 MiB (largest allowed: 234)"

@@ -24,6 +24,7 @@ from engine.causal import (
     layout,
     self_impacts,
 )
+from engine.model import Model
 
 
 def test_elementary_cycles_of_a_hand_made_graph():
@@ -147,7 +148,7 @@ def heaviest(make_scenario):
 
 
 def test_loops_of_the_heaviest_scenario_stay_within_the_bound(heaviest, drawn):
-    graph = causal_graph(heaviest)
+    graph = causal_graph(Model.of(heaviest))
     loops, truncated = feedback_loops(graph)
 
     assert truncated is True and len(loops) == MAX_LOOPS and len(drawn) <= MAX_SEARCH
@@ -209,7 +210,7 @@ def looped(make_scenario):
 
 
 def test_feedback_loops_of_a_hand_made_scenario_with_their_signs(looped):
-    loops, truncated = feedback_loops(causal_graph(looped))
+    loops, truncated = feedback_loops(causal_graph(Model.of(looped)))
     found = {loop.nodes: (loop.sign, loop.polarity) for loop in loops}
 
     assert truncated is False
@@ -223,7 +224,7 @@ def test_feedback_loops_of_a_hand_made_scenario_with_their_signs(looped):
 
 
 def test_loops_name_their_impacts_and_come_strongest_first(looped):
-    loops, _ = feedback_loops(causal_graph(looped))
+    loops, _ = feedback_loops(causal_graph(Model.of(looped)))
     by_nodes = {loop.nodes: loop for loop in loops}
 
     # Impact indices in the scenario: x->y is 1, y->z is 3, z->x is 6. Strengths: x-z 0.2, x-y 0.075,
@@ -235,7 +236,7 @@ def test_loops_name_their_impacts_and_come_strongest_first(looped):
 
 
 def test_self_impacts_are_listed_apart_and_drivers_are_never_on_a_loop(looped):
-    graph = causal_graph(looped)
+    graph = causal_graph(Model.of(looped))
     loops, _ = feedback_loops(graph)
 
     assert [(e.target, e.weight) for e in self_impacts(graph)] == [("x", -0.6), ("z", 0.2)]
@@ -254,13 +255,13 @@ def test_a_zero_weight_makes_a_loop_neutral(make_scenario):
         indicators=(("x", 50.0), ("y", 50.0)),
         impacts=(("x", "y", 0.0, (-0.1, 0.1)), ("y", "x", 0.3)),
     )
-    (loop,), _ = feedback_loops(causal_graph(scenario))
+    (loop,), _ = feedback_loops(causal_graph(Model.of(scenario)))
 
     assert (loop.sign, loop.polarity) == (0, "neutral")
 
 
 def test_the_seed_scenario_has_one_reinforcing_loop_and_ten_damping_self_impacts(seed_scenario):
-    graph = causal_graph(seed_scenario)
+    graph = causal_graph(Model.of(seed_scenario))
     loops, truncated = feedback_loops(graph)
 
     assert [(loop.nodes, loop.polarity) for loop in loops] == [
@@ -278,7 +279,7 @@ def test_the_seed_scenario_has_one_reinforcing_loop_and_ten_damping_self_impacts
 
 
 def test_layout_puts_indicators_inside_and_drivers_on_an_outer_ring(seed_scenario):
-    graph = causal_graph(seed_scenario)
+    graph = causal_graph(Model.of(seed_scenario))
     positions = layout(graph)
 
     assert set(positions) == {n.id for n in graph.nodes}
@@ -297,7 +298,7 @@ def test_layout_places_a_lone_driver_beside_the_indicator_it_pushes(make_scenari
         indicators=(("a", 50.0), ("b", 50.0), ("c", 50.0), ("e", 50.0)),
         impacts=(("d", "c", 0.5),),
     )
-    positions = layout(causal_graph(scenario))
+    positions = layout(causal_graph(Model.of(scenario)))
 
     # c is the third of four indicators clockwise from the top: straight down.
     assert positions["c"] == pytest.approx((0.0, -1.0))
@@ -310,7 +311,7 @@ def test_layout_keeps_drivers_in_the_order_of_their_targets(make_scenario):
         indicators=(("a", 50.0), ("b", 50.0), ("c", 50.0), ("e", 50.0)),
         impacts=(("p", "e", 0.5), ("q", "a", 0.5), ("r", "c", 0.5), ("s", "b", 0.5)),
     )
-    positions = layout(causal_graph(scenario))
+    positions = layout(causal_graph(Model.of(scenario)))
 
     for driver, target in (("p", "e"), ("q", "a"), ("r", "c"), ("s", "b")):
         dx, dy = positions[driver]

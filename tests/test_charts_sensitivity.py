@@ -24,6 +24,7 @@ from components.charts_sensitivity import (
 )
 from engine.causal import causal_graph, layout
 from engine.ensemble import run_ensemble
+from engine.model import Model
 from engine.report import weekly_deltas
 from engine.sensitivity import tornado_point
 
@@ -86,7 +87,7 @@ def test_tornado_in_percent_scales_probabilities():
 
 
 def test_tornado_of_the_seed_scenario_has_one_row_per_driver(seed_scenario):
-    frame = tornado_point(seed_scenario, seed_scenario.defaults())
+    frame = tornado_point(Model.of(seed_scenario), seed_scenario.defaults())
     names = {d.id: d.label.en for d in seed_scenario.drivers}
     fig = tornado_figure(frame[frame["output"] == "dprk_assertiveness"], names, TORNADO)
 
@@ -124,7 +125,7 @@ def small(make_scenario):
 
 
 def test_causal_figure_draws_an_arrow_per_impact_coloured_by_sign_and_sized_by_weight(small):
-    graph = causal_graph(small)
+    graph = causal_graph(Model.of(small))
     fig = causal_figure(graph, layout(graph), {"d": "D <x>", "x": "X", "y": "Y"}, CAUSAL)
     arrows = [a for a in fig.layout.annotations if a.showarrow]
 
@@ -139,7 +140,7 @@ def test_causal_figure_draws_an_arrow_per_impact_coloured_by_sign_and_sized_by_w
 
 
 def test_causal_figure_markers_carry_selection_keys_and_escaped_hover(small):
-    graph = causal_graph(small)
+    graph = causal_graph(Model.of(small))
     fig = causal_figure(graph, layout(graph), {"d": "D <x>", "x": "X", "y": "Y"}, CAUSAL)
     by_name = {trace.name: trace for trace in fig.data}
 
@@ -156,8 +157,10 @@ def test_causal_figure_markers_carry_selection_keys_and_escaped_hover(small):
 
 
 def test_delta_figure_has_a_band_and_a_line_per_indicator(seed_scenario):
-    current = run_ensemble(seed_scenario, seed_scenario.defaults() | {"troops_deployed": 20000.0}, runs=50, seed=1)
-    reference = run_ensemble(seed_scenario, runs=50, seed=1)
+    current = run_ensemble(
+        Model.of(seed_scenario), seed_scenario.defaults() | {"troops_deployed": 20000.0}, runs=50, seed=1
+    )
+    reference = run_ensemble(Model.of(seed_scenario), runs=50, seed=1)
     deltas = weekly_deltas(current.bands, reference.bands)
     names = {i.id: i.label.en for i in seed_scenario.indicators}
     fig = delta_figure(deltas, names, DELTA)

@@ -15,6 +15,7 @@ import pytest
 from engine.__main__ import main, wilson_interval
 from engine.ensemble import run_ensemble
 from engine.loader import load_scenario
+from engine.model import Model
 from engine.simulation import point_run
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 
@@ -67,7 +68,7 @@ def test_point_run_columns_and_rows(capsys):
     assert frame["week"].tolist() == [w for w in range(11) for _ in range(2)]
     assert frame["indicator"].tolist() == ["level", "echo"] * 11
     assert out.splitlines()[:3] == ["week,indicator,value", "0,level,40", "0,echo,20"]
-    expected = point_run(load_scenario(TINY))["value"]
+    expected = point_run(Model.of(load_scenario(TINY)))["value"]
     assert frame["value"].tolist() == expected.tolist()
 
 
@@ -78,7 +79,7 @@ def test_point_run_csv_reads_back_bit_identical(capsys, path):
     assert (code, err) == (0, "")
     header, values = read_back(out, ["week", "value"])
     assert header == POINT
-    expected = point_run(load_scenario(path))
+    expected = point_run(Model.of(load_scenario(path)))
     assert_same_bits(values, expected[["week", "value"]].to_numpy(dtype=float))
 
 
@@ -88,7 +89,7 @@ def test_ensemble_csv_reads_back_bit_identical(capsys, path, runs, seed):
     assert (code, err) == (0, "")
     header, values = read_back(out, BANDS[:1] + BANDS[2:])
     assert header == BANDS
-    bands = run_ensemble(load_scenario(path), runs=int(runs), seed=int(seed)).bands
+    bands = run_ensemble(Model.of(load_scenario(path)), runs=int(runs), seed=int(seed)).bands
     assert [row[1] for row in csv.reader(io.StringIO(out))][1:] == bands["indicator"].tolist()
     assert_same_bits(values, bands[BANDS[:1] + BANDS[2:]].to_numpy(dtype=float))
 
@@ -135,7 +136,7 @@ def test_questions_columns_and_values(capsys):
     header, values = read_back(out, ["threshold", "by_week", "probability", "low", "high"])
     assert header == QUESTIONS
     assert out.splitlines()[1].startswith("level_high,level,30,5,")
-    questions = run_ensemble(load_scenario(TINY), runs=400, seed=4).questions
+    questions = run_ensemble(Model.of(load_scenario(TINY)), runs=400, seed=4).questions
     assert_same_bits(values[:, :3], questions[["threshold", "by_week", "probability"]].to_numpy(dtype=float))
     successes = [round(p * 400) for p in questions["probability"]]
     for (_, _, probability, low, high), k in zip(values, successes, strict=True):

@@ -23,6 +23,7 @@ from components.text import md_escape
 from engine.ensemble import run_ensemble
 from engine.limits import SCENARIOS_DIR_ENV
 from engine.loader import load_scenario
+from engine.model import Model
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
 from tests.apptest_helpers import shown
@@ -141,7 +142,7 @@ def expected_values(scenario, preset_id: str | None) -> dict[str, float]:
 
 
 def probabilities(scenario, values: dict[str, float], runs: int = DEFAULT_RUNS, seed: int = DEFAULT_SEED):
-    questions = run_ensemble(scenario, values, runs=runs, seed=seed).questions
+    questions = run_ensemble(Model.of(scenario), values, runs=runs, seed=seed).questions
     return dict(zip(questions["question"], questions["probability"], strict=True))
 
 
@@ -198,7 +199,7 @@ def test_first_chart_is_the_median_of_the_ensemble_for_its_first_indicator():
     at = run_app()
     spec = chart_spec(at, 0)
     first = SEED.indicators[0]  # the first chart is the first indicator's group, led by that indicator
-    bands = run_ensemble(SEED, SEED.defaults(), runs=DEFAULT_RUNS, seed=DEFAULT_SEED).bands
+    bands = run_ensemble(Model.of(SEED), SEED.defaults(), runs=DEFAULT_RUNS, seed=DEFAULT_SEED).bands
     frame = bands[bands["indicator"] == first.id].sort_values("week")
 
     assert spec["data"][1]["name"] == first.label.en
@@ -444,7 +445,7 @@ def test_runs_and_seed_inputs_change_the_caption_and_the_numbers():
     assert chart_caption(at) == t("chart_caption", "en", runs=whole_number(500, "en"), seed=7)
     assert chart_caption(at).startswith("Lines: median of 500 runs (seed 7);")
     first = SEED.indicators[0]
-    bands = run_ensemble(SEED, SEED.defaults(), runs=500, seed=7).bands
+    bands = run_ensemble(Model.of(SEED), SEED.defaults(), runs=500, seed=7).bands
     frame = bands[bands["indicator"] == first.id].sort_values("week")
     assert chart_spec(at, 0)["data"][1]["y"] == frame["p50"].round(2).tolist()
 

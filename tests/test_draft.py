@@ -23,6 +23,7 @@ from engine.draft import (
     troop_count,
 )
 from engine.loader import parse_scenario
+from engine.model import Model
 from engine.schema import Scenario
 from engine.simulation import point_run
 
@@ -157,7 +158,7 @@ def test_source_article_dates_and_firsts():
 
 def test_source_article_draft_simulates():
     scenario, _, _ = drafted(source_text())
-    table = point_run(scenario)
+    table = point_run(Model.of(scenario))
     assert len(table) == 53 * 7
     assert table["value"].between(0, 100).all()
     assert set(table["indicator"]) == {i.id for i in scenario.indicators}
@@ -317,7 +318,7 @@ def test_text_without_structure_gives_a_minimal_skeleton():
         "no facts found in the report (troop counts, dates or weekdays, 'first ... since')",
         "nothing to draft from: wrote a minimal skeleton (one placeholder driver, one indicator)",
     ]
-    assert len(point_run(scenario)) == 53
+    assert len(point_run(Model.of(scenario))) == 53
 
 
 def test_empty_article_gives_a_minimal_skeleton():

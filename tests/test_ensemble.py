@@ -17,6 +17,7 @@ from engine.ensemble import (
     sample_coefficients,
     summarise,
 )
+from engine.model import Model
 from engine.schema import Scenario
 from engine.simulation import compile_scenario, driver_array, point_run, simulate
 
@@ -118,16 +119,16 @@ def test_sampling_is_seeded(seed_scenario):
 
 
 def test_same_seed_same_projection(seed_scenario):
-    a = run_ensemble(seed_scenario, runs=300, seed=7)
-    b = run_ensemble(seed_scenario, runs=300, seed=7)
+    a = run_ensemble(Model.of(seed_scenario), runs=300, seed=7)
+    b = run_ensemble(Model.of(seed_scenario), runs=300, seed=7)
     pd.testing.assert_frame_equal(a.bands, b.bands, check_exact=True)
     pd.testing.assert_frame_equal(a.questions, b.questions, check_exact=True)
     assert (a.runs, a.seed) == (300, 7)
 
 
 def test_different_seed_different_bands(seed_scenario):
-    a = run_ensemble(seed_scenario, runs=300, seed=7).bands
-    b = run_ensemble(seed_scenario, runs=300, seed=8).bands
+    a = run_ensemble(Model.of(seed_scenario), runs=300, seed=7).bands
+    b = run_ensemble(Model.of(seed_scenario), runs=300, seed=8).bands
     pd.testing.assert_frame_equal(a[["week", "indicator"]], b[["week", "indicator"]])
     later = a["week"] > 0  # week 0 is the initial state in every run
     for column in ("mean", "p10", "p50", "p90"):
@@ -137,7 +138,7 @@ def test_different_seed_different_bands(seed_scenario):
 
 
 def test_bands_layout_and_order(seed_scenario):
-    bands = run_ensemble(seed_scenario, runs=50, seed=1).bands
+    bands = run_ensemble(Model.of(seed_scenario), runs=50, seed=1).bands
     n_ind = len(seed_scenario.indicators)
     assert list(bands.columns) == BANDS
     assert len(bands) == (seed_scenario.horizon_weeks + 1) * n_ind
@@ -149,15 +150,15 @@ def test_bands_layout_and_order(seed_scenario):
 @pytest.mark.parametrize("runs", [1, 50])
 def test_zero_width_ensemble_equals_the_point_run(seed_path, runs):
     scenario = _zero_width(seed_path)
-    bands = run_ensemble(scenario, runs=runs, seed=123).bands
-    point = point_run(scenario)
+    bands = run_ensemble(Model.of(scenario), runs=runs, seed=123).bands
+    point = point_run(Model.of(scenario))
     pd.testing.assert_frame_equal(bands[["week", "indicator"]], point[["week", "indicator"]])
     for column in ("mean", "p10", "p50", "p90"):
         np.testing.assert_allclose(bands[column], point["value"], rtol=1e-12)
 
 
 def test_single_run_bands_are_that_run(seed_scenario):
-    bands = run_ensemble(seed_scenario, runs=1, seed=9).bands
+    bands = run_ensemble(Model.of(seed_scenario), runs=1, seed=9).bands
     model = compile_scenario(seed_scenario)
     path = simulate(model, sample_coefficients(model, 1, 9), driver_array(model, seed_scenario.defaults()))
     for column in ("mean", "p10", "p50", "p90"):
@@ -166,7 +167,7 @@ def test_single_run_bands_are_that_run(seed_scenario):
 
 def test_bands_are_the_quantiles_of_the_sampled_paths(seed_scenario):
     values = {**seed_scenario.defaults(), "troops_deployed": 4000}
-    projection = run_ensemble(seed_scenario, values, runs=400, seed=21, weeks=20)
+    projection = run_ensemble(Model.of(seed_scenario), values, runs=400, seed=21, weeks=20)
     model = compile_scenario(seed_scenario)
     paths = simulate(model, sample_coefficients(model, 400, 21), driver_array(model, values), weeks=20) * 100
     n_ind = len(model.indicator_ids)
@@ -219,7 +220,7 @@ def test_summarise_in_place_equals_summarise_on_a_copy(seed_scenario):
 def test_bands_of_a_large_ensemble_are_exact_quantiles(seed_scenario):
     """Above 4096 runs the quantiles come from a partial sort; they must still equal np.quantile."""
     runs = 5000
-    bands = run_ensemble(seed_scenario, runs=runs, seed=31, weeks=6).bands
+    bands = run_ensemble(Model.of(seed_scenario), runs=runs, seed=31, weeks=6).bands
     model = compile_scenario(seed_scenario)
     paths = simulate(model, sample_coefficients(model, runs, 31), driver_array(model, seed_scenario.defaults()), 6)
     paths = paths * 100
@@ -229,14 +230,14 @@ def test_bands_of_a_large_ensemble_are_exact_quantiles(seed_scenario):
 
 
 def test_custom_quantiles_name_their_columns(seed_scenario):
-    bands = run_ensemble(seed_scenario, runs=20, seed=0, quantiles=(0.05, 0.25, 0.95)).bands
+    bands = run_ensemble(Model.of(seed_scenario), runs=20, seed=0, quantiles=(0.05, 0.25, 0.95)).bands
     assert list(bands.columns) == ["week", "indicator", "mean", "p5", "p25", "p95"]
 
 
 @pytest.mark.parametrize("runs", [0, -1, MAX_RUNS + 1])
 def test_run_count_is_bounded(seed_scenario, runs):
     with pytest.raises(ValueError, match=f"runs must be between 1 and 20,000, got {runs}"):
-        run_ensemble(seed_scenario, runs=runs)
+        run_ensemble(Model.of(seed_scenario), runs=runs)
 
 
 # --- question probabilities --------------------------------------------------------------------
@@ -268,7 +269,7 @@ def flags(make_scenario):
 
 
 def test_question_probabilities_known_answers(flags):
-    questions = run_ensemble(flags, runs=500, seed=4).questions
+    questions = run_ensemble(Model.of(flags), runs=500, seed=4).questions
     assert list(questions.columns) == ["question", "indicator", "threshold", "by_week", "probability"]
     got = dict(zip(questions["question"], questions["probability"], strict=True))
     assert got == {
@@ -284,7 +285,7 @@ def test_question_probabilities_known_answers(flags):
 
 
 def test_question_by_week_is_cut_to_a_shorter_run(flags):
-    questions = run_ensemble(flags, runs=10, seed=4, weeks=3).questions
+    questions = run_ensemble(Model.of(flags), runs=10, seed=4, weeks=3).questions
     got = dict(zip(questions["question"], questions["by_week"], strict=True))
     assert got["on_time"] == 3 and got["any_week"] == 3 and got["at_week_0"] == 0
     probability = dict(zip(questions["question"], questions["probability"], strict=True))
@@ -308,12 +309,12 @@ def test_question_probability_matches_the_sampling_distribution(make_scenario, u
         horizon=5,
     )
     runs = 20_000
-    probability = run_ensemble(s, runs=runs, seed=2024).questions["probability"].item()
+    probability = run_ensemble(Model.of(s), runs=runs, seed=2024).questions["probability"].item()
     assert abs(probability - expected) < 5 * math.sqrt(expected * (1 - expected) / runs)
 
 
 def test_question_probability_is_the_share_of_runs(seed_scenario):
-    projection = run_ensemble(seed_scenario, runs=700, seed=5)
+    projection = run_ensemble(Model.of(seed_scenario), runs=700, seed=5)
     model = compile_scenario(seed_scenario)
     paths = simulate(model, sample_coefficients(model, 700, 5), driver_array(model, seed_scenario.defaults())) * 100
     for row in projection.questions.itertuples():

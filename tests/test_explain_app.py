@@ -12,6 +12,7 @@ from components.i18n import t
 from components.text import md_escape
 from engine.causal import causal_graph, feedback_loops
 from engine.loader import load_scenario
+from engine.model import Model
 from engine.sensitivity import sobol_indices, tornado_point, tornado_probability
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
@@ -81,7 +82,7 @@ def test_tornado_chart_shows_the_engines_swings_for_the_chosen_indicator():
     widget(at.selectbox, "tornado-indicator").set_value("dprk_assertiveness").run()
     assert_clean(at)
     tornado = specs(at)[0]
-    frame = tornado_point(SEED, SEED.defaults())
+    frame = tornado_point(Model.of(SEED), SEED.defaults())
     rows = frame[frame["output"] == "dprk_assertiveness"].sort_values("rank")
     names = {d.id: d.label.en for d in SEED.drivers}
 
@@ -102,7 +103,7 @@ def test_tornado_probability_uses_capped_runs_and_common_draws():
     assert_clean(at)
     tornado = specs(at)[0]
     runs = min(DEFAULT_RUNS, 500)
-    frame = tornado_probability(SEED, SEED.defaults(), runs, DEFAULT_SEED, questions=["aggressive_posture"])
+    frame = tornado_probability(Model.of(SEED), SEED.defaults(), runs, DEFAULT_SEED, questions=["aggressive_posture"])
 
     assert tornado["data"][1]["customdata"] == (frame["at_max"] * 100).round(4).tolist()
     assert tornado["data"][1]["base"] == pytest.approx(float(frame["base"].iloc[0]) * 100)
@@ -118,7 +119,7 @@ def test_sobol_runs_on_demand_shows_its_tables_and_keeps_them_until_the_settings
     widget(at.button, "sobol-run").click().run()
     assert_clean(at)
 
-    expected = sobol_indices(SEED, SEED.defaults(), n=32, seed=DEFAULT_SEED)
+    expected = sobol_indices(Model.of(SEED), SEED.defaults(), n=32, seed=DEFAULT_SEED)
     summary = widget_frame(at, t("why_question", "en"))
     assert len(summary) == 3 * len(SEED.questions)
     table = widget_frame(at, "± ST")
@@ -160,7 +161,7 @@ def test_causal_map_inspector_shows_the_source_of_an_impact_and_lists_the_loops(
     assert md_escape(impact.source.quote) in text
     assert f"{impact.weight:+g}" in text and f"{impact.range[0]:g} … {impact.range[1]:g}" in text
     loops_table = widget_frame(at, t("why_loop", "en"))
-    loops, _ = feedback_loops(causal_graph(SEED))
+    loops, _ = feedback_loops(causal_graph(Model.of(SEED)))
     assert len(loops_table) == len(loops) == 1
     assert loops_table[t("why_polarity", "en")].tolist() == [t("why_reinforcing", "en")]
     selfs = widget_frame(at, t("why_kind", "en"))
@@ -212,9 +213,10 @@ def _render_why(path: str, lang: str) -> None:
     # Runs as the AppTest script: only the Why tab's content, for any scenario file.
     from components import explain
     from engine.loader import load_scenario
+    from engine.model import Model
 
     scenario = load_scenario(path)
-    explain.render(scenario, scenario.digest, scenario.defaults(), 200, 3, lang)
+    explain.render(Model.of(scenario), scenario.defaults(), 200, 3, lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

@@ -17,6 +17,7 @@ import pytest
 
 from engine.__main__ import question_readouts
 from engine.ensemble import run_ensemble
+from engine.model import Model
 from engine.simulation import point_run
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, format_number
 from tests.golden.regenerate import GOLDEN, GOLDEN_DIR, PLATFORM_FILE, SCENARIO, cli_output, platform_signature
@@ -103,7 +104,7 @@ def _csv(frame) -> bytes:
 
 def test_the_pages_ensemble_equals_the_golden_bands(seed_scenario):
     """What the page computes for a fresh visit (or a link without runs and seed) is the stored ensemble."""
-    projection = run_ensemble(seed_scenario, runs=DEFAULT_RUNS, seed=DEFAULT_SEED)
+    projection = run_ensemble(Model.of(seed_scenario), runs=DEFAULT_RUNS, seed=DEFAULT_SEED)
     assert_matches_golden("dprk-russia-2024.bands.csv", _csv(projection.bands), "the page's ensemble")
     readouts = question_readouts(projection.questions, DEFAULT_RUNS)
     assert_matches_golden("dprk-russia-2024.questions.csv", _csv(readouts), "the page's question probabilities")
@@ -113,8 +114,8 @@ def test_the_golden_files_read_back_as_the_engines_numbers(seed_scenario):
     """float() of every stored cell is exactly the engine's value (bit for bit), not a rounded one."""
     if not same_platform():
         pytest.skip(f"tests/golden/ was written on another platform (see {PLATFORM_FILE})")
-    point = point_run(seed_scenario)
-    bands = run_ensemble(seed_scenario, runs=DEFAULT_RUNS, seed=DEFAULT_SEED).bands
+    point = point_run(Model.of(seed_scenario))
+    bands = run_ensemble(Model.of(seed_scenario), runs=DEFAULT_RUNS, seed=DEFAULT_SEED).bands
     for name, frame, columns in [
         ("dprk-russia-2024.point.csv", point, ["week", "value"]),
         ("dprk-russia-2024.bands.csv", bands, ["week", "mean", "p10", "p50", "p90"]),

@@ -35,6 +35,7 @@ from components.i18n import TAB_KEYS, repair_text, t
 from components.text import md_escape
 from engine.limits import LANGUAGES, SCENARIOS_DIR_ENV
 from engine.loader import MAX_BYTES, MAX_DEPTH, Problem, ScenarioError, load_scenario, parse_scenario
+from engine.model import Model
 from engine.schema import Scenario, check_scenario
 from engine.state import MAX_PARAMS, RUNS_RANGE, SEED_RANGE, decode, encode
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
@@ -1185,7 +1186,7 @@ def test_the_briefing_pack_escapes_hostile_scenario_text():
 
     scenario = _hostile_scenario()
     values = scenario.defaults()
-    result = run_ensemble(scenario, values, runs=100, seed=1)
+    result = run_ensemble(Model.of(scenario), values, runs=100, seed=1)
     figures = [fig for _, fig in projection_figures(scenario, result.bands, "en")]
     for fig in figures:
         texts = [s for _, s in _strings(json.loads(fig.to_json()))]
@@ -1193,8 +1194,7 @@ def test_the_briefing_pack_escapes_hostile_scenario_text():
         assert any("&lt;img src=x onerror=alert(1)&gt;" in s for s in texts)
 
     page = briefing_html(
-        scenario,
-        "0" * 64,
+        Model.of(scenario),
         values,
         result.questions,
         result.questions,

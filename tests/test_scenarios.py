@@ -13,6 +13,7 @@ import yaml
 
 from engine.ensemble import run_ensemble
 from engine.loader import load_scenario
+from engine.model import Model
 from engine.schema import DRIVER_GROUPS
 from engine.simulation import point_run, resolve_drivers
 
@@ -65,8 +66,8 @@ def _check_frame(frame, scenario, columns):
 def test_point_runs_and_ensembles_stay_in_range(scenario_path):
     scenario = load_scenario(scenario_path)
     for _name, values in _settings(scenario):
-        _check_frame(point_run(scenario, values), scenario, ["value"])
-        projection = run_ensemble(scenario, values, runs=200, seed=0)
+        _check_frame(point_run(Model.of(scenario), values), scenario, ["value"])
+        projection = run_ensemble(Model.of(scenario), values, runs=200, seed=0)
         _check_frame(projection.bands, scenario, ["mean", "p10", "p50", "p90"])
         probabilities = projection.questions["probability"].to_numpy()
         assert len(probabilities) == len(scenario.questions)
@@ -125,7 +126,7 @@ def test_seed_presets_are_visibly_different(seed_scenario):
     assert {"baseline", "escalation", "de-escalation"} <= {p.id for p in seed_scenario.presets}
     end = {}
     for preset in ("baseline", "escalation", "de-escalation"):
-        frame = point_run(seed_scenario, resolve_drivers(seed_scenario, preset))
+        frame = point_run(Model.of(seed_scenario), resolve_drivers(seed_scenario, preset))
         last = frame[frame["week"] == seed_scenario.horizon_weeks]
         end[preset] = dict(zip(last["indicator"], last["value"], strict=True))
     for indicator in ("peninsula_tension", "dprk_assertiveness"):

@@ -8,6 +8,7 @@ import pytest
 
 import engine.sensitivity as sensitivity
 from engine.ensemble import coefficients_at, run_ensemble, sample_coefficients
+from engine.model import Model
 from engine.report import weekly_deltas
 from engine.sensitivity import (
     sobol_evaluations,
@@ -76,7 +77,7 @@ def test_swing_settings_put_one_driver_at_a_bound_per_row(signed):
 
 
 def test_point_tornado_signs_agree_with_the_impact_signs(signed):
-    frame = tornado_point(signed, signed.defaults())
+    frame = tornado_point(Model.of(signed), signed.defaults())
     y, z, w = _effects(frame, "y"), _effects(frame, "z"), _effects(frame, "w")
 
     assert y["up"] > 0 and y["down"] < 0
@@ -89,11 +90,11 @@ def test_point_tornado_signs_agree_with_the_impact_signs(signed):
 
 def test_point_tornado_values_are_point_runs_at_the_swung_settings(signed):
     values = signed.defaults()
-    frame = tornado_point(signed, values)
+    frame = tornado_point(Model.of(signed), values)
     horizon = signed.horizon_weeks
 
     def at_horizon(setting: dict[str, float], indicator: str) -> float:
-        run = point_run(signed, setting)
+        run = point_run(Model.of(signed), setting)
         return float(run[(run["week"] == horizon) & (run["indicator"] == indicator)]["value"].iloc[0])
 
     row = frame[(frame["output"] == "y") & (frame["driver"] == "up")].iloc[0]
@@ -104,7 +105,7 @@ def test_point_tornado_values_are_point_runs_at_the_swung_settings(signed):
 
 
 def test_point_tornado_is_sorted_by_the_size_of_the_effect_and_ranked(signed):
-    frame = tornado_point(signed, signed.defaults())
+    frame = tornado_point(Model.of(signed), signed.defaults())
     y = frame[frame["output"] == "y"]
 
     assert list(frame.columns) == ["output", "driver", "base", "at_min", "at_max", "effect", "rank"]
@@ -117,32 +118,32 @@ def test_point_tornado_is_sorted_by_the_size_of_the_effect_and_ranked(signed):
 
 
 def test_point_tornado_at_an_earlier_week(signed):
-    week0 = tornado_point(signed, signed.defaults(), week=0)
+    week0 = tornado_point(Model.of(signed), signed.defaults(), week=0)
 
     assert set(week0["effect"]) == {0.0}  # week 0 is the initial state, before any driver acts
     assert week0[week0["output"] == "y"]["base"].iloc[0] == pytest.approx(50.0)
     with pytest.raises(ValueError, match="week must be between 0 and 12"):
-        tornado_point(signed, signed.defaults(), week=13)
+        tornado_point(Model.of(signed), signed.defaults(), week=13)
 
 
 def test_point_tornado_is_one_simulate_call_of_all_swings(signed, monkeypatch):
     calls = _counting_simulate(monkeypatch)
-    tornado_point(signed, signed.defaults())
+    tornado_point(Model.of(signed), signed.defaults())
 
     assert calls == [2 * 3 + 1]
 
 
 def test_probability_tornado_is_one_simulate_call_with_common_draws(signed, monkeypatch):
     calls = _counting_simulate(monkeypatch)
-    tornado_probability(signed, signed.defaults(), runs=40, seed=3)
+    tornado_probability(Model.of(signed), signed.defaults(), runs=40, seed=3)
 
     assert calls == [(2 * 3 + 1) * 40]
 
 
 def test_probability_tornado_base_is_the_ensembles_probability_and_signs_agree(signed):
     values = signed.defaults()
-    frame = tornado_probability(signed, values, runs=400, seed=11)
-    ensemble = run_ensemble(signed, values, runs=400, seed=11).questions
+    frame = tornado_probability(Model.of(signed), values, runs=400, seed=11)
+    ensemble = run_ensemble(Model.of(signed), values, runs=400, seed=11).questions
     effects = _effects(frame, "y_high")
 
     base = float(ensemble.set_index("question").loc["y_high", "probability"])
@@ -156,13 +157,13 @@ def test_probability_tornado_base_is_the_ensembles_probability_and_signs_agree(s
 
 def test_probability_tornado_limits_and_unknown_questions(signed):
     with pytest.raises(ValueError, match="unknown question"):
-        tornado_probability(signed, signed.defaults(), runs=10, seed=0, questions=["nope"])
+        tornado_probability(Model.of(signed), signed.defaults(), runs=10, seed=0, questions=["nope"])
     with pytest.raises(ValueError, match="runs must be between"):
-        tornado_probability(signed, signed.defaults(), runs=0, seed=0)
+        tornado_probability(Model.of(signed), signed.defaults(), runs=0, seed=0)
 
 
 def test_probability_tornado_without_questions_is_empty(make_scenario):
-    frame = tornado_probability(make_scenario(), {"d": 50.0}, runs=10, seed=0)
+    frame = tornado_probability(Model.of(make_scenario()), {"d": 50.0}, runs=10, seed=0)
 
     assert frame.empty
     assert list(frame.columns) == ["output", "driver", "base", "at_min", "at_max", "effect", "rank"]
@@ -200,7 +201,7 @@ def one_uncertain(make_scenario):
 
 
 def test_sobol_puts_all_the_variance_on_the_only_uncertain_coefficient(one_uncertain):
-    result = sobol_indices(one_uncertain, one_uncertain.defaults(), n=256, seed=4)
+    result = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=256, seed=4)
     indices = result.indices.set_index("output")
 
     assert result.uncertain == (0,)
@@ -221,8 +222,8 @@ def test_sobol_puts_all_the_variance_on_the_only_uncertain_coefficient(one_uncer
 
 def test_sobol_keeps_the_certain_coefficients_at_their_weights(one_uncertain):
     values = one_uncertain.defaults()
-    outputs = sobol_indices(one_uncertain, values, n=16, seed=1).outputs.set_index("output")
-    run = point_run(one_uncertain, values)
+    outputs = sobol_indices(Model.of(one_uncertain), values, n=16, seed=1).outputs.set_index("output")
+    run = point_run(Model.of(one_uncertain), values)
     w_end = float(run[(run["week"] == 12) & (run["indicator"] == "w")]["value"].iloc[0])
 
     assert outputs.loc["w", "std"] == 0.0
@@ -243,7 +244,7 @@ def test_sobol_gives_exactly_zero_to_a_coefficient_an_output_cannot_see(make_sce
         ),
         horizon=10,
     )
-    indices = sobol_indices(scenario, scenario.defaults(), n=64, seed=2).indices
+    indices = sobol_indices(Model.of(scenario), scenario.defaults(), n=64, seed=2).indices
     y = indices[indices["output"] == "y"].set_index("impact")
 
     assert y.loc[2, ["S1", "ST"]].tolist() == [0.0, 0.0]  # b -> z never reaches y
@@ -252,9 +253,9 @@ def test_sobol_gives_exactly_zero_to_a_coefficient_an_output_cannot_see(make_sce
 
 def test_sobol_is_reproducible_for_a_seed_and_reports_progress(one_uncertain):
     seen: list[float] = []
-    first = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=7, progress=seen.append)
-    again = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=7)
-    other = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=8)
+    first = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=7, progress=seen.append)
+    again = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=7)
+    other = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=8)
 
     pd.testing.assert_frame_equal(first.indices, again.indices)
     assert not first.indices["S1"].equals(other.indices["S1"])
@@ -263,22 +264,22 @@ def test_sobol_is_reproducible_for_a_seed_and_reports_progress(one_uncertain):
 
 def test_sobol_with_seed_zero_is_reproducible(one_uncertain):
     # SALib's analyze ignores a seed of 0 (falsy); the engine must not pass it on as such.
-    a = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=0).indices
-    b = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=0).indices
+    a = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=0).indices
+    b = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=0).indices
 
     pd.testing.assert_frame_equal(a, b)
 
 
 def test_sobol_chunks_give_the_same_indices(one_uncertain):
-    whole = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=3).indices
-    chunked = sobol_indices(one_uncertain, one_uncertain.defaults(), n=32, seed=3, chunk_rows=7).indices
+    whole = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=3).indices
+    chunked = sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=32, seed=3, chunk_rows=7).indices
 
     pd.testing.assert_frame_equal(whole, chunked)
 
 
 def test_sobol_without_uncertain_coefficients_is_empty(make_scenario):
     scenario = make_scenario(impacts=(("d", "y", 0.5),))
-    result = sobol_indices(scenario, scenario.defaults(), n=16, seed=0)
+    result = sobol_indices(Model.of(scenario), scenario.defaults(), n=16, seed=0)
 
     assert result.indices.empty and result.evaluations == 0 and result.uncertain == ()
     assert uncertain_impacts(compile_scenario(scenario)).tolist() == []
@@ -287,7 +288,7 @@ def test_sobol_without_uncertain_coefficients_is_empty(make_scenario):
 @pytest.mark.parametrize("n", [0, 4, 48, 16384])
 def test_sobol_refuses_a_base_sample_that_is_no_power_of_two_in_range(one_uncertain, n):
     with pytest.raises(ValueError, match="power of two"):
-        sobol_indices(one_uncertain, one_uncertain.defaults(), n=n, seed=0)
+        sobol_indices(Model.of(one_uncertain), one_uncertain.defaults(), n=n, seed=0)
 
 
 def test_sobol_evaluations_and_uncertain_impacts_of_the_seed_scenario(seed_scenario):
@@ -338,7 +339,7 @@ def test_weekly_deltas_subtract_the_reference_median_from_the_current_median_and
 
 
 def test_weekly_deltas_of_two_projections_are_zero_for_equal_settings(seed_scenario):
-    bands = run_ensemble(seed_scenario, runs=50, seed=1).bands
+    bands = run_ensemble(Model.of(seed_scenario), runs=50, seed=1).bands
     deltas = weekly_deltas(bands, bands.copy())
 
     assert len(deltas) == len(bands)

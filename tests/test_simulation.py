@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.model import Model
 from engine.simulation import EPS, compile_scenario, driver_array, point_run, resolve_drivers, simulate
 
 RTOL = 1e-12
@@ -57,7 +58,7 @@ def test_two_weeks_by_hand(two_by_two):
     phi_b = (1 + 0.5 * (2 * 0.2 * b1 + 2 * 0.2 * xd)) / (1 + 0.5 * (2 * 0.6 * a1))
     a2, b2 = a1**phi_a, b1**phi_b
 
-    frame = point_run(two_by_two)
+    frame = point_run(Model.of(two_by_two))
     np.testing.assert_allclose(_values(frame, "a"), [a0, a1, a2], rtol=RTOL)
     np.testing.assert_allclose(_values(frame, "b"), [b0, b1, b2], rtol=RTOL)
 
@@ -77,7 +78,7 @@ def test_dt_halves_the_step(two_by_two):
 
 
 def test_point_run_table_layout(two_by_two):
-    frame = point_run(two_by_two, weeks=4)
+    frame = point_run(Model.of(two_by_two), weeks=4)
     assert list(frame.columns) == ["week", "indicator", "value"]
     assert frame["week"].tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4]
     assert frame["indicator"].tolist() == ["a", "b"] * 5
@@ -90,7 +91,9 @@ def test_coefficients_are_per_run(two_by_two):
     other = model.weight * np.array([1.5, 0.5, 1.0, 2.0, 0.0, -1.0])
     paths = simulate(model, np.stack([model.weight, other]), np.array([50.0]))
     single = simulate(model, other, np.array([50.0]))
-    np.testing.assert_allclose(paths[:, 0], point_run(two_by_two)["value"].to_numpy().reshape(3, 2) / 100, rtol=RTOL)
+    np.testing.assert_allclose(
+        paths[:, 0], point_run(Model.of(two_by_two))["value"].to_numpy().reshape(3, 2) / 100, rtol=RTOL
+    )
     np.testing.assert_allclose(paths[:, 1], single[:, 0], rtol=RTOL)
 
 
@@ -145,7 +148,7 @@ def test_impacts_of_either_sign_feed_both_sums(two_by_two):
 def test_driver_slider_maps_to_unit_interval(make_scenario, slider, x):
     """With one impact of weight w > 0 from the driver, phi = 1 / (1 + w x_d): x_d can be read off week 1."""
     s = make_scenario(drivers=[("d", -50, 150, 0)], indicators=[("y", 50)], impacts=[("d", "y", 3.0)], horizon=1)
-    y1 = _values(point_run(s, {"d": slider}), "y")[1]
+    y1 = _values(point_run(Model.of(s), {"d": slider}), "y")[1]
     np.testing.assert_allclose(y1, 0.5 ** (1 / (1 + 3.0 * x)), rtol=RTOL)
     # The clip is visible: without it, x_d = 0 would leave y unchanged.
     if slider == -50:
@@ -155,12 +158,12 @@ def test_driver_slider_maps_to_unit_interval(make_scenario, slider, x):
 @pytest.mark.parametrize(("initial", "x0"), [(0, EPS), (100, 1 - EPS), (0.00001, EPS), (37.5, 0.375)])
 def test_indicator_initial_is_clipped(make_scenario, initial, x0):
     s = make_scenario(indicators=[("y", initial)], horizon=1)
-    np.testing.assert_allclose(_values(point_run(s), "y")[0], x0, rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y")[0], x0, rtol=RTOL)
 
 
 def test_no_impacts_keeps_an_indicator_constant(make_scenario):
     s = make_scenario(indicators=[("y", 37.5)], horizon=20)
-    np.testing.assert_allclose(_values(point_run(s), "y"), np.full(21, 0.375), rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y"), np.full(21, 0.375), rtol=RTOL)
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -190,8 +193,8 @@ def _hand_path(y0: float, xds: list[float]) -> list[float]:
 
 
 def test_driver_set_at_week_0_is_the_same_as_starting_there(make_scenario):
-    with_event = point_run(_one_link(make_scenario, [{"week": 0, "target": "d", "set": 80}]))
-    started = point_run(_one_link(make_scenario, [], default=80))
+    with_event = point_run(Model.of(_one_link(make_scenario, [{"week": 0, "target": "d", "set": 80}])))
+    started = point_run(Model.of(_one_link(make_scenario, [], default=80)))
     np.testing.assert_allclose(with_event["value"], started["value"], rtol=RTOL)
     np.testing.assert_allclose(_values(with_event, "y"), _hand_path(0.4, [0.8] * 6), rtol=RTOL)
 
@@ -211,14 +214,14 @@ def test_driver_event_at_week_w_acts_from_step_w(make_scenario, event, after):
     """An event at week 3 changes the driver used by the step 3 -> 4; week 3 itself is unchanged for y."""
     s = _one_link(make_scenario, [{"week": 3, "target": "d", **event}])
     expected = _hand_path(0.4, [0.5, 0.5, 0.5, after, after, after])
-    np.testing.assert_allclose(_values(point_run(s), "y"), expected, rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y"), expected, rtol=RTOL)
 
 
 def test_driver_events_accumulate_and_stay(make_scenario):
     events = [{"week": 1, "target": "d", "add": 10}, {"week": 4, "target": "d", "add": 10}]
     s = _one_link(make_scenario, events)
     expected = _hand_path(0.4, [0.5, 0.6, 0.6, 0.6, 0.7, 0.7])
-    np.testing.assert_allclose(_values(point_run(s), "y"), expected, rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y"), expected, rtol=RTOL)
 
 
 @pytest.mark.parametrize(
@@ -241,21 +244,21 @@ def test_indicator_event_is_reported_at_its_week(make_scenario, event, at_w):
     expected = [*before[:3], at_w]
     for _ in range(3):
         expected.append(_step_y(expected[-1], 0.5))
-    np.testing.assert_allclose(_values(point_run(s), "y"), expected, rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y"), expected, rtol=RTOL)
 
 
 @pytest.mark.parametrize(("event", "x0"), [({"set": 90}, 0.9), ({"add": 25}, 0.55), ({"add": 80}, 1 - EPS)])
 def test_indicator_event_at_week_0_replaces_the_initial_value(make_scenario, event, x0):
     s = _one_link(make_scenario, [{"week": 0, "target": "z", **event}])
-    np.testing.assert_allclose(_values(point_run(s), "z"), np.full(7, x0), rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "z"), np.full(7, x0), rtol=RTOL)
     # y is untouched by an event on z.
-    np.testing.assert_allclose(_values(point_run(s), "y"), _hand_path(0.4, [0.5] * 6), rtol=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y"), _hand_path(0.4, [0.5] * 6), rtol=RTOL)
 
 
 def test_event_beyond_a_shortened_run_is_ignored(make_scenario):
     s = _one_link(make_scenario, [{"week": 5, "target": "z", "set": 90}])
-    np.testing.assert_allclose(_values(point_run(s, weeks=4), "z"), np.full(5, 0.3), rtol=RTOL)
-    assert _values(point_run(s), "z")[5] == pytest.approx(0.9, rel=RTOL)
+    np.testing.assert_allclose(_values(point_run(Model.of(s), weeks=4), "z"), np.full(5, 0.3), rtol=RTOL)
+    assert _values(point_run(Model.of(s)), "z")[5] == pytest.approx(0.9, rel=RTOL)
 
 
 # --- resolve_drivers ---------------------------------------------------------------------------
@@ -380,7 +383,7 @@ def test_raising_a_driver_strictly_raises_its_single_target_in_week_1(
         impacts=[("d", "y", weight), ("e", "y", other), ("y", "y", self_impact)],
         horizon=30,
     )
-    lo_path = _values(point_run(s, {"d": low, "e": 0.5}), "y")
-    hi_path = _values(point_run(s, {"d": high, "e": 0.5}), "y")
+    lo_path = _values(point_run(Model.of(s), {"d": low, "e": 0.5}), "y")
+    hi_path = _values(point_run(Model.of(s), {"d": high, "e": 0.5}), "y")
     assert hi_path[1] > lo_path[1]
     assert (hi_path >= lo_path - 1e-12).all()

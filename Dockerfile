@@ -16,7 +16,8 @@ RUN pip install --no-compile -r requirements.txt
 
 COPY .streamlit ./.streamlit
 COPY engine ./engine
-COPY components ./components
+COPY ui ./ui
+COPY present ./present
 COPY scenarios ./scenarios
 COPY dashboard.py ./
 

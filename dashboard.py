@@ -1,4 +1,4 @@
-"""Streamlit entry point: page setup, session state and calls into components."""
+"""Streamlit entry point: page setup, then the view built once and handed to the UI modules."""
 
 from __future__ import annotations
 
@@ -6,18 +6,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import auth, custom, data, explain, export, panels, share
-from components.briefing import briefing_html
-from components.i18n import TAB_KEYS, language_from_locale, t
-from components.sidebar import TAB_STATE, render_sidebar
-from components.text import csv_text, md_escape
+from present.briefing import briefing_html
+from present.i18n import TAB_KEYS, language_from_locale, t
+from present.text import csv_text, md_escape
+from ui import auth, custom, data, explain, export, panels, share
+from ui.sidebar import TAB_STATE, render_sidebar
 
 # Before the sidebar has run, the language comes from the session or the browser.
 early_lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
 # A file in the repo, not a :material/...: icon, which the browser would fetch from fonts.gstatic.com.
 st.set_page_config(
     page_title=t("page_title", early_lang),
-    page_icon=Path(__file__).resolve().parent / "components" / "page_icon.png",
+    page_icon=Path(__file__).resolve().parent / "ui" / "page_icon.png",
     layout="wide",
 )
 auth.require_login(early_lang)

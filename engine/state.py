@@ -44,7 +44,7 @@ class ViewState:
 
 
 # The repairs decode() can report, by code, with the names of their parameters. The words, in every
-# language, are the page's (components/i18n.py, keys "repair_<code>").
+# language, are the page's (present/i18n.py, keys "repair_<code>").
 REPAIR_CODES = {
     "too_many": ("count", "limit"),
     "unknown_scenario": ("ref",),

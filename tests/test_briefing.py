@@ -4,12 +4,12 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from components.briefing import briefing_html
-from components.panels import projection_figures
 from engine import MODEL_VERSION
 from engine.ensemble import run_ensemble
 from engine.loader import load_scenario, parse_scenario
 from engine.model import Model
+from present.briefing import briefing_html
+from ui.panels import projection_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")

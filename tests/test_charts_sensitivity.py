@@ -1,12 +1,17 @@
-"""components/charts_sensitivity.py: tornado, Sobol, causal map and diff figures, built without Streamlit."""
+"""present/charts_sensitivity.py: tornado, Sobol, causal map and diff figures, built without Streamlit."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from components.charts import PALETTE
-from components.charts_sensitivity import (
+from engine.causal import causal_graph, layout
+from engine.ensemble import run_ensemble
+from engine.model import Model
+from engine.report import weekly_deltas
+from engine.sensitivity import tornado_point
+from present.charts import PALETTE
+from present.charts_sensitivity import (
     AT_MAX,
     AT_MIN,
     NEGATIVE,
@@ -22,11 +27,6 @@ from components.charts_sensitivity import (
     sobol_figure,
     tornado_figure,
 )
-from engine.causal import causal_graph, layout
-from engine.ensemble import run_ensemble
-from engine.model import Model
-from engine.report import weekly_deltas
-from engine.sensitivity import tornado_point
 
 TORNADO = TornadoLabels(title="T <b>", axis="Level", at_min="at min", at_max="at max", base="now")
 SOBOL = SobolLabels(title="Sobol", axis="index", first="S1", total="ST")

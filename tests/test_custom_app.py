@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import t, whole_number
-from components.text import md_escape
 from engine.loader import parse_scenario
 from engine.store import ScenarioStore
+from present.i18n import t, whole_number
+from present.text import md_escape
 from tests.apptest_helpers import open_app
 from tests.pg_server import postgres_server
 

@@ -18,14 +18,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import STRINGS, t, whole_number
-from components.text import md_escape
 from engine.ensemble import run_ensemble
 from engine.limits import SCENARIOS_DIR_ENV
 from engine.loader import load_scenario
 from engine.model import Model
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
+from present.i18n import STRINGS, t, whole_number
+from present.text import md_escape
 from tests.apptest_helpers import shown
 
 REPO = Path(__file__).resolve().parent.parent

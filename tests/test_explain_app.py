@@ -1,4 +1,4 @@
-"""The "Why" tab (components/explain.py), driven headless through streamlit.testing.v1.AppTest."""
+"""The "Why" tab (ui/explain.py), driven headless through streamlit.testing.v1.AppTest."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import t
-from components.text import md_escape
 from engine.causal import causal_graph, feedback_loops
 from engine.loader import load_scenario
 from engine.model import Model
 from engine.sensitivity import sobol_indices, tornado_point, tornado_probability
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
+from present.i18n import t
+from present.text import md_escape
 from tests.apptest_helpers import shown
 
 REPO = Path(__file__).resolve().parent.parent
@@ -199,7 +199,7 @@ def test_diff_against_a_preset_lists_the_differing_drivers_and_draws_the_weekly_
 
 
 def test_a_click_on_the_map_is_read_from_the_selection_event():
-    from components.explain import _selected
+    from ui.explain import _selected
 
     assert _selected({"selection": {"points": [{"customdata": ["edge:3"]}]}}) == "edge:3"
     assert _selected({"selection": {"points": [{"customdata": "node:troops_deployed"}]}}) == "node:troops_deployed"
@@ -211,9 +211,9 @@ def test_a_click_on_the_map_is_read_from_the_selection_event():
 
 def _render_why(path: str, lang: str) -> None:
     # Runs as the AppTest script: only the Why tab's content, for any scenario file.
-    from components import explain
     from engine.loader import load_scenario
     from engine.model import Model
+    from ui import explain
 
     scenario = load_scenario(path)
     explain.render(Model.of(scenario), scenario.defaults(), 200, 3, lang)

@@ -31,14 +31,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from components.i18n import TAB_KEYS, repair_text, t
-from components.text import md_escape
 from engine.limits import LANGUAGES, SCENARIOS_DIR_ENV
 from engine.loader import MAX_BYTES, MAX_DEPTH, Problem, ScenarioError, load_scenario, parse_scenario
 from engine.model import Model
 from engine.schema import Scenario, check_scenario
 from engine.state import MAX_PARAMS, RUNS_RANGE, SEED_RANGE, decode, encode
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
+from present.i18n import TAB_KEYS, repair_text, t
+from present.text import md_escape
 
 REPO = Path(__file__).resolve().parent.parent
 SEED_FILE = REPO / "scenarios" / "dprk-russia-2024.yaml"
@@ -1180,9 +1180,9 @@ def test_hostile_scenario_text_is_escaped_on_every_tab(hostile_project):
 
 
 def test_the_briefing_pack_escapes_hostile_scenario_text():
-    from components.briefing import briefing_html
-    from components.panels import projection_figures
     from engine.ensemble import run_ensemble
+    from present.briefing import briefing_html
+    from ui.panels import projection_figures
 
     scenario = _hostile_scenario()
     values = scenario.defaults()
@@ -1224,7 +1224,7 @@ def test_the_briefing_pack_escapes_hostile_scenario_text():
 # Streamlit calls whose text is Markdown and that took unsafe_allow_html at some point.
 MARKDOWN_CALLS = {"markdown", "write", "caption", "title", "header", "subheader", "text", "latex", "metric"}
 MARKDOWN_CALLS |= {"info", "warning", "error", "success", "toast", "help"}
-PAGE_SOURCES = [REPO / "dashboard.py", *sorted((REPO / "components").rglob("*.py"))]
+PAGE_SOURCES = [REPO / "dashboard.py", *sorted((REPO / "ui").rglob("*.py")), *sorted((REPO / "present").rglob("*.py"))]
 
 
 def _calls(tree: ast.AST):

@@ -1,4 +1,4 @@
-"""components/i18n.py: every string in both languages, placeholders filled, the language from the locale."""
+"""present/i18n.py: every string in both languages, placeholders filled, the language from the locale."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from components.i18n import LANGUAGES, STRINGS, language_from_locale, t, whole_number
 from engine.schema import DRIVER_GROUPS
+from present.i18n import LANGUAGES, STRINGS, language_from_locale, t, whole_number
 
 REPO = Path(__file__).resolve().parent.parent
-UI_SOURCES = [REPO / "dashboard.py", *sorted((REPO / "components").glob("*.py"))]
+UI_SOURCES = [REPO / "dashboard.py", *sorted((REPO / "ui").glob("*.py")), *sorted((REPO / "present").glob("*.py"))]
 
 
 def _fields(text: str) -> set[str] | None:

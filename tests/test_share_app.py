@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.share import SHARE_BOX
-from components.text import md_escape
 from engine.loader import load_scenario
+from present.text import md_escape
 from tests.apptest_helpers import open_app
+from ui.share import SHARE_BOX
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")

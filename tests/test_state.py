@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.i18n import repair_text
 from engine.loader import load_scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, REPAIR_CODES, Repair, ViewState, decode, encode, format_number
+from present.i18n import repair_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")

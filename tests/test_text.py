@@ -1,4 +1,4 @@
-"""components/text.py: md_escape makes scenario text literal in Markdown (and Streamlit's extensions)."""
+"""present/text.py: md_escape makes scenario text literal in Markdown (and Streamlit's extensions)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from components.text import md_escape
+from present.text import md_escape
 
 # Markdown/CommonMark punctuation with a meaning, HTML's < > &, and Streamlit's extras: ":" (emoji shortcodes,
 # :red[...] colours, :material/...: icons) and "$" (LaTeX).
@@ -41,7 +41,7 @@ def test_block_syntax_at_line_start_becomes_literal():
 
 def test_setext_heading_underline_becomes_literal():
     # A line of "=" under text makes the text a heading in CommonMark; md_escape leaves "=" alone, so a
-    # multi-line scenario summary with such a line renders as a heading (components/text.py, _MARKDOWN).
+    # multi-line scenario summary with such a line renders as a heading (present/text.py, _MARKDOWN).
     escaped = md_escape("Title\n===")
 
     assert escaped == "Title\n\\=\\=\\="
@@ -87,7 +87,7 @@ def test_every_special_in_the_output_is_escaped(text):
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_get_an_apostrophe():
     import pandas as pd
 
-    from components.text import csv_text
+    from present.text import csv_text
 
     frame = pd.DataFrame(
         {

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from components.i18n import t
+from present.i18n import t
 
 pytestmark = pytest.mark.e2e
 

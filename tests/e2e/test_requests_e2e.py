@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Request, Route, WebSocket, expect
 
-from components.i18n import LANGUAGE_NAMES, TAB_KEYS, t
+from present.i18n import LANGUAGE_NAMES, TAB_KEYS, t
 
 from . import pages
 from .pages import assert_no_exception

@@ -20,9 +20,9 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from components.i18n import t
 from engine.loader import ScenarioError, parse_scenario
 from engine.store import LINK_PREFIX, SHORT
+from present.i18n import t
 
 from . import pages
 from .pages import assert_no_exception

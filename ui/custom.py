@@ -6,13 +6,13 @@ import math
 
 import streamlit as st
 
-from components.i18n import t, whole_number
-from components.share import SAVED_REFS
-from components.text import md_escape
 from engine.draft import decode_article, draft_scenario
 from engine.limits import MAX_ARTICLE_CHARS, MAX_SCENARIO_BYTES
 from engine.loader import ScenarioError, parse_scenario
 from engine.store import SaveLimitReached, ScenarioStore, StoreError
+from present.i18n import t, whole_number
+from present.text import md_escape
+from ui.share import SAVED_REFS
 
 EDITOR = "custom_editor"
 TEMPLATE = "_custom_template"  # the text the editor was last filled with

@@ -9,13 +9,13 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from components.data import Choice
-from components.i18n import repair_text, t
-from components.sidebar import PRESET_OWNER, Settings, apply_values
-from components.text import md_escape
 from engine.schema import Scenario
 from engine.state import ViewState, decode, encode, parse_query
 from engine.store import LINK_PREFIX
+from present.i18n import repair_text, t
+from present.text import md_escape
+from ui.data import Choice
+from ui.sidebar import PRESET_OWNER, Settings, apply_values
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.i18n import t
-from components.sidebar import Settings
 from engine.serialize import scenario_to_yaml, with_defaults
+from present.i18n import t
+from ui.sidebar import Settings
 
 
 def scenario_yaml(settings: Settings) -> str:

@@ -6,22 +6,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components import data
-from components.charts_sensitivity import (
-    CausalLabels,
-    DeltaLabels,
-    SobolLabels,
-    TornadoLabels,
-    causal_figure,
-    delta_figure,
-    edge_key,
-    node_key,
-    sobol_figure,
-    tornado_figure,
-)
-from components.i18n import t, whole_number
-from components.panels import column_labels
-from components.text import md_escape
 from engine.budget import MAX_WORK, BudgetExceeded, max_swing_runs, sobol_cost, swing_cost
 from engine.cache import ByteCache
 from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
@@ -41,6 +25,22 @@ from engine.sensitivity import (
     tornado_probability,
     uncertain_impacts,
 )
+from present.charts_sensitivity import (
+    CausalLabels,
+    DeltaLabels,
+    SobolLabels,
+    TornadoLabels,
+    causal_figure,
+    delta_figure,
+    edge_key,
+    node_key,
+    sobol_figure,
+    tornado_figure,
+)
+from present.i18n import t, whole_number
+from present.text import md_escape
+from ui import data
+from ui.panels import column_labels
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 # The probability tornado runs (2 x drivers + 1) settings x runs at once; this bounds its memory and time.

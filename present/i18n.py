@@ -287,7 +287,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-# "Why" tab: tornado, Sobol indices, causal map and scenario diff (components/explain.py).
+# "Why" tab: tornado, Sobol indices, causal map and scenario diff (ui/explain.py).
 STRINGS.update(
     {
         "tab_why": {"en": "Why", "de": "Warum"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from components.i18n import t
+from present.i18n import t
 
 
 def auth_configured() -> bool:

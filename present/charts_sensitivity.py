@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import PALETTE, TEMPLATE, _escape, _rgba
 from engine.causal import CausalGraph, Edge
+from present.charts import PALETTE, TEMPLATE, _escape, _rgba
 
 POSITIVE = PALETTE[0]  # blue
 NEGATIVE = PALETTE[3]  # vermillion

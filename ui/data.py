@@ -9,7 +9,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from components.i18n import language_from_locale, t, whole_number
 from engine.budget import MAX_MEMORY, MAX_WORK, BudgetExceeded, ServerBusy
 from engine.cache import ByteCache
 from engine.catalog import Catalog, load_catalog
@@ -19,6 +18,7 @@ from engine.loader import ScenarioError
 from engine.model import Model
 from engine.schema import Scenario
 from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
+from present.i18n import language_from_locale, t, whole_number
 
 logger = logging.getLogger(__name__)
 

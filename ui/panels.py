@@ -6,12 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.charts import Labels, comparison_figure, trajectory_figure
-from components.i18n import LANGUAGE_NAMES, t, whole_number
-from components.text import csv_text, md_escape
 from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas
 from engine.schema import Scenario
+from present.charts import Labels, comparison_figure, trajectory_figure
+from present.i18n import LANGUAGE_NAMES, t, whole_number
+from present.text import csv_text, md_escape
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from components.data import Choice
-from components.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t, whole_number
-from components.text import label_escape, md_escape
 from engine.model import Model
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, RUNS_RANGE, SEED_RANGE, allowed_runs
+from present.i18n import LANGUAGE_NAMES, LANGUAGES, TAB_KEYS, language_from_locale, t, whole_number
+from present.text import label_escape, md_escape
+from ui.data import Choice
 
 
 @dataclass(frozen=True)

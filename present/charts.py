@@ -6,22 +6,11 @@ import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
-from plotly.subplots import make_subplots
 
-# Okabe-Ito, ordered so the first colours stay apart for the common kinds of colour blindness;
-# yellow comes last because it is hard to read on white.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
-DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
-BAND_ALPHA = 0.1
-# plotly_white's layout alone, built once: passing the name makes plotly deep-copy and validate the
-# whole template (defaults for every trace type) for each figure, the largest cost of a slider move.
-TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
-TEMPLATE_SPEC = TEMPLATE.to_plotly_json()
+from present.style import BAND_ALPHA, DASHES, PALETTE, TEMPLATE_SPEC, grid, plot_text, rgba
 
 
 @dataclass(frozen=True)
@@ -35,11 +24,6 @@ class Labels:
     band: str = "p10-p90"
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
-
-
 def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
     """The band polygon and the median line of one indicator, as plain plotly trace dicts."""
     weeks = frame["week"].tolist()
@@ -51,10 +35,10 @@ def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gro
         "y": upper + lower[::-1],
         "fill": "toself",
         # Light fill with a faint edge: overlapping bands stay apart and each edge keeps its colour.
-        "fillcolor": _rgba(colour, BAND_ALPHA),
-        "line": {"width": 1, "color": _rgba(colour, 0.45)},
+        "fillcolor": rgba(colour, BAND_ALPHA),
+        "line": {"width": 1, "color": rgba(colour, 0.45)},
         "hoverinfo": "skip",
-        "name": _escape(f"{name} ({labels.band})"),
+        "name": plot_text(f"{name} ({labels.band})"),
         "legendgroup": group,
         "showlegend": False,
     }
@@ -64,27 +48,22 @@ def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gro
         "y": frame["p50"].round(2).tolist(),
         "mode": "lines",
         "line": {"color": colour, "width": 2.5},
-        "name": _escape(name),
+        "name": plot_text(name),
         "legendgroup": group,
         "showlegend": legend,
         "customdata": [[a, b] for a, b in zip(lower, upper, strict=True)],
         "hovertemplate": (
-            f"<b>{_escape(name)}</b><br>{_escape(labels.week)} %{{x}}<br>"
-            f"{_escape(labels.median)} %{{y:.1f}}<br>"
+            f"<b>{plot_text(name)}</b><br>{plot_text(labels.week)} %{{x}}<br>"
+            f"{plot_text(labels.median)} %{{y:.1f}}<br>"
             "p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
         ),
     }
     return band, median
 
 
-def _escape(text: str) -> str:
-    # Plotly renders a small HTML subset in titles, names and hover text; scenario text must stay text.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _layout_spec(labels: Labels, height: int) -> dict:
     return {
-        "title": {"text": _escape(labels.title), "x": 0, "xanchor": "left"},
+        "title": {"text": plot_text(labels.title), "x": 0, "xanchor": "left"},
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 80, "b": 50},
         # Legend below the week axis title, never on it.
@@ -113,7 +92,7 @@ def _event_specs(events: Sequence[tuple[int, str]]) -> tuple[list[dict], list[di
             "x": week,
             "y": 1.0,
             "yref": "paper",
-            "text": _escape(label),
+            "text": plot_text(label),
             "showarrow": False,
             "xanchor": "left",
             "yanchor": "bottom",
@@ -150,15 +129,6 @@ def trajectory_figure(
     return go.Figure({"data": data, "layout": layout}, _validate=False)
 
 
-@lru_cache(maxsize=32)
-def _grid(rows: int, columns: int, titles: tuple[str, ...]) -> dict:
-    """The layout of an empty grid of subplots (axes, domains, titles), built by plotly once per shape."""
-    fig = make_subplots(
-        rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.35 / rows if rows > 1 else 0.1
-    )
-    return fig.layout.to_plotly_json()
-
-
 def comparison_figure(
     current: pd.DataFrame,
     references: Mapping[str, pd.DataFrame],
@@ -169,7 +139,7 @@ def comparison_figure(
 ) -> go.Figure:
     """Small multiples, one per indicator: the current band and median against each reference's median."""
     rows = math.ceil(len(indicators) / columns)
-    layout = copy.deepcopy(_grid(rows, columns, tuple(_escape(name) for name in indicators.values())))
+    layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
     data = []
     for n, indicator in enumerate(indicators):
         axes = {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
@@ -185,10 +155,10 @@ def comparison_figure(
                     "y": ref["p50"].round(2).tolist(),
                     "mode": "lines",
                     "line": {"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
-                    "name": _escape(name),
+                    "name": plot_text(name),
                     "legendgroup": f"ref-{k}",
                     "showlegend": n == 0,
-                    "hovertemplate": f"{_escape(name)}: %{{y:.1f}}<extra></extra>",
+                    "hovertemplate": f"{plot_text(name)}: %{{y:.1f}}<extra></extra>",
                 }
                 | axes
             )

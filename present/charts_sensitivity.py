@@ -6,6 +6,7 @@ from a scenario is escaped before it reaches Plotly.
 
 from __future__ import annotations
 
+import copy
 import math
 import textwrap
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engine.causal import CausalGraph, Edge
-from present.charts import PALETTE, TEMPLATE, _escape, _rgba
+from present.style import PALETTE, TEMPLATE, grid, plot_text, rgba
 
 POSITIVE = PALETTE[0]  # blue
 NEGATIVE = PALETTE[3]  # vermillion
@@ -29,7 +30,7 @@ TOTAL = PALETTE[0]  # blue
 
 def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     fig.update_layout(
-        title={"text": _escape(title), "x": 0, "xanchor": "left"},
+        title={"text": plot_text(title), "x": 0, "xanchor": "left"},
         height=height,
         margin={"l": 20, "r": 20, "t": 60, "b": 90},
         # Below the plot, measured from the figure's edge: clear of titles and subplot titles at any height.
@@ -63,7 +64,7 @@ def tornado_figure(
     rows = frame.sort_values("rank")
     scale = 100.0 if percent else 1.0
     suffix = "%" if percent else ""
-    drivers = [_escape(names.get(d, d)) for d in rows["driver"]]
+    drivers = [plot_text(names.get(d, d)) for d in rows["driver"]]
     base = float(rows["base"].iloc[0]) * scale if len(rows) else 0.0
     fig = go.Figure()
     for column, name, colour in (("at_min", labels.at_min, AT_MIN), ("at_max", labels.at_max, AT_MAX)):
@@ -77,7 +78,7 @@ def tornado_figure(
                 name=name,
                 marker={"color": colour},
                 customdata=value,
-                hovertemplate=f"<b>%{{y}}</b><br>{_escape(name)}: %{{customdata:.1f}}{suffix}<extra></extra>",
+                hovertemplate=f"<b>%{{y}}</b><br>{plot_text(name)}: %{{customdata:.1f}}{suffix}<extra></extra>",
             )
         )
     fig.update_layout(
@@ -99,7 +100,7 @@ def tornado_figure(
                 "y": 1.0,
                 "xref": "x",
                 "yref": "paper",
-                "text": _escape(f"{labels.base}: {base:.1f}{suffix}"),
+                "text": plot_text(f"{labels.base}: {base:.1f}{suffix}"),
                 "showarrow": False,
                 "yanchor": "bottom",
                 "font": {"size": 11, "color": "#444444"},
@@ -107,7 +108,7 @@ def tornado_figure(
         ],
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text=_escape(labels.axis), range=[0, 100], ticksuffix=suffix)
+    fig.update_xaxes(title_text=plot_text(labels.axis), range=[0, 100], ticksuffix=suffix)
     return _layout(fig, labels.title, height=max(300, 28 * len(rows) + 140), barmode="overlay", bargap=0.3)
 
 
@@ -129,7 +130,7 @@ def sobol_figure(frame: pd.DataFrame, names: Mapping[int, str], labels: SobolLab
     to its label.
     """
     rows = frame.sort_values(["ST", "impact"], ascending=[False, True], kind="stable").head(top)
-    ys = [_escape(names.get(int(k), str(k))) for k in rows["impact"]]
+    ys = [plot_text(names.get(int(k), str(k))) for k in rows["impact"]]
     fig = go.Figure()
     for column, name, colour in (("ST", labels.total, TOTAL), ("S1", labels.first, FIRST_ORDER)):
         fig.add_trace(
@@ -140,11 +141,11 @@ def sobol_figure(frame: pd.DataFrame, names: Mapping[int, str], labels: SobolLab
                 orientation="h",
                 name=name,
                 marker={"color": colour},
-                hovertemplate=f"<b>%{{y}}</b><br>{_escape(name)}: %{{x:.3f}}<extra></extra>",
+                hovertemplate=f"<b>%{{y}}</b><br>{plot_text(name)}: %{{x:.3f}}<extra></extra>",
             )
         )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text=_escape(labels.axis), rangemode="tozero")
+    fig.update_xaxes(title_text=plot_text(labels.axis), rangemode="tozero")
     return _layout(fig, labels.title, height=max(300, 40 * len(rows) + 140), barmode="group")
 
 
@@ -172,7 +173,7 @@ def edge_key(index: int) -> str:
 
 
 def _wrap_label(text: str, width: int = 22) -> str:
-    return "<br>".join(_escape(line) for line in textwrap.wrap(text, width) or [""])
+    return "<br>".join(plot_text(line) for line in textwrap.wrap(text, width) or [""])
 
 
 def _text_position(x: float, y: float) -> str:
@@ -184,9 +185,10 @@ def _text_position(x: float, y: float) -> str:
 def _edge_hover(edge: Edge, names: Mapping[str, str], labels: CausalLabels) -> str:
     quote = textwrap.shorten(edge.quote, 90, placeholder=" …")
     return (
-        f"<b>{_escape(names.get(edge.source, edge.source))} → {_escape(names.get(edge.target, edge.target))}</b><br>"
-        f"{_escape(labels.weight)} {edge.weight:+g} · {_escape(labels.range)} {edge.low:g} … {edge.high:g}<br>"
-        f"„{_escape(quote)}“"
+        f"<b>{plot_text(names.get(edge.source, edge.source))} → "
+        f"{plot_text(names.get(edge.target, edge.target))}</b><br>"
+        f"{plot_text(labels.weight)} {edge.weight:+g} · {plot_text(labels.range)} {edge.low:g} … {edge.high:g}<br>"
+        f"„{plot_text(quote)}“"
     )
 
 
@@ -232,7 +234,7 @@ def causal_figure(
                 "arrowhead": 2,
                 "arrowsize": 1,
                 "arrowwidth": round(0.8 + 4.2 * abs(e.weight) / strongest, 2),
-                "arrowcolor": _rgba(colour, 0.75),
+                "arrowcolor": rgba(colour, 0.75),
                 "standoff": 9,
                 "startstandoff": 9,
                 "text": "",
@@ -269,9 +271,9 @@ def causal_figure(
         ids = [n.id for n in graph.nodes if n.kind == kind]
         hovers = []
         for node in ids:
-            text = f"<b>{_escape(names.get(node, node))}</b><br>{_escape(name)}"
+            text = f"<b>{plot_text(names.get(node, node))}</b><br>{plot_text(name)}"
             if node in damping:
-                text += f"<br>{_escape(labels.self_impact)} {damping[node].weight:+g}"
+                text += f"<br>{plot_text(labels.self_impact)} {damping[node].weight:+g}"
             hovers.append(text)
         # Driver labels sit outside the ring as plain text; indicator labels, among the arrows, get a
         # light background (annotations) so that they stay legible.
@@ -341,46 +343,26 @@ def delta_figure(
 
     `deltas` is engine.report.weekly_deltas' frame; `indicators` maps id to label (and sets the order).
     """
-    # The grid is laid out by hand and the figure built in one go: make_subplots plus adding traces and
-    # shapes subplot by subplot costs Plotly a validation pass each, ten times what the data costs.
+    # The figure is built in one go on the shared grid's layout: adding traces and shapes subplot by subplot
+    # costs Plotly a validation pass each, ten times what the data costs.
     count = len(indicators)
     rows = max(1, math.ceil(count / columns))
-    h_gap, v_gap = 0.08, (0.35 / rows if rows > 1 else 0.1)
-    width, height = (1 - h_gap * (columns - 1)) / columns, (1 - v_gap * (rows - 1)) / rows
-    layout: dict = {}
-    titles, traces = [], []
-    for n, (indicator, name) in enumerate(indicators.items()):
-        row, col = divmod(n, columns)
+    layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
+    traces = []
+    for n, indicator in enumerate(indicators):
+        col = n % columns
         suffix = "" if n == 0 else str(n + 1)
-        x0, top = col * (width + h_gap), 1 - row * (height + v_gap)
         bottom_of_column = n + columns >= count
-        layout[f"xaxis{suffix}"] = {
-            "domain": [x0, x0 + width],
-            "anchor": f"y{suffix}",
-            "showticklabels": bottom_of_column,
-            "title": {"text": _escape(labels.week) if bottom_of_column else ""},
+        layout[f"xaxis{suffix}"].update(
+            showticklabels=bottom_of_column,
+            title={"text": plot_text(labels.week) if bottom_of_column else ""},
             **({"matches": "x"} if n else {}),
-        }
-        layout[f"yaxis{suffix}"] = {
-            "domain": [top - height, top],
-            "anchor": f"x{suffix}",
-            "zeroline": True,
-            "zerolinecolor": "#444444",
-            "zerolinewidth": 1,
-            "title": {"text": _escape(labels.axis) if col == 0 else ""},
-        }
-        titles.append(
-            {
-                "text": _escape(name),
-                "x": x0 + width / 2,
-                "y": top,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": 14},
-            }
+        )
+        layout[f"yaxis{suffix}"].update(
+            zeroline=True,
+            zerolinecolor="#444444",
+            zerolinewidth=1,
+            title={"text": plot_text(labels.axis) if col == 0 else ""},
         )
         frame = deltas[deltas["indicator"] == indicator].sort_values("week")
         weeks = frame["week"].tolist()
@@ -391,7 +373,7 @@ def delta_figure(
                 x=weeks + weeks[::-1],
                 y=upper + lower[::-1],
                 fill="toself",
-                fillcolor=_rgba(PALETTE[0], 0.18),
+                fillcolor=rgba(PALETTE[0], 0.18),
                 line={"width": 0},
                 hoverinfo="skip",
                 name=labels.band,
@@ -411,11 +393,14 @@ def delta_figure(
                 showlegend=n == 0,
                 customdata=list(zip(lower, upper, strict=True)),
                 hovertemplate=(
-                    f"{_escape(labels.week)} %{{x}}: %{{y:+.1f}} "
+                    f"{plot_text(labels.week)} %{{x}}: %{{y:+.1f}} "
                     "(%{customdata[0]:+.1f} … %{customdata[1]:+.1f})<extra></extra>"
                 ),
                 **axes,
             )
         )
-    fig = go.Figure(data=traces, layout={**layout, "annotations": titles})
+    for n in range(count, rows * columns):  # an odd count leaves the last row's other panel empty
+        suffix = str(n + 1)
+        layout[f"xaxis{suffix}"]["visible"] = layout[f"yaxis{suffix}"]["visible"] = False
+    fig = go.Figure(data=traces, layout=layout)
     return _layout(fig, labels.title, height=max(320, 230 * rows), hovermode="x unified")

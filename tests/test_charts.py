@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from present.charts import DASHES, PALETTE, Labels, comparison_figure, trajectory_figure
+from present.charts import Labels, comparison_figure, trajectory_figure
+from present.style import DASHES, PALETTE
 
 # Okabe & Ito, "Color Universal Design" (2008): the eight colours of the colour-blind-safe palette.
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}

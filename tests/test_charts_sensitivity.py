@@ -10,7 +10,6 @@ from engine.ensemble import run_ensemble
 from engine.model import Model
 from engine.report import weekly_deltas
 from engine.sensitivity import tornado_point
-from present.charts import PALETTE
 from present.charts_sensitivity import (
     AT_MAX,
     AT_MIN,
@@ -27,6 +26,7 @@ from present.charts_sensitivity import (
     sobol_figure,
     tornado_figure,
 )
+from present.style import PALETTE
 
 TORNADO = TornadoLabels(title="T <b>", axis="Level", at_min="at min", at_max="at max", base="now")
 SOBOL = SobolLabels(title="Sobol", axis="index", first="S1", total="ST")

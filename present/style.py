@@ -1,0 +1,41 @@
+"""The charts' shared look: palette, dashes, the Plotly template, text escaping and the subplot grid."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+# Okabe-Ito, ordered so the first colours stay apart for the common kinds of colour blindness;
+# yellow comes last because it is hard to read on white.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
+DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
+BAND_ALPHA = 0.1
+# plotly_white's layout alone, built once: passing the name makes plotly deep-copy and validate the
+# whole template (defaults for every trace type) for each figure, the largest cost of a slider move.
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
+TEMPLATE_SPEC = TEMPLATE.to_plotly_json()
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def plot_text(text: str) -> str:
+    """Scenario text for a Plotly title, name or hover text: Plotly renders a small HTML subset there."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@lru_cache(maxsize=32)
+def grid(rows: int, columns: int, titles: tuple[str, ...]) -> dict:
+    """The layout of an empty grid of subplots (axes, domains, titles), built by plotly once per shape.
+
+    Callers get a shared dict: copy it (copy.deepcopy) before changing it.
+    """
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.35 / rows if rows > 1 else 0.1
+    )
+    return fig.layout.to_plotly_json()

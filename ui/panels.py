@@ -11,6 +11,7 @@ from engine.report import driver_differences, end_deltas
 from engine.schema import Scenario
 from present.charts import Labels, comparison_figure, trajectory_figure
 from present.i18n import LANGUAGE_NAMES, t, whole_number
+from present.tables import Readout, drivers_table, impacts_table, indicators_table, readouts
 from present.text import csv_text, md_escape
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
@@ -45,24 +46,23 @@ def question_cards(
     if not scenario.questions:
         return
     st.subheader(t("questions_title", lang))
-    by_id = questions.set_index("question")
-    ref = reference.set_index("question") if reference is not None else None
-    per_row = min(3, len(scenario.questions))
-    for first in range(0, len(scenario.questions), per_row):
+    answers = readouts(scenario, questions, reference)
+    per_row = min(3, len(answers))
+    for first in range(0, len(answers), per_row):
         # One st.columns per row, so narrow screens stack the cards in reading order.
-        row = scenario.questions[first : first + per_row]
-        for column, q in zip(st.columns(per_row), row, strict=False):
+        row = answers[first : first + per_row]
+        for column, readout in zip(st.columns(per_row), row, strict=False):
             with column, st.container(border=True, height="stretch"):
-                _question_card(scenario, q, by_id, ref, reference_name, lang)
+                _question_card(scenario, readout, reference_name, lang)
 
 
-def _question_card(scenario: Scenario, q, by_id: pd.DataFrame, ref, reference_name: str, lang: str) -> None:
-    p = float(by_id.loc[q.id, "probability"])
+def _question_card(scenario: Scenario, readout: Readout, reference_name: str, lang: str) -> None:
+    q, p = readout.question, readout.probability
     delta, arrow = None, "auto"
-    if ref is not None:
-        change = round((p - float(ref.loc[q.id, "probability"])) * 100)
-        delta = t("vs_baseline", lang, delta=f"{change:+d}" if change else "±0", preset=md_escape(reference_name))
-        arrow = "auto" if change else "off"
+    if readout.change is not None:
+        # st.metric renders its delta as Markdown: the preset's label is escaped for it.
+        delta = readout.versus(md_escape(reference_name), lang)
+        arrow = "auto" if readout.change else "off"
     indicator = scenario.indicator(q.indicator).label.get(lang)
     text = md_escape(q.text.get(lang))
     # The metric's own label is cut to one line; the full question stands above it.
@@ -204,41 +204,13 @@ def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None
     st.markdown(t("model_text", lang))
     st.info(t("caveat", lang))
 
+    # The same tables as the briefing pack's (present.tables), shown as data frames with their CSV.
     st.subheader(t("drivers", lang))
-    drivers = pd.DataFrame(
-        {
-            t("driver", lang): [d.label.get(lang) for d in scenario.drivers],
-            t("group", lang): [t(f"group_{d.group}", lang) for d in scenario.drivers],
-            t("unit", lang): [d.unit for d in scenario.drivers],
-            t("default", lang): [d.default for d in scenario.drivers],
-            t("current", lang): [values[d.id] for d in scenario.drivers],
-            t("quote", lang): [d.source.quote for d in scenario.drivers],
-            t("section", lang): [d.source.section for d in scenario.drivers],
-        }
-    )
-    _table(drivers, f"{scenario.id}-drivers.csv", lang)
+    _table(drivers_table(scenario, values, lang).frame(), f"{scenario.id}-drivers.csv", lang)
     st.subheader(t("indicators", lang))
-    indicators = pd.DataFrame(
-        {
-            t("indicator", lang): [i.label.get(lang) for i in scenario.indicators],
-            t("initial", lang): [i.initial for i in scenario.indicators],
-            t("quote", lang): [i.source.quote for i in scenario.indicators],
-            t("section", lang): [i.source.section for i in scenario.indicators],
-        }
-    )
-    _table(indicators, f"{scenario.id}-indicators.csv", lang)
-    label = {d.id: d.label.get(lang) for d in scenario.drivers} | {i.id: i.label.get(lang) for i in scenario.indicators}
+    _table(indicators_table(scenario, lang).frame(), f"{scenario.id}-indicators.csv", lang)
     st.subheader(t("impacts", lang))
-    impacts = pd.DataFrame(
-        {
-            t("from", lang): [label[i.source_id] for i in scenario.impacts],
-            t("to", lang): [label[i.target] for i in scenario.impacts],
-            t("weight", lang): [i.weight for i in scenario.impacts],
-            t("range", lang): [f"{i.range[0]:g} … {i.range[1]:g}" for i in scenario.impacts],
-            t("quote", lang): [i.source.quote for i in scenario.impacts],
-        }
-    )
-    _table(impacts, f"{scenario.id}-impacts.csv", lang)
+    _table(impacts_table(scenario, lang).frame(), f"{scenario.id}-impacts.csv", lang)
     if scenario.events:
         st.subheader(t("events", lang))
         for e in scenario.events:

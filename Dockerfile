@@ -3,7 +3,7 @@ FROM python:3.11-slim
 
 # MALLOC_ARENA_MAX: every session's script runs in its own thread, and glibc gives threads their own
 # malloc arenas that keep freed ensemble arrays; two arenas cut the server's RSS after a 20-session
-# load test from 330 to 217 MiB (bench/load_test_ws.py, one run each).
+# load test from 330 to 217 MiB (bench/load_test.py --clients ws, one run each).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \

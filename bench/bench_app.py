@@ -1,8 +1,10 @@
-"""Server-side benchmark of the dashboard: rerun time after a slider move (AppTest), where that time goes
-(cProfile of one cache-missing rerun), and the memory of a real `streamlit run` server per open session
-and over many reruns.
+"""Server-side benchmark of the dashboard: rerun time after a slider move, its profile, and the server's memory.
+
+The rerun time after a slider move (AppTest), where that time goes (cProfile of one cache-missing rerun), and the
+memory of a real `streamlit run` server per open session and over many reruns.
 
 Run: python bench/bench_app.py [--moves 20] [--sessions 10] [--reruns 500] [--skip-apptest] [--skip-memory]
+     [--json PATH]
 Prints what it measured on this machine and how; nothing is asserted and nothing here is part of the test suite.
 Every figure carries the 1/5/15-minute load average at the time it was taken (2-core machine: figures taken
 above ~0.5 are disturbed by other work).
@@ -10,25 +12,18 @@ above ~0.5 are disturbed by other work).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import cProfile
 import os
 import pstats
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard_harness as h
-from timing import timed
-
-RERUN_TARGET_MS = 80.0
-SESSION_TARGET_MIB = 30.0
-GROWTH_TARGET_PCT = 10.0
+from common import Bench, load_avg, machine, percentile, seed_model, timed
 
 # --- AppTest: the script-thread time of every run, and an optional profiler inside that thread ---------------
 
@@ -72,34 +67,38 @@ def _timed_run(at) -> tuple[float, float]:
 
 def _stats(samples: list[float]) -> str:
     return (
-        f"median {statistics.median(samples):7.1f} ms  p90 {h.percentile(samples, 90):7.1f} ms  "
+        f"median {statistics.median(samples):7.1f} ms  p90 {percentile(samples, 90):7.1f} ms  "
         f"min {min(samples):7.1f}  max {max(samples):7.1f}  (n={len(samples)})"
     )
 
 
-def _component_breakdown(repeat: int = 15) -> None:
+def _component_breakdown(bench: Bench, repeat: int = 15) -> None:
     """The cache-missing path's parts, timed outside Streamlit (no profiler overhead)."""
     import plotly.io
     import plotly.tools
 
-    from components.panels import projection_figures
     from engine.ensemble import run_ensemble
+    from ui.panels import projection_figures
 
-    scenario, model = h.load_scenario_and_model()
+    model = seed_model()
+    scenario = model.scenario
     values = scenario.defaults()
 
     def med(fn) -> float:
         return statistics.median(timed(fn, repeat))
 
-    bands = run_ensemble(scenario, values, runs=1000, seed=2024, model=model).bands
+    bands = run_ensemble(model, values, runs=1000, seed=2024).bands
     figures = [fig for _, fig in projection_figures(scenario, bands, "en")]
-    t_engine = med(lambda: run_ensemble(scenario, values, runs=1000, seed=2024, model=model))
+    t_engine = med(lambda: run_ensemble(model, values, runs=1000, seed=2024))
     t_build = med(lambda: projection_figures(scenario, bands, "en"))
     # What st.plotly_chart does with each figure before it can be sent (streamlit/elements/plotly_chart.py):
     t_validate = med(lambda: [plotly.tools.return_figure_from_figure_or_data(f, validate_figure=True) for f in figures])
     t_json = med(lambda: [plotly.io.to_json(f, validate=False) for f in figures])
     spec_kib = sum(len(plotly.io.to_json(f, validate=False)) for f in figures) / 1024
-    print(f"  parts of a cache-missing rerun, timed alone (median of {repeat}, no profiler)  [{h.load_avg()}]:")
+    for name, ms in (("engine", t_engine), ("figures", t_build), ("validate", t_validate), ("to_json", t_json)):
+        bench.figure(f"rerun_parts.{name}", ms, "ms", n=repeat)
+    bench.figure("rerun_parts.spec_size", spec_kib, "KiB", n=1)
+    print(f"  parts of a cache-missing rerun, timed alone (median of {repeat}, no profiler)  [{load_avg()}]:")
     print(f"    engine run_ensemble, 1,000 runs                          {t_engine:7.1f} ms")
     print(f"    build the 3 projection figures (panels.projection_figures) {t_build:5.1f} ms")
     print(f"    st.plotly_chart: re-validate 3 figures (go.Figure(**dict)) {t_validate:5.1f} ms")
@@ -128,17 +127,17 @@ def _print_profile(profiler: cProfile.Profile, wall_ms: float, full: bool = True
     # Cumulative time of the functions that tell engine, figures and Streamlit apart.
     wanted = {
         ("ensemble.py", "run_ensemble"): "engine: run_ensemble (cache miss)",
-        ("data.py", "projection"): "components.data.projection (cached wrapper, hit or miss)",
-        ("sidebar.py", "render_sidebar"): "components.sidebar.render_sidebar (widgets)",
-        ("panels.py", "question_cards"): "components.panels.question_cards",
+        ("data.py", "projection"): "ui.data.projection (cached wrapper, hit or miss)",
+        ("sidebar.py", "render_sidebar"): "ui.sidebar.render_sidebar (widgets)",
+        ("panels.py", "question_cards"): "ui.panels.question_cards",
         ("panels.py", "projection_figures"): "plotly: build 3 figures (panels.projection_figures)",
         ("panels.py", "projection_charts"): "panels.projection_charts (build + st.plotly_chart)",
         ("plotly_chart.py", "plotly_chart"): "streamlit: st.plotly_chart (validate + to_json + id)",
         ("tools.py", "return_figure_from_figure_or_data"): "  of which plotly re-validation of the figure",
         ("_json.py", "to_json"): "  of which plotly.io.to_json",
-        ("share.py", "sync_link"): "components.share.sync_link",
-        ("share.py", "restore_from_link"): "components.share.restore_from_link",
-        ("data.py", "catalog"): "components.data.catalog (folder fingerprint)",
+        ("share.py", "sync_link"): "ui.share.sync_link",
+        ("share.py", "restore_from_link"): "ui.share.restore_from_link",
+        ("data.py", "catalog"): "ui.data.catalog (folder fingerprint)",
     }
     found: dict[str, float] = {}
     for (filename, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
@@ -157,7 +156,7 @@ def _print_profile(profiler: cProfile.Profile, wall_ms: float, full: bool = True
     h.print_top(profiler, "script thread (cProfile)", 15, sort="tottime")
 
 
-def apptest_section(moves: int) -> None:
+def apptest_section(bench: Bench, moves: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     print("== rerun after a slider move (streamlit.testing.v1.AppTest, same process) ==")
@@ -171,19 +170,18 @@ def apptest_section(moves: int) -> None:
     at = AppTest.from_file(str(h.DASHBOARD), default_timeout=60)
     start = time.perf_counter()
     at.run()
-    print(
-        f"  first run (imports, scenario load, cold caches): {(time.perf_counter() - start) * 1000:.0f} ms"
-        f"  [{h.load_avg()}]"
-    )
+    first_ms = (time.perf_counter() - start) * 1000
+    bench.figure("apptest.first_run", first_ms, "ms", n=1)
+    print(f"  first run (imports, scenario load, cold caches): {first_ms:.0f} ms  [{load_avg()}]")
     slider = lambda: at.slider(key=h.TROOPS_KEY)  # noqa: E731
     for value in (19500, 19000, 18500):  # warm-up: first misses pay lazy imports and allocations
         slider().set_value(value)
         _timed_run(at)
 
-    h.wait_for_quiet(0.5, max_wait_s=90)
+    h.wait_for_quiet(max_wait_s=90)
     values = [500 * k for k in range(1, moves + 1)]  # 500 .. 10,000: none seen before
     miss_total, miss_script = [], []
-    load_start = h.load_avg()
+    load_start = load_avg()
     for value in values:
         slider().set_value(value)
         total, script = _timed_run(at)
@@ -195,38 +193,37 @@ def apptest_section(moves: int) -> None:
         total, script = _timed_run(at)
         hit_total.append(total)
         hit_script.append(script)
-    load_end = h.load_avg()
-    verdict = "met" if statistics.median(miss_total) < RERUN_TARGET_MS else "MISSED"
+    load_end = load_avg()
+    verdict = bench.timing("apptest.miss.at_run", miss_total, target="app_rerun_ms")
+    bench.figure("apptest.miss.at_run.p90", percentile(miss_total, 90), "ms", n=len(miss_total))
+    bench.timing("apptest.miss.script", miss_script)
+    bench.timing("apptest.hit.at_run", hit_total)
+    bench.timing("apptest.hit.script", hit_script)
     print(f"  [{load_start} at start, {load_end} at end]")
-    print(f"  cache miss, at.run():  {_stats(miss_total)}   target < {RERUN_TARGET_MS:g} ms: {verdict}")
+    print(f"  cache miss, at.run():  {_stats(miss_total)}   {verdict}")
     print(f"  cache miss, script:    {_stats(miss_script)}")
     print(f"  cache hit,  at.run():  {_stats(hit_total)}")
     print(f"  cache hit,  script:    {_stats(hit_script)}")
     print()
-    _component_breakdown()
+    _component_breakdown(bench)
     print()
 
     print("== profile of one cache-missing rerun (cProfile inside the script thread) ==")
-    h.wait_for_quiet(0.5, max_wait_s=30, quiet=True)
-    slider().set_value(10500)
-    _profiler["current"] = profiler = cProfile.Profile()
-    try:
-        total, _script = _timed_run(at)
-    finally:
-        _profiler["current"] = None
-    print(f"  [{h.load_avg()}]")
-    _print_profile(profiler, total)
-    print()
-
+    h.wait_for_quiet(max_wait_s=30, quiet=True)
+    _profiled_rerun(at, slider(), 10500, full=True)
     print("== profile of one cache-hitting rerun (values seen before; cProfile inside the script thread) ==")
-    slider().set_value(500)
+    _profiled_rerun(at, slider(), 500, full=False)
+
+
+def _profiled_rerun(at, slider, value: float, full: bool) -> None:
+    slider.set_value(value)
     _profiler["current"] = profiler = cProfile.Profile()
     try:
         total, _script = _timed_run(at)
     finally:
         _profiler["current"] = None
-    print(f"  [{h.load_avg()}]")
-    _print_profile(profiler, total, full=False)
+    print(f"  [{load_avg()}]")
+    _print_profile(profiler, total, full=full)
     print()
 
 
@@ -234,7 +231,7 @@ def apptest_section(moves: int) -> None:
 
 
 def _open_session(browser, url: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context = h.new_context(browser)
     context.set_default_timeout(60_000)
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
@@ -248,7 +245,7 @@ def _wait_loaded(page) -> None:
     page.wait_for_function(h.IDLE_JS, timeout=60_000, polling=100)
 
 
-def memory_section(sessions: int, reruns: int, max_rerun_s: float) -> None:
+def memory_section(bench: Bench, sessions: int, reruns: int, max_rerun_s: float) -> None:
     from playwright.sync_api import sync_playwright
 
     print("== memory of a real server (streamlit run dashboard.py, VmRSS from /proc/<pid>/status) ==")
@@ -262,12 +259,14 @@ def memory_section(sessions: int, reruns: int, max_rerun_s: float) -> None:
         contexts = []
         try:
             idle = h.settled_rss(server.pid, wait_s=1.0)
-            print(f"  idle after start:             {h.mib(idle):>10}  [{h.load_avg()}]")
+            bench.figure("rss.idle", idle / 1024, "MiB", n=3)
+            print(f"  idle after start:             {h.mib(idle):>10}  [{load_avg()}]")
             context, page = _open_session(browser, server.url)
             contexts.append(context)
             _wait_loaded(page)
             one = h.settled_rss(server.pid)
-            print(f"  1 session loaded:             {h.mib(one):>10}  [{h.load_avg()}]")
+            bench.figure("rss.one_session", one / 1024, "MiB", n=3)
+            print(f"  1 session loaded:             {h.mib(one):>10}  [{load_avg()}]")
             pages = [page]
             for _ in range(sessions - 1):
                 context, other = _open_session(browser, server.url)
@@ -277,18 +276,17 @@ def memory_section(sessions: int, reruns: int, max_rerun_s: float) -> None:
                 _wait_loaded(other)
             many = h.settled_rss(server.pid, wait_s=3.0)
             per = (many - one) / (sessions - 1)
-            verdict = "met" if per / 1024 < SESSION_TARGET_MIB else "MISSED"
-            print(f"  {sessions} sessions open at once:    {h.mib(many):>10}  [{h.load_avg()}]")
-            print(
-                f"  per-session growth (RSS{sessions} - RSS1)/{sessions - 1}: {h.mib(per)}"
-                f"   target < {SESSION_TARGET_MIB:g} MiB: {verdict}"
-            )
+            bench.figure("rss.sessions_open", many / 1024, "MiB", n=3)
+            verdict = bench.figure("rss.per_further_session", per / 1024, "MiB", n=sessions - 1, target="session_mib")
+            print(f"  {sessions} sessions open at once:    {h.mib(many):>10}  [{load_avg()}]")
+            print(f"  per-session growth (RSS{sessions} - RSS1)/{sessions - 1}: {h.mib(per)}   {verdict}")
             print()
-            _rerun_memory(server, pages[0], reruns, max_rerun_s)
+            _rerun_memory(bench, server, pages[0], reruns, max_rerun_s)
             for context in contexts[1:]:
                 context.close()
             closed = h.settled_rss(server.pid, wait_s=5.0)
-            print(f"  after closing {sessions - 1} of the sessions (5 s later): {h.mib(closed)}  [{h.load_avg()}]")
+            bench.figure("rss.after_closing", closed / 1024, "MiB", n=3)
+            print(f"  after closing {sessions - 1} of the sessions (5 s later): {h.mib(closed)}  [{load_avg()}]")
             print("  (Streamlit keeps a disconnected session's state for a while, so memory may be released later)")
         finally:
             for context in contexts:
@@ -298,17 +296,7 @@ def memory_section(sessions: int, reruns: int, max_rerun_s: float) -> None:
     print()
 
 
-def _one_rerun(page, key: str) -> float:
-    """Press `key` on the focused slider and wait until the first chart's median changed and the script is
-    idle; return the in-page ms from keydown to the changed data."""
-    page.evaluate(h.REMEMBER_JS)
-    page.keyboard.press(key)
-    seen = page.wait_for_function(h.CHANGED_JS, timeout=20_000, polling=20).json_value()
-    page.wait_for_function(h.IDLE_JS, timeout=20_000, polling=20)
-    return seen - page.evaluate("() => window.__benchKeydown")
-
-
-def _rerun_memory(server, page, reruns: int, max_rerun_s: float) -> None:
+def _rerun_memory(bench: Bench, server, page, reruns: int, max_rerun_s: float) -> None:
     print(
         f"== RSS over {reruns} reruns in one session (the other sessions stay open) ==\n"
         "method: focus the first sidebar slider (troops), press ArrowRight/ArrowLeft alternately, after each key wait\n"
@@ -319,10 +307,14 @@ def _rerun_memory(server, page, reruns: int, max_rerun_s: float) -> None:
     slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
     slider.focus()
     keys = ("ArrowRight", "ArrowLeft")
+
+    def rerun(n: int) -> float:
+        return h.redraw_after(page, lambda: page.keyboard.press(keys[n % 2]))
+
     for n in range(20):
-        _one_rerun(page, keys[n % 2])
+        rerun(n)
     before = h.settled_rss(server.pid)
-    print(f"  after 20 warm-up reruns:      {h.mib(before):>10}  [{h.load_avg()}]")
+    print(f"  after 20 warm-up reruns:      {h.mib(before):>10}  [{load_avg()}]")
     deadline = time.monotonic() + max_rerun_s
     latencies, done = [], 0
     start = time.monotonic()
@@ -330,58 +322,53 @@ def _rerun_memory(server, page, reruns: int, max_rerun_s: float) -> None:
         if time.monotonic() > deadline:
             print(f"  stopped at the time limit after {n} reruns")
             break
-        latencies.append(_one_rerun(page, keys[n % 2]))
+        latencies.append(rerun(n))
         done = n + 1
         if done % 100 == 0:
-            print(f"    after {done:>4} reruns: {h.mib(h.rss_kib(server.pid)):>10}  [{h.load_avg()}]", flush=True)
+            print(f"    after {done:>4} reruns: {h.mib(h.rss_kib(server.pid)):>10}  [{load_avg()}]", flush=True)
     elapsed = time.monotonic() - start
     after = h.settled_rss(server.pid)
     growth = (after - before) / before * 100
-    verdict = "met" if growth <= GROWTH_TARGET_PCT else "MISSED"
-    print(f"  after {done} reruns:           {h.mib(after):>10}  [{h.load_avg()}]")
-    print(
-        f"  growth after warm-up: {h.mib(after - before)} = {growth:+.1f}%"
-        f"   target <= {GROWTH_TARGET_PCT:g}%: {verdict}"
-    )
+    bench.figure("rss.reruns.before", before / 1024, "MiB", n=3)
+    bench.figure("rss.reruns.after", after / 1024, "MiB", n=3)
+    verdict = bench.figure("rss.reruns.growth", growth, "%", n=done, target="rerun_rss_drift_pct")
+    print(f"  after {done} reruns:           {h.mib(after):>10}  [{load_avg()}]")
+    print(f"  growth after warm-up: {h.mib(after - before)} = {growth:+.1f}%   {verdict}")
     if latencies:
+        bench.timing("rss.reruns.latency", latencies)
         print(
             f"  (side result: {done} reruns in {elapsed:.0f} s; keydown -> changed chart data, in-page, values"
             " alternating"
             f" 12,000/12,500 = cache hits after the first: median {statistics.median(latencies):.0f} ms,"
-            f" p90 {h.percentile(latencies, 90):.0f} ms)"
+            f" p90 {percentile(latencies, 90):.0f} ms)"
         )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--moves", type=int, default=20, help="slider moves timed with AppTest (default 20)")
-    parser.add_argument("--sessions", type=int, default=10, help="browser sessions open at once (default 10)")
-    parser.add_argument("--reruns", type=int, default=500, help="reruns in one session for the RSS drift (default 500)")
-    parser.add_argument("--max-rerun-seconds", type=float, default=420.0, help="time limit of the rerun loop")
-    parser.add_argument("--skip-apptest", action="store_true")
-    parser.add_argument("--skip-memory", action="store_true")
-    args = parser.parse_args()
+    bench = Bench("bench_app", __doc__)
+    bench.option("--skip-apptest", action="store_true")
+    bench.option("--skip-memory", action="store_true")
+    bench.run(measure)
+
+
+def measure(bench: Bench, args) -> None:
     args.moves = max(1, min(args.moves, 20))  # 500*k for k <= 20 keeps every value new and within the slider
     args.sessions = max(2, args.sessions)
-
-    import platform
-
     import plotly
     import streamlit
 
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"streamlit {streamlit.__version__}, plotly {plotly.__version__}; {h.load_avg()} at start"
+        f"machine: {machine()}, streamlit {streamlit.__version__}, plotly {plotly.__version__}; {load_avg()} at start"
     )
     # The page opens the scenario store: keep it in a temporary folder, never the working tree's data/.
     os.environ["SCENARIO_DATA_DIR"] = tempfile.mkdtemp(prefix="bench-apptest-")
     os.environ.pop("SCENARIO_DATABASE_URL", None)
     print()
     if not args.skip_apptest:
-        apptest_section(args.moves)
+        apptest_section(bench, args.moves)
     if not args.skip_memory:
-        h.wait_for_quiet(0.5, max_wait_s=60)
-        memory_section(args.sessions, args.reruns, args.max_rerun_seconds)
+        h.wait_for_quiet(max_wait_s=60)
+        memory_section(bench, args.sessions, args.reruns, args.max_rerun_seconds)
     print(f"threads alive at exit: {threading.active_count()}")
 
 

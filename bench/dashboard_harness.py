@@ -1,7 +1,8 @@
-"""Shared helpers for the dashboard benchmarks: a real Streamlit server (tests/e2e/server.py), Debian's chromium,
-server memory from /proc, load averages, and the JavaScript snippets that read the Plotly charts.
+"""What the benches that drive the real dashboard share: its server, chromium, /proc figures and chart probes.
 
-Not a benchmark itself; bench_app.py, bench_browser.py and load_test.py import it. Nothing here asserts.
+The server is started by tests/e2e/server.py, as the browser tests start it; Debian's chromium is launched with the
+same arguments; server memory and CPU come from /proc; the JavaScript snippets read the Plotly charts. Not a
+benchmark itself; bench_app.py, bench_browser.py, profile_server.py and the load test import it.
 """
 
 from __future__ import annotations
@@ -16,23 +17,13 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from common import QUIET_LOAD, ROOT, load_avg
 
-from tests.e2e.server import (  # noqa: E402  (needs ROOT on sys.path)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    RunningServer,
-    running_server,
-)
-from tests.e2e.server import DASHBOARD as DASHBOARD  # noqa: E402  (for the benches)
-from tests.e2e.server import free_port as free_port  # noqa: E402
-from tests.e2e.server import run_args as run_args  # noqa: E402
-from tests.e2e.server import stop as stop  # noqa: E402
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, RunningServer, running_server
+from tests.e2e.server import DASHBOARD as DASHBOARD  # for bench_app's AppTest
 
-SCENARIO_FILE = ROOT / "scenarios" / "dprk-russia-2024.yaml"
 TROOPS_KEY = "drv:dprk-russia-2024:troops_deployed"
 
 # True (the in-page time since navigation start, ms) once at least `minimum` Plotly charts have their
@@ -72,14 +63,11 @@ IDLE_JS = """() => {
 MEDIANS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(p =>
     (p.data || []).filter(t => t.mode === 'lines' && !t.fill).map(t => ({name: t.name, y: Array.from(t.y)})))"""
 EXCEPTION = '[data-testid="stException"]'
+# Every browser context of the benches: a desktop window, and English (the page picks its language from the locale).
+CONTEXT = {"viewport": {"width": 1400, "height": 900}, "locale": "en-US"}
 
 
-def load_avg() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load {one:.2f}/{five:.2f}/{fifteen:.2f}"
-
-
-def wait_for_quiet(threshold: float = 0.5, max_wait_s: float = 0.0, quiet: bool = False) -> float:
+def wait_for_quiet(threshold: float = QUIET_LOAD, max_wait_s: float = 0.0, quiet: bool = False) -> float:
     """Wait (bounded) until the 1-minute load average drops below `threshold`; return the load average."""
     deadline = time.monotonic() + max_wait_s
     while os.getloadavg()[0] >= threshold and time.monotonic() < deadline:
@@ -144,17 +132,6 @@ def settled_rss(pid: int, wait_s: float = 2.0, samples: int = 3) -> int:
     return int(statistics.median(values))
 
 
-def percentile(samples: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100), as numpy's default."""
-    ordered = sorted(samples)
-    if not ordered:
-        return float("nan")
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-
-
 def short_path(text: str) -> str:
     """Repository and Python installation paths shortened, for profile listings."""
     return text.replace(str(ROOT) + "/", "").replace(sys.prefix, "<py>")
@@ -192,9 +169,10 @@ class Server:
 
 
 @contextmanager
-def streamlit_server(extra_args: tuple[str, ...] = ()):
-    """The dashboard on a free loopback port with a private SCENARIO_DATA_DIR, started as tests/e2e starts it."""
-    with running_server(extra_args, prefix="bench-streamlit-") as running:
+def streamlit_server(extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None):
+    """The dashboard on a free loopback port with a private SCENARIO_DATA_DIR, started as tests/e2e starts it;
+    `env` is added to the environment the server starts with."""
+    with mock.patch.dict(os.environ, env or {}), running_server(extra_args, prefix="bench-streamlit-") as running:
         yield Server(running)
 
 
@@ -203,22 +181,29 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def load_scenario_and_model():
-    from engine.loader import load_scenario
-    from engine.simulation import compile_scenario
-
-    scenario = load_scenario(SCENARIO_FILE)
-    return scenario, compile_scenario(scenario)
+def new_context(browser):
+    """A fresh browser context (its own cookies, cache and Streamlit session); sync or async as `browser` is."""
+    return browser.new_context(**CONTEXT)
 
 
-def expected_medians(scenario, model, values: dict[str, float], runs: int = 1000, seed: int = 2024) -> dict[str, list]:
+def redraw_after(page, press) -> float:
+    """Call `press()` (a key on the troops slider), wait until the first chart's median data changed and the script
+    is idle; return the in-page ms from the keydown to the changed data. Needs KEYDOWN_HOOK_JS on the page."""
+    page.evaluate(REMEMBER_JS)
+    press()
+    seen = page.wait_for_function(CHANGED_JS, timeout=30_000, polling=10).json_value()
+    page.wait_for_function(IDLE_JS, timeout=30_000, polling=10)
+    return seen - page.evaluate("() => window.__benchKeydown")
+
+
+def expected_medians(model, values: dict[str, float], runs: int = 1000, seed: int = 2024) -> dict[str, list]:
     """What the page must plot for these slider values: the ensemble's p50 per indicator, rounded to 2 decimals
-    as components/charts.py does, keyed by the indicator's English label (the trace name)."""
+    as present/charts.py does, keyed by the indicator's English label (the trace name)."""
     from engine.ensemble import run_ensemble
 
-    bands = run_ensemble(scenario, values, runs=runs, seed=seed, model=model).bands
+    bands = run_ensemble(model, values, runs=runs, seed=seed).bands
     out = {}
-    for indicator in scenario.indicators:
+    for indicator in model.scenario.indicators:
         frame = bands[bands["indicator"] == indicator.id].sort_values("week")
         out[indicator.label.get("en")] = frame["p50"].round(2).tolist()
     return out

@@ -1,417 +1,180 @@
-"""Load test of the dashboard: N concurrent browser sessions move sliders for a fixed time against one real
-server; per-move latency, errors, server memory, and a check that every session still shows its own numbers.
+"""Load test of the dashboard: N concurrent sessions move sliders for a fixed time against one real server.
 
-Run: python bench/load_test.py [--sessions 20] [--duration 60] [--quick]   (--quick: 3 sessions, 10 s)
-Prints what it measured on this machine and how; nothing is asserted. The browsers (Debian's chromium via
-Playwright's async API) run on the same 2 cores as the server, so latencies include client-side contention.
+Run: python bench/load_test.py [--clients ws|browser] [--sessions 20] [--duration 60] [--think S] [--quick]
+     [--browsers 1-2] [--json PATH]                 (--quick: a smoke run of 3 sessions for 10 s)
+Prints what it measured on this machine and how; nothing is asserted.
 
-Each session i opens the page through a share link with its own troops value T_i = 1,000*i, then, until the time
-is up, toggles troops between T_i and T_i + 500 (every third move) or walks the combat slider up and down in
-steps of 5. Before the run, the expected medians for every (troops, combat) pair a session can reach are
-computed with engine.ensemble.run_ensemble (1,000 runs, seed 2024, p50 rounded to 2 decimals as the charts do),
-so each move waits for the first chart to show exactly that session's numbers (then for the run's script_finished
-message, read on the page's websocket, before the next key), and the end check compares
-every median trace on the page with them: a state leak between sessions would show as a mismatch or timeout.
+Two kinds of client follow one schedule (load_session.py) and get one report: `ws` (load_ws.py, the default), where
+every session is a websocket client speaking Streamlit's own protocol, so the server gets the machine's cores; and
+`browser` (load_browser.py), where every session is a chromium page, which on 2 cores loads the browsers more than
+the server. Session 0 loads alone, then the others together; all move at once, back to back or, with --think S,
+after a seeded pause of 0.5-1.5 x S, as a person reading the chart would take. Per-move latency, errors, server
+memory and CPU, and a check that every session still shows its own numbers; a session stops moving after its first
+error.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import os
 import statistics
-import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import urlencode
+from collections import Counter
 
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 import dashboard_harness as h
+import load_browser
+import load_session as ls
+import load_ws
+from common import SETTINGS, Bench, load_avg, percentile
 
-TROOPS, COMBAT = "troops_deployed", "combat_engagement"
-COMBAT_START, COMBAT_STEP, COMBAT_MAX = 20.0, 5.0, 100.0
-TROOPS_SPACING = 1000.0
-RSS_EVERY_S = 5.0
-FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
-
-# Count the script runs the server reports finished, and remember the in-page time of every keydown.
-# Runs are counted from the websocket itself (ForwardMsg field 6, script_finished, read with a minimal
-# protobuf walk): watching the app's data-test-script-state attribute missed runs whose messages arrived
-# in one burst, since React then renders "running" and "notRunning" in a single commit and the attribute
-# never changes. The page's websocket is hooked on its first send after this script runs (the next move).
-HOOKS_JS = """(finishedField) => {
-    if (window.__benchRuns !== undefined) return;
-    window.__benchRuns = 0;
-    window.__benchSent = 0;
-    const varint = (bytes, at) => {
-        let value = 0, scale = 1;
-        for (;;) {
-            const b = bytes[at++];
-            value += (b & 0x7f) * scale;
-            if (b < 0x80) return [value, at];
-            scale *= 128;
-        }
-    };
-    const finishes = (buffer) => {
-        const bytes = new Uint8Array(buffer);
-        let at = 0;
-        while (at < bytes.length) {
-            let key, length;
-            [key, at] = varint(bytes, at);
-            const wire = key % 8;
-            if (wire === 0) {
-                [, at] = varint(bytes, at);
-                if (Math.floor(key / 8) === finishedField) return true;
-            } else if (wire === 2) {
-                [length, at] = varint(bytes, at);
-                at += length;
-            } else if (wire === 1) at += 8;
-            else if (wire === 5) at += 4;
-            else return false;
-        }
-        return false;
-    };
-    const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (data) {
-        window.__benchSent += 1;
-        if (!this.__benchHooked) {
-            this.__benchHooked = true;
-            this.addEventListener('message', (event) => {
-                if (event.data instanceof ArrayBuffer && finishes(event.data)) window.__benchRuns += 1;
-            });
-        }
-        return send.call(this, data);
-    };
-    window.addEventListener('keydown', () => { window.__benchKeydown = performance.now(); }, true);
-}"""
-# In-page time once the first chart's median trace equals `expected` (-1: the app shows an exception).
-SHOWS_JS = """(expected) => {
-    if (document.querySelector('[data-testid="stException"]')) return -1;
-    const plot = document.querySelectorAll('.js-plotly-plot')[0];
-    const y = plot && plot.data && plot.data[1] && plot.data[1].y;
-    if (!y || y.length !== expected.length) return false;
-    for (let k = 0; k < expected.length; k++) if (Math.abs(y[k] - expected[k]) > 1e-9) return false;
-    return performance.now();
-}"""
-# True once a script run finished after `before` runs (-1: the app shows an exception).
-RUN_DONE_JS = """(before) => {
-    if (document.querySelector('[data-testid="stException"]')) return -1;
-    return window.__benchRuns > before ? performance.now() : false;
-}"""
+KINDS = {"ws": load_ws, "browser": load_browser}
+QUICK = SETTINGS["load_test"]["quick"]
 
 
-@dataclass
-class SessionResult:
-    index: int
-    troops: float
-    loaded_ms: float = float("nan")
-    latencies: list[float] = field(default_factory=list)
-    unchanged_moves: int = 0
-    moves: int = 0
-    errors: list[str] = field(default_factory=list)
-    js_errors: int = 0
-    final_ok: bool = False
-    final_detail: str = "not checked"
+def _client_cpu(server_pid: int) -> float:
+    """CPU seconds of this process and its children but the server (the Playwright driver, chromium)."""
+    return time.process_time() + h.descendants_cpu_seconds(os.getpid(), (server_pid,))
 
 
-def _expected_table(sessions: int) -> tuple[object, dict]:
-    """Every (troops, combat) a session can reach -> {indicator label: medians}; computed before the server starts."""
-    scenario, model = h.load_scenario_and_model()
-    defaults = scenario.defaults()
-    table = {}
-    combats = [COMBAT_STEP * k for k in range(int(COMBAT_MAX / COMBAT_STEP) + 1)]
-    for i in range(sessions):
-        for troops in (TROOPS_SPACING * i, TROOPS_SPACING * i + 500):
-            for combat in combats:
-                values = defaults | {TROOPS: troops, COMBAT: combat}
-                table[(troops, combat)] = h.expected_medians(scenario, model, values)
-    return scenario, table
-
-
-def _first_label(scenario) -> str:
-    # The first chart is the first indicator group; its first median trace is that group's first indicator.
-    group = scenario.indicators[0].group
-    return next(i for i in scenario.indicators if i.group == group).label.get("en")
-
-
-def expected_numbers(sessions: int) -> tuple[object, dict, str]:
-    """The scenario, every reachable setting's expected medians and the first chart's label, with a report."""
-    print(f"precomputing expected medians for {sessions} sessions x 2 troops values x 21 combat values ...", flush=True)
-    t0 = time.perf_counter()
-    scenario, table = _expected_table(sessions)
-    first_label = _first_label(scenario)
-    print(f"  {len(table)} ensembles in {time.perf_counter() - t0:.1f} s")
-    # The leak check can only see a leak if different sessions' numbers differ: count distinct first charts.
-    distinct = len({tuple(v[first_label]) for v in table.values()})
-    print(
-        f"  sanity: {distinct} distinct first-chart medians among {len(table)} reachable settings "
-        f"(a leak from another session would show as different numbers)"
-    )
-    return scenario, table, first_label
-
-
-def _share_url(base: str, scenario, troops: float) -> str:
-    from engine.state import ViewState, encode
-
-    params = encode(ViewState(scenario=scenario.id, values={TROOPS: troops}), scenario)
-    return f"{base}/?{urlencode(params)}"
-
-
-async def _final_check(page, table: dict, troops: float, combat: float) -> tuple[bool, str]:
-    shown = await page.evaluate(h.MEDIANS_JS)
-    expected = table[(troops, combat)]
-    traces = [trace for chart in shown for trace in chart]
-    if len(traces) != len(expected):
-        return False, f"{len(traces)} median traces on the page, {len(expected)} indicators expected"
-    wrong = [
-        t["name"]
-        for t in traces
-        if t["name"] not in expected
-        or any(abs(a - b) > 1e-9 for a, b in zip(t["y"], expected[t["name"]], strict=False))
-        or len(t["y"]) != len(expected[t["name"]])
-    ]
-    if wrong:
-        return False, f"medians differ from troops={troops:g}, combat={combat:g} for: {', '.join(wrong)}"
-    return True, f"all {len(traces)} median traces match troops={troops:g}, combat={combat:g}"
-
-
-async def run_session(
-    index: int,
-    browser,
-    base_url: str,
-    scenario,
-    table: dict,
-    first_label: str,
-    loaded: asyncio.Queue,
-    start: asyncio.Event,
-    clock: dict,
-    args,
-) -> SessionResult:
-    troops_low = TROOPS_SPACING * index
-    result = SessionResult(index, troops_low)
-    context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
-    page = await context.new_page()
-    crashed = []
-    page.on("crash", lambda _page: crashed.append(True))
-
-    def on_js_error(_error) -> None:
-        result.js_errors += 1
-
-    page.on("pageerror", on_js_error)
-    troops, combat, direction = troops_low, COMBAT_START, 1
-    try:
-        t0 = time.perf_counter()
-        try:
-            await page.goto(
-                _share_url(base_url, scenario, troops_low),
-                wait_until="domcontentloaded",
-                timeout=args.load_timeout * 1000,
-            )
-            ready = await (
-                await page.wait_for_function(
-                    SHOWS_JS, arg=table[(troops, combat)][first_label], timeout=args.load_timeout * 1000, polling=100
-                )
-            ).json_value()
-            if ready == -1:
-                result.errors.append("exception shown on first load")
-            await page.wait_for_function(h.IDLE_JS, timeout=args.load_timeout * 1000, polling=100)
-            await page.evaluate(HOOKS_JS, FINISHED_FIELD)
-            result.loaded_ms = (time.perf_counter() - t0) * 1000
-        except Exception as err:
-            result.errors.append(f"load: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
-        await loaded.put(index)
-        await start.wait()
-        if result.errors:
-            return result
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sliders = {TROOPS: sidebar.get_by_role("slider").nth(0), COMBAT: sidebar.get_by_role("slider").nth(1)}
-        timeout_ms = args.move_timeout * 1000
-        while time.monotonic() < clock["stop"] and not crashed:
-            if result.moves % 3 == 0:
-                driver = TROOPS
-                key, new = ("ArrowRight", troops_low + 500) if troops == troops_low else ("ArrowLeft", troops_low)
-                target = (new, combat)
-            else:
-                driver = COMBAT
-                if not 0 <= combat + direction * COMBAT_STEP <= COMBAT_MAX:
-                    direction = -direction
-                new = combat + direction * COMBAT_STEP
-                key, target = ("ArrowRight" if direction > 0 else "ArrowLeft"), (troops, new)
-            old_expected = table[(troops, combat)][first_label]
-            new_expected = table[target][first_label]
-            runs_before = await page.evaluate("() => window.__benchRuns")
-            sent_before = await page.evaluate("() => window.__benchSent")
-            result.moves += 1
-            try:
-                await sliders[driver].press(key, timeout=timeout_ms)
-                if new_expected != old_expected:
-                    seen = await (
-                        await page.wait_for_function(SHOWS_JS, arg=new_expected, timeout=timeout_ms, polling=20)
-                    ).json_value()
-                    if seen == -1:
-                        result.errors.append(f"exception shown after move {result.moves}")
-                        break
-                    result.latencies.append(seen - await page.evaluate("() => window.__benchKeydown"))
-                else:
-                    result.unchanged_moves += 1
-                done = await (
-                    await page.wait_for_function(RUN_DONE_JS, arg=runs_before, timeout=timeout_ms, polling=20)
-                ).json_value()
-                if done == -1:
-                    result.errors.append(f"exception shown after move {result.moves}")
-                    break
-            except Exception as err:
-                # Say which side stalled: a key the slider never took, or a value the page never redrew.
-                with contextlib.suppress(Exception):
-                    slider_now = await sliders[driver].input_value(timeout=2000)
-                    runs_now = await page.evaluate("() => window.__benchRuns")
-                    sent_now = await page.evaluate("() => window.__benchSent")
-                    err = RuntimeError(
-                        f"{type(err).__name__} ({driver} slider shows {slider_now}, expected {new:g}; since the key "
-                        f"the page sent {sent_now - sent_before} websocket messages and saw "
-                        f"{runs_now - runs_before} script runs finished)"
-                    )
-                result.errors.append(f"move {result.moves}: {str(err).splitlines()[0][:200]}")
-                if not crashed:  # let the page catch up (bounded) so the final check can still run
-                    with contextlib.suppress(Exception):  # still stuck: the final check will say so
-                        await page.wait_for_function(RUN_DONE_JS, arg=runs_before, timeout=timeout_ms, polling=100)
-                break
-            troops, combat = target
-            shown = float(await sliders[driver].input_value())
-            if shown != (troops if driver == TROOPS else combat):
-                result.errors.append(f"move {result.moves}: slider shows {shown:g}, expected {target}")
-                break
-        if crashed:
-            result.errors.append("page crashed")
-        else:
-            # Compare with the values the session's own sliders show (after an error these may differ from
-            # what the session meant to set; they must still be one of its own settings).
-            await page.wait_for_function(h.IDLE_JS, timeout=timeout_ms, polling=100)
-            shown = (float(await sliders[TROOPS].input_value()), float(await sliders[COMBAT].input_value()))
-            if shown != (troops, combat):
-                result.final_detail = f"sliders show {shown}, the session last set {(troops, combat)}"
-            if shown[0] not in (troops_low, troops_low + 500) or shown not in table:
-                result.final_ok = False
-                result.final_detail = f"sliders show {shown}: not a setting of this session"
-            else:
-                result.final_ok, detail = await _final_check(page, table, *shown)
-                result.final_detail = detail if shown == (troops, combat) else f"{result.final_detail}; {detail}"
-            if not result.final_ok:
-                result.errors.append("final check: " + result.final_detail)
-    except Exception as err:
-        result.errors.append(f"{type(err).__name__}: {str(err).splitlines()[0][:160]}")
-    finally:
-        with contextlib.suppress(Exception):  # a crashed page's context may already be gone
-            await context.close()
-    return result
-
-
-async def sample_rss(pid: int, samples: list[tuple[float, int, float]], stop: asyncio.Event) -> None:
-    start = time.monotonic()
-    while not stop.is_set():
-        samples.append((time.monotonic() - start, h.rss_kib(pid), os.getloadavg()[0]))
+async def drive(args, kind, server, expected: ls.Expected) -> dict:
+    idle_rss = await asyncio.to_thread(h.settled_rss, server.pid)
+    rss: list[tuple[float, int, float]] = []
+    stop_sampling = asyncio.Event()
+    sampler = asyncio.create_task(ls.sample_rss(server.pid, rss, stop_sampling))
+    results = [ls.SessionResult(i, ls.TROOPS_SPACING * i) for i in range(args.sessions)]
+    phases = ls.Phases(args.sessions)
+    async with kind.clients(args, server.url, expected) as make_client:
+        clients = [make_client(r) for r in results]
+        tasks = [asyncio.create_task(ls.run_session(c, expected, phases, args)) for c in clients]
+        t_load, cpu_load0 = time.monotonic(), h.cpu_seconds(server.pid)
+        deadline = t_load + 2 * args.load_timeout + args.duration + 2 * args.move_timeout + 90
+        with contextlib.suppress(TimeoutError):  # a session that never loaded is reported as such
+            await asyncio.wait_for(phases.first_loaded.wait(), timeout=args.load_timeout + 30)
+        first_s = time.monotonic() - t_load
+        first_rss = await asyncio.to_thread(h.settled_rss, server.pid)
+        t_rest = time.monotonic()
+        phases.rest_may_load.set()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=RSS_EVERY_S)
+            await asyncio.wait_for(phases.all_loaded.wait(), timeout=args.load_timeout + 30)
+        rest_s = time.monotonic() - t_rest
+        load_cpu = h.cpu_seconds(server.pid) - cpu_load0
+        loaded_rss = await asyncio.to_thread(h.settled_rss, server.pid)
+        print(
+            f"{phases.loaded} of {args.sessions} sessions loaded (the first alone in {first_s:.1f} s, the other "
+            f"{args.sessions - 1} together in {rest_s:.1f} s); moving sliders for {args.duration:g} s  [{load_avg()}]",
+            flush=True,
+        )
+        cpu0, client0, wall0 = h.cpu_seconds(server.pid), _client_cpu(server.pid), time.monotonic()
+        phases.stop = time.monotonic() + args.duration
+        phases.start.set()
+        _, pending = await asyncio.wait(tasks, timeout=max(1.0, deadline - time.monotonic()))
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        wall = time.monotonic() - wall0
+        cpu = h.cpu_seconds(server.pid) - cpu0
+        client_cpu = _client_cpu(server.pid) - client0
+    stop_sampling.set()
+    await sampler
+    # Pages and sockets are closed by now; the server keeps the sessions for server.disconnectedSessionTTL.
+    end_rss = await asyncio.to_thread(h.settled_rss, server.pid)
+    return {
+        "clients": clients,
+        "rss": rss,
+        "idle_rss": idle_rss,
+        "first_rss": first_rss,
+        "loaded_rss": loaded_rss,
+        "end_rss": end_rss,
+        "first_s": first_s,
+        "rest_s": rest_s,
+        "load_cpu": load_cpu,
+        "wall": wall,
+        "cpu": cpu,
+        "client_cpu": client_cpu,
+        "unfinished": len(pending),
+    }
 
 
-async def run(args) -> None:
-    from playwright.async_api import async_playwright
-
-    scenario, table, first_label = expected_numbers(args.sessions)
-    h.wait_for_quiet(0.5, max_wait_s=args.wait_quiet)
-    print(f"starting server and {args.browsers} browser(s)  [{h.load_avg()}]", flush=True)
-    with h.streamlit_server() as server:
-        async with async_playwright() as playwright:
-            browsers = [await h.launch_chromium(playwright) for _ in range(args.browsers)]
-            rss: list[tuple[float, int, float]] = []
-            stop_sampling = asyncio.Event()
-            sampler = asyncio.create_task(sample_rss(server.pid, rss, stop_sampling))
-            idle_rss = h.rss_kib(server.pid)
-            loaded: asyncio.Queue = asyncio.Queue()
-            start = asyncio.Event()
-            clock = {"stop": float("inf")}
-            tasks = [
-                asyncio.create_task(
-                    run_session(
-                        i,
-                        browsers[i % len(browsers)],
-                        server.url,
-                        scenario,
-                        table,
-                        first_label,
-                        loaded,
-                        start,
-                        clock,
-                        args,
-                    )
-                )
-                for i in range(args.sessions)
-            ]
-            t_load = time.monotonic()
-            for _ in range(args.sessions):
-                await asyncio.wait_for(loaded.get(), timeout=args.load_timeout + 60)
-            load_s = time.monotonic() - t_load
-            loaded_rss = h.rss_kib(server.pid)
-            cpu0, wall0 = h.cpu_seconds(server.pid), time.monotonic()
-            print(
-                f"all {args.sessions} sessions loaded in {load_s:.1f} s; moving sliders for {args.duration:g} s  "
-                f"[{h.load_avg()}]",
-                flush=True,
-            )
-            clock["stop"] = time.monotonic() + args.duration
-            start.set()
-            results = await asyncio.wait_for(
-                asyncio.gather(*tasks), timeout=args.duration + 2 * args.move_timeout + 120
-            )
-            wall = time.monotonic() - wall0
-            cpu = h.cpu_seconds(server.pid) - cpu0
-            stop_sampling.set()
-            await sampler
-            end_rss = h.rss_kib(server.pid)
-            for browser in browsers:
-                await browser.close()
-    _report(args, results, rss, idle_rss, loaded_rss, end_rss, load_s, wall, cpu)
-
-
-def _report(args, results, rss, idle_rss, loaded_rss, end_rss, load_s, wall, cpu) -> None:
+def report(bench: Bench, args, kind, m: dict) -> None:
+    clients, rss, wall = m["clients"], m["rss"], m["wall"]
+    results = [c.result for c in clients]
     latencies = [x for r in results for x in r.latencies]
-    errors = [(r.index, e) for r in results for e in r.errors]
+    errors = [(r.index, kind_, detail) for r in results for kind_, detail in r.errors]
     moves = sum(r.moves for r in results)
+    untimed = sum(r.untimed for r in results)
     print()
+    pacing = f", a pause of ~{args.think:g} s after each move" if args.think > 0 else ", moves back to back"
     print(
-        f"== load test: {args.sessions} sessions x {args.duration:g} s, {args.browsers} chromium process(es), "
-        f"one server =="
+        f"== load test ({args.clients} clients): {args.sessions} sessions x {args.duration:g} s{pacing}, "
+        f"{kind.describe(args)}, one server =="
     )
+    bench.figure("moves_per_s", moves / wall, "moves/s", n=moves)
     print(
-        f"  moves: {moves} in {wall:.0f} s ({moves / wall:.1f}/s over all sessions); "
-        f"{sum(r.unchanged_moves for r in results)} did not change the first chart (not timed)"
+        f"  moves: {moves} in {wall:.0f} s ({moves / wall:.1f}/s over all sessions); {len(latencies)} timed and "
+        f"verified"
+        + (f"; {untimed} did not change the first chart (verified at the next, not timed)" if untimed else "")
     )
     if latencies:
+        spread = {f"p{q}": percentile(latencies, q) for q in (50, 90, 99)} | {"max": max(latencies)}
+        for name, ms in spread.items():
+            bench.figure(f"latency.{name}", ms, "ms", n=len(latencies))
         print(
-            f"  latency key press -> first chart shows the session's new numbers (in-page): "
-            f"p50 {h.percentile(latencies, 50):.0f} ms  p90 {h.percentile(latencies, 90):.0f} ms  "
-            f"p99 {h.percentile(latencies, 99):.0f} ms  max {max(latencies):.0f} ms  (n={len(latencies)})"
+            f"  latency {kind.LATENCY}: "
+            + "  ".join(f"{name} {ms:.0f} ms" for name, ms in spread.items())
+            + f"  (n={len(latencies)})"
         )
+    extra = kind.report(bench, clients)  # lines to print after the latency, and at the end
+    for line in extra["latency"]:
+        print(line)
+    kinds = Counter(kind_ for _, kind_, _ in errors)
+    by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"
+    bench.figure("errors", len(errors), "errors", n=len(results))
     print(
-        f"  errors: {len(errors)}  (exceptions on the page, timeouts, crashes, wrong slider values, final mismatches)"
+        f"  errors: {len(errors)}  by kind: {by_kind}  (exception = an exception on the page, status = a finish other "
+        "than success, mismatch = other numbers, slider = a slider off its value, timeout, closed socket, crash, "
+        "final check)"
     )
-    for index, error in errors[:20]:
-        print(f"    session {index}: {error}")
-    print(f"  JavaScript page errors (informational): {sum(r.js_errors for r in results)}")
+    for index, kind_, detail in errors[:20]:
+        print(f"    session {index}: {kind_}: {detail}")
+    if m["unfinished"]:
+        print(f"  {m['unfinished']} session(s) cancelled at the overall deadline")
     ok = sum(r.final_ok for r in results)
-    print(f"  own numbers at the end: {ok} of {len(results)} sessions match their own slider values")
-    print(f"  server CPU: {cpu:.1f} s in {wall:.0f} s = {cpu / wall * 100:.0f}% of one core (GIL-bound process)")
+    bench.figure("sessions_with_own_numbers", ok, "sessions", n=len(results))
+    print(f"  own numbers at the end: {ok} of {len(results)} sessions show exactly their own settings' medians")
+    bench.figure("server_cpu", m["cpu"] / wall * 100, "% of a core", n=moves)
+    bench.figure("client_cpu", m["client_cpu"] / wall * 100, "% of a core", n=moves)
     print(
-        f"  server RSS: idle {h.mib(idle_rss)}, all sessions loaded {h.mib(loaded_rss)} "
-        f"(loading took {load_s:.1f} s), max {h.mib(max(s[1] for s in rss))}, at the end {h.mib(end_rss)}"
+        f"  server CPU: {m['cpu']:.1f} s in {wall:.0f} s = {m['cpu'] / wall * 100:.0f}% of one core "
+        "(above 100% only where numpy runs outside the GIL)"
+    )
+    print(
+        f"  client CPU (this process and its children, all sessions): {m['client_cpu']:.1f} s = "
+        f"{m['client_cpu'] / wall * 100:.0f}% of one core"
+    )
+    others = len(results) - 1
+    per_session = ""
+    if others:
+        per = (m["loaded_rss"] - m["first_rss"]) / others
+        verdict = bench.figure("rss.per_further_session", per / 1024, "MiB", n=others, target="session_mib")
+        per_session = f"+{h.mib(per)} per further session, {verdict}; "
+    for name in ("idle_rss", "first_rss", "loaded_rss", "end_rss"):
+        bench.figure(f"rss.{name.removesuffix('_rss')}", m[name] / 1024, "MiB", n=3)
+    bench.figure("rss.max_sampled", max(s[1] for s in rss) / 1024, "MiB", n=len(rss))
+    bench.figure("load.first_session", m["first_s"], "s", n=1)
+    bench.figure("load.other_sessions", m["rest_s"], "s", n=others)
+    print(
+        f"  server RSS (settled): idle {h.mib(m['idle_rss'])}, first session loaded {h.mib(m['first_rss'])}, "
+        f"all {len(results)} loaded {h.mib(m['loaded_rss'])} ({per_session}loading took {m['load_cpu']:.1f} s "
+        f"of server CPU), max sampled {h.mib(max(s[1] for s in rss))}, at the end {h.mib(m['end_rss'])} "
+        f"({h.mib(m['end_rss'] - m['loaded_rss'])} more than loaded; pages and sockets closed, sessions kept until "
+        "server.disconnectedSessionTTL)"
     )
     series = "  ".join(f"{t:.0f}s:{kib / 1024:.0f}" for t, kib, _ in rss)
-    print(f"  RSS every {RSS_EVERY_S:g} s (MiB): {series}")
+    print(f"  RSS every {ls.RSS_EVERY_S:g} s (MiB): {series}")
     print(f"  1-min load average during the run: {min(s[2] for s in rss):.2f} .. {max(s[2] for s in rss):.2f}")
+    for line in extra["end"]:
+        print(line)
     print("  per session: moves / timed / median ms / load s / final")
     for r in results:
         med = f"{statistics.median(r.latencies):6.0f}" if r.latencies else "     -"
@@ -421,24 +184,38 @@ def _report(args, results, rss, idle_rss, loaded_rss, end_rss, load_s, wall, cpu
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions (default 20, at most 20)")
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of slider moves (default 60)")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 sessions for 10 s")
-    parser.add_argument("--browsers", type=int, default=1, help="chromium processes to spread the pages over (1-2)")
-    parser.add_argument("--move-timeout", type=float, default=30.0, help="seconds one move may take (an error after)")
-    parser.add_argument("--load-timeout", type=float, default=180.0, help="seconds a session may take to load")
-    parser.add_argument("--wait-quiet", type=float, default=60.0, help="wait at most this long for load < 0.5")
-    args = parser.parse_args()
+def measure(bench: Bench, args) -> None:
     if args.quick:
-        args.sessions, args.duration = 3, 10.0
-    # Troops T_i = 1,000*i and T_i + 500 must stay within the slider's 0..20,000 and apart between sessions.
-    args.sessions = max(1, min(args.sessions, 20))
+        args.sessions, args.duration = QUICK["sessions"], QUICK["duration"]
+    args.sessions = max(1, min(args.sessions, ls.MAX_SESSIONS))
     args.duration = max(1.0, min(args.duration, 600.0))
+    args.move_timeout = max(1.0, min(args.move_timeout, 120.0))
+    args.load_timeout = max(5.0, min(args.load_timeout, 600.0))
     args.browsers = max(1, min(args.browsers, 2))
-    print(f"machine: {os.cpu_count()} cores; {h.load_avg()} at start")
-    asyncio.run(run(args))
+    print(f"machine: {os.cpu_count()} cores; {load_avg()} at start")
+    kind = KINDS[args.clients]
+    print(kind.METHOD)
+    expected = ls.expected_numbers(args.sessions)
+    h.wait_for_quiet(max_wait_s=args.wait_quiet)
+    print(f"starting server and {kind.describe(args)}  [{load_avg()}]", flush=True)
+    with h.streamlit_server() as server:
+        measured = asyncio.run(drive(args, kind, server, expected))
+        log = server.log_tail(4000)
+    report(bench, args, kind, measured)
+    noteworthy = [line for line in log.splitlines() if any(w in line for w in ("Error", "Traceback", "WARNING"))]
+    if noteworthy:
+        print("  server log (errors and warnings, last 10):")
+        for line in noteworthy[-10:]:
+            print(f"    {line[:200]}")
+
+
+def main() -> None:
+    bench = Bench("load_test", __doc__)
+    bench.option("--clients", choices=sorted(KINDS))
+    bench.option(
+        "--quick", action="store_true", help=f"smoke run: {QUICK['sessions']} sessions for {QUICK['duration']:g} s"
+    )
+    bench.run(measure)
 
 
 if __name__ == "__main__":

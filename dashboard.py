@@ -7,13 +7,13 @@ from pathlib import Path
 import streamlit as st
 
 from present.briefing import briefing_html
-from present.i18n import TAB_KEYS, language_from_locale, t
+from present.i18n import TAB_KEYS, t
 from present.text import csv_text, md_escape
-from ui import auth, custom, data, explain, export, panels, share
-from ui.sidebar import TAB_STATE, render_sidebar
+from ui import auth, custom, data, explain, export, panels, session, share
+from ui.sidebar import render_sidebar
 
 # Before the sidebar has run, the language comes from the session or the browser.
-early_lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
+early_lang = session.language(st.context.locale)
 # A file in the repo, not a :material/...: icon, which the browser would fetch from fonts.gstatic.com.
 st.set_page_config(
     page_title=t("page_title", early_lang),
@@ -27,30 +27,33 @@ if not folder.scenarios:
     panels.broken_files(folder, early_lang)
     st.stop()
 store, store_problem = data.store()
-share.restore_from_link(lambda ref: data.resolve(ref, folder), default_ref=next(iter(folder.scenarios)))
+session.restore_from_link(lambda ref: data.resolve_model(ref, folder), default_ref=next(iter(folder.scenarios)))
 
-settings = render_sidebar(data.choices(folder, st.session_state.get(share.SAVED_REFS, [])))
-scenario, lang = settings.scenario, settings.lang
+ref, model, slider_values = render_sidebar(data.choices(folder, session.saved_refs()))
+scenario = model.scenario
+baseline_id = scenario.baseline_preset()
+compare = session.compared_presets(ref, baseline_id) if scenario.presets else None
+view = session.current(model, ref, slider_values, compare)
+lang = view.lang
 auth.logout_button(lang)
 panels.broken_files(folder, lang)
 
 try:
-    bands, questions = data.projection(settings.model, data.setting(settings.values), settings.runs, settings.seed)
+    bands, questions = data.projection(view.model, data.setting(view.values), view.runs, view.seed)
 except data.REFUSALS as refused:
     # The sidebar stays, so the reader can change what was asked for.
-    st.error(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
+    st.error(data.refusal_text(refused, t("what_ensemble", lang, runs=view.runs), lang))
     st.stop()
 preset_names = {p.id: p.label.get(lang) for p in scenario.presets}
-baseline_id = scenario.baseline_preset()
 
 
 def preset_projection(preset_id: str):
     """A preset's values and projection; its projection is None (and says why) when it was refused."""
     values = scenario.preset_values(preset_id)
     try:
-        ref_bands, ref_questions = data.projection(settings.model, data.setting(values), settings.runs, settings.seed)
+        ref_bands, ref_questions = data.projection(view.model, data.setting(values), view.runs, view.seed)
     except data.REFUSALS as refused:
-        st.warning(data.refusal_text(refused, t("what_ensemble", lang, runs=settings.runs), lang))
+        st.warning(data.refusal_text(refused, t("what_ensemble", lang, runs=view.runs), lang))
         return values, None, None
     return values, ref_bands, ref_questions
 
@@ -60,59 +63,58 @@ baseline_questions = preset_projection(baseline_id)[2] if baseline_id else None
 panels.header(scenario, lang)
 share.show_notices(lang)
 # Lazy too: the link's code block pulls a 1.5 MB highlighter into the page, wanted only once opened.
-share_box = st.expander(t("share_title", lang), icon=":material/share:", key=share.SHARE_BOX, on_change="rerun")
+share_box = st.expander(t("share_title", lang), icon=":material/share:", key=session.SHARE_BOX, on_change="rerun")
 
 # Lazy tabs: only the open tab's content runs, so a slider move redraws one view, not four.
 tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why = st.tabs(
-    [t(key, lang) for key in TAB_KEYS], key=TAB_STATE, on_change="rerun"
+    [t(key, lang) for key in TAB_KEYS], key=session.TAB, on_change="rerun"
 )
-compare = share.compared_presets(settings.ref, baseline_id) if preset_names else None
 if tab_projection.open:
     with tab_projection:
-        panels.question_cards(scenario, questions, baseline_questions, preset_names.get(baseline_id, ""), lang)
-        panels.projection_charts(scenario, bands, lang, settings.runs, settings.seed)
+        panels.question_cards(view, questions, baseline_questions, preset_names.get(baseline_id, ""))
+        panels.projection_charts(view, bands)
 
 if tab_compare.open:
     with tab_compare:
         references = {}
         if preset_names:
-            compare = share.compare_picker(settings.ref, list(preset_names), preset_names.get, t("compare_with", lang))
+            compare = share.compare_picker(view.ref, list(preset_names), preset_names.get, t("compare_with", lang))
             for preset_id in compare:
                 values, ref_bands, _ = preset_projection(preset_id)
                 if ref_bands is not None:
                     references[preset_names[preset_id]] = (values, ref_bands)
-        panels.comparison(scenario, settings.values, bands, references, lang)
+        panels.comparison(view, bands, references)
 
 if tab_assumptions.open:
     with tab_assumptions:
-        panels.assumptions(scenario, settings.values, lang)
-        st.caption(md_escape(f"{settings.ref} · sha256 {settings.digest}"))
+        panels.assumptions(view)
+        st.caption(md_escape(f"{view.ref} · sha256 {view.digest}"))
 
 if tab_custom.open:
     with tab_custom:
-        custom.render(store, store_problem, export.scenario_yaml(settings), lang)
+        custom.render(store, store_problem, export.scenario_yaml(view), lang)
 
 if tab_why.open:
     with tab_why:
-        explain.render(settings.model, settings.values, settings.runs, settings.seed, lang)
+        explain.render(view)
 
-link = share.sync_link(settings, compare, share.default_compare(baseline_id))
+link = share.sync_link(view)
 if share_box.open:
     with share_box:
         st.caption(t("share_help", lang))
         st.code(link, language=None, wrap_lines=True)
         export.downloads(
-            settings,
+            view,
             bands_csv=lambda: csv_text(bands, float_format="%.6g"),
             briefing=lambda: briefing_html(
-                settings.model,
-                settings.values,
+                view.model,
+                view.values,
                 questions,
                 baseline_questions,
                 preset_names.get(baseline_id, ""),
                 [fig for _, fig in panels.projection_figures(scenario, bands, lang)],
-                settings.runs,
-                settings.seed,
+                view.runs,
+                view.seed,
                 lang,
                 link=link,
             ),

@@ -136,7 +136,7 @@ def _print_profile(profiler: cProfile.Profile, wall_ms: float, full: bool = True
         ("tools.py", "return_figure_from_figure_or_data"): "  of which plotly re-validation of the figure",
         ("_json.py", "to_json"): "  of which plotly.io.to_json",
         ("share.py", "sync_link"): "ui.share.sync_link",
-        ("share.py", "restore_from_link"): "ui.share.restore_from_link",
+        ("session.py", "restore_from_link"): "ui.session.restore_from_link",
         ("data.py", "catalog"): "ui.data.catalog (folder fingerprint)",
     }
     found: dict[str, float] = {}

@@ -213,10 +213,12 @@ def _render_why(path: str, lang: str) -> None:
     # Runs as the AppTest script: only the Why tab's content, for any scenario file.
     from engine.loader import load_scenario
     from engine.model import Model
+    from engine.state import ViewState
     from ui import explain
+    from ui.session import View
 
     scenario = load_scenario(path)
-    explain.render(Model.of(scenario), scenario.defaults(), 200, 3, lang)
+    explain.render(View(ViewState(scenario.id, runs=200, seed=3, lang=lang), Model.of(scenario)))
 
 
 @pytest.mark.parametrize("lang", ["en", "de"])

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from engine.loader import load_scenario
 from present.text import md_escape
 from tests.apptest_helpers import open_app
-from ui.share import SHARE_BOX
+from ui.session import SHARE_BOX
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")

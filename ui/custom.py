@@ -12,7 +12,7 @@ from engine.loader import ScenarioError, parse_scenario
 from engine.store import SaveLimitReached, ScenarioStore, StoreError
 from present.i18n import t, whole_number
 from present.text import md_escape
-from ui.share import SAVED_REFS
+from ui import session
 
 EDITOR = "custom_editor"
 TEMPLATE = "_custom_template"  # the text the editor was last filled with
@@ -24,10 +24,7 @@ SAVE_TIMES = "_custom_save_times"  # this session's new saves, which the store c
 
 
 def _open(ref: str) -> None:
-    refs = st.session_state.setdefault(SAVED_REFS, [])
-    if ref not in refs:
-        refs.append(ref)
-    st.session_state["scenario"] = ref
+    session.open_saved(ref)
 
 
 def _limit_message(limit: SaveLimitReached, lang: str) -> str:

@@ -18,7 +18,8 @@ from engine.loader import ScenarioError
 from engine.model import Model
 from engine.schema import Scenario
 from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
-from present.i18n import language_from_locale, t, whole_number
+from present.i18n import t, whole_number
+from ui import session
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,6 @@ def _store(url: str) -> ScenarioStore:
 
 
 STORE_DOWN = "unavailable"
-OPEN_FAILED = "_store_open_failed"  # a saved scenario could not be looked up on this run: say so once
 
 
 def store() -> tuple[ScenarioStore | None, str]:
@@ -156,14 +156,14 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
     if ref.startswith(LINK_PREFIX):
         the_store, _ = store()
         if the_store is None:
-            st.session_state[OPEN_FAILED] = True
+            session.note_open_failed()
             return None
         try:
             return _saved(the_store.url, ref)
         except _NotStored:
             return None
         except StoreError:
-            st.session_state[OPEN_FAILED] = True
+            session.note_open_failed()
             return None
         except ScenarioError as err:
             # Stored under an older, looser schema: the row stays, the link cannot open it.
@@ -175,6 +175,12 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
     return None
 
 
+def resolve_model(ref: str, folder: Catalog) -> Model | None:
+    """resolve(), for the link codec: the model a reference names, or None."""
+    choice = resolve(ref, folder)
+    return choice.model if choice else None
+
+
 def choices(folder: Catalog, saved_refs: list[str]) -> dict[str, Choice]:
     """Folder scenarios first, then the saved ones this session has opened."""
     out = {sid: Choice(sid, model_of(folder.entry(sid).scenario)) for sid in folder.scenarios}
@@ -182,8 +188,8 @@ def choices(folder: Catalog, saved_refs: list[str]) -> dict[str, Choice]:
         choice = resolve(ref, folder)
         if choice is not None:
             out[ref] = choice
-    if st.session_state.pop(OPEN_FAILED, False):
+    if session.pop_open_failed():
         # Here, after the link has set the language, rather than in resolve() while it is being read.
-        lang = st.session_state.get("lang") or language_from_locale(st.context.locale)
+        lang = session.language(st.context.locale)
         st.warning(t("store_open_failed", lang), icon=":material/cloud_off:")
     return out

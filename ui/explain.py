@@ -41,6 +41,7 @@ from present.i18n import t, whole_number
 from present.text import md_escape
 from ui import data
 from ui.panels import column_labels
+from ui.session import View
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 # The probability tornado runs (2 x drivers + 1) settings x runs at once; this bounds its memory and time.
@@ -498,8 +499,9 @@ def _diff_section(model: Model, values: dict[str, float], runs: int, seed: int, 
         st.dataframe(table.round(1), key=f"{prefix}:diff-table", column_config=column_labels(indicators))
 
 
-def render(model: Model, values: dict[str, float], runs: int, seed: int, lang: str) -> None:
-    """Everything on the "Why" tab, for the current settings (`values`), ensemble size and seed."""
+def render(view: View) -> None:
+    """Everything on the "Why" tab, for the view's settings, ensemble size and seed."""
+    model, values, runs, seed, lang = view.model, view.values, view.runs, view.seed, view.lang
     setting = data.setting(values)
     st.markdown(t("why_intro", lang))
     _tornado(model, setting, runs, seed, lang)

@@ -8,10 +8,10 @@ import streamlit as st
 
 from engine.serialize import scenario_to_yaml, with_defaults
 from present.i18n import t
-from ui.sidebar import Settings
+from ui.session import View
 
 
-def scenario_yaml(settings: Settings) -> str:
+def scenario_yaml(settings: View) -> str:
     scenario = with_defaults(settings.scenario, settings.values)
     header = (
         f"Exported from the scenario dashboard: '{settings.scenario.id}' with the settings at export as defaults.\n"
@@ -20,7 +20,7 @@ def scenario_yaml(settings: Settings) -> str:
     return scenario_to_yaml(scenario, header)
 
 
-def downloads(settings: Settings, bands_csv: Callable[[], str], briefing: Callable[[], str]) -> None:
+def downloads(settings: View, bands_csv: Callable[[], str], briefing: Callable[[], str]) -> None:
     """Three buttons; every file is built only when its button is clicked."""
     stem = f"{settings.scenario.id}-seed{settings.seed}"
     files = (

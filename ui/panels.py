@@ -13,6 +13,7 @@ from present.charts import Labels, comparison_figure, trajectory_figure
 from present.i18n import LANGUAGE_NAMES, t, whole_number
 from present.tables import Readout, drivers_table, impacts_table, indicators_table, readouts
 from present.text import csv_text, md_escape
+from ui.session import View
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -40,9 +41,8 @@ def _percent(p: float) -> str:
     return f"{p * 100:.0f}%"
 
 
-def question_cards(
-    scenario: Scenario, questions: pd.DataFrame, reference: pd.DataFrame | None, reference_name: str, lang: str
-) -> None:
+def question_cards(view: View, questions: pd.DataFrame, reference: pd.DataFrame | None, reference_name: str) -> None:
+    scenario, lang = view.scenario, view.lang
     if not scenario.questions:
         return
     st.subheader(t("questions_title", lang))
@@ -123,20 +123,16 @@ def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> li
     return figures
 
 
-def projection_charts(scenario: Scenario, bands: pd.DataFrame, lang: str, runs: int, seed: int) -> None:
-    for group, fig in projection_figures(scenario, bands, lang):
+def projection_charts(view: View, bands: pd.DataFrame) -> None:
+    lang = view.lang
+    for group, fig in projection_figures(view.scenario, bands, lang):
         st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
-    st.caption(t("chart_caption", lang, runs=whole_number(runs, lang), seed=seed))
+    st.caption(t("chart_caption", lang, runs=whole_number(view.runs, lang), seed=view.seed))
 
 
-def comparison(
-    scenario: Scenario,
-    values: dict[str, float],
-    bands: pd.DataFrame,
-    references: dict[str, tuple[dict[str, float], pd.DataFrame]],
-    lang: str,
-) -> None:
+def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict[str, float], pd.DataFrame]]) -> None:
     """`references` maps a display name to (driver values, bands) of each compared preset."""
+    scenario, values, lang = view.scenario, view.values, view.lang
     names = {i.id: i.label.get(lang) for i in scenario.indicators}
     labels = Labels(title=t("compare_title", lang), week=t("week", lang), level=t("level", lang))
     fig = comparison_figure(
@@ -192,7 +188,8 @@ def column_labels(shown: dict[str, str]) -> dict:
     return {column: st.column_config.Column(label=label) for column, label in shown.items()}
 
 
-def assumptions(scenario: Scenario, values: dict[str, float], lang: str) -> None:
+def assumptions(view: View) -> None:
+    scenario, values, lang = view.scenario, view.values, view.lang
     src = scenario.source
     st.subheader(t("source_meta", lang))
     st.markdown(

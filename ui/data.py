@@ -106,14 +106,6 @@ class Choice:
     model: Model
 
     @property
-    def scenario(self) -> Scenario:
-        return self.model.scenario
-
-    @property
-    def digest(self) -> str:
-        return self.model.digest
-
-    @property
     def saved(self) -> bool:
         return self.ref.startswith(LINK_PREFIX)
 

@@ -38,7 +38,7 @@ def _language() -> str:
 def _scenario_picker(choices: dict[str, Choice], lang: str) -> str:
     session.scenario_ref(list(choices))
     titles = {
-        ref: c.scenario.title.get(lang) + (f" ({t('saved_suffix', lang)} {ref})" if c.saved else "")
+        ref: c.model.scenario.title.get(lang) + (f" ({t('saved_suffix', lang)} {ref})" if c.saved else "")
         for ref, c in choices.items()
     }
     return st.sidebar.selectbox(t("scenario", lang), list(choices), key=session.SCENARIO, format_func=titles.get)
@@ -101,7 +101,7 @@ def render_sidebar(choices: dict[str, Choice]) -> tuple[str, Model, dict[str, fl
     lang = _language()
     ref = _scenario_picker(choices, lang)
     choice = choices[ref]
-    scenario = choice.scenario
+    scenario = choice.model.scenario
     preset = _presets(ref, scenario, lang)
     modified = st.sidebar.empty()  # filled once the sliders are read, but shown under the preset box
     st.sidebar.button(t("reset", lang), on_click=session.on_reset, args=(ref, scenario), width="stretch")

@@ -32,7 +32,7 @@ session.restore_from_link(lambda ref: data.resolve_model(ref, folder), default_r
 ref, model, slider_values = render_sidebar(data.choices(folder, session.saved_refs()))
 scenario = model.scenario
 baseline_id = scenario.baseline_preset()
-compare = session.compared_presets(ref, baseline_id) if scenario.presets else None
+compare = session.compared_presets(ref, scenario) if scenario.presets else None
 view = session.current(model, ref, slider_values, compare)
 lang = view.lang
 auth.logout_button(lang)

@@ -11,11 +11,11 @@ import pandas as pd
 
 from engine.budget import block_runs, ensemble_cost, heavy_slot, max_runs, require
 from engine.schema import Scenario
-
-if TYPE_CHECKING:
-    from engine.model import Model
 from engine.simulation import CompiledModel, driver_array, simulate
 from engine.workers import run_slices, slices
+
+if TYPE_CHECKING:  # engine.model imports this module
+    from engine.model import Model
 
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 MAX_RUNS = 20_000

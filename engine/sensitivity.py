@@ -26,10 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.budget import block_runs, heavy_slot, max_swing_runs, require, sobol_cost, swing_cost
+from engine.budget import Cost, block_runs, heavy_slot, max_swing_runs, require, sobol_cost, swing_cost
 from engine.ensemble import MAX_RUNS, coefficients_at, sample_coefficients
 from engine.model import Model
-from engine.schema import Scenario
+from engine.schema import Question, Scenario
 from engine.simulation import CompiledModel, driver_array, simulate
 
 SOBOL_MIN_N = 8
@@ -111,6 +111,24 @@ def tornado_point(model: Model, values: Mapping[str, float], week: int | None = 
     return _tornado_frame(compiled, compiled.indicator_ids, results)
 
 
+def _swing_shape(scenario: Scenario, questions: Sequence[Question]) -> tuple[int, int]:
+    """(settings, weeks) of a probability tornado: every driver at its min and max plus the current setting,
+    stepped to the last week any of the questions asks about."""
+    return 2 * len(scenario.drivers) + 1, min(max(q.by_week for q in questions), scenario.horizon_weeks)
+
+
+def probability_tornado_cost(model: Model, runs: int, questions: Sequence[Question]) -> Cost:
+    """What a probability tornado of `runs` runs per setting over `questions` costs."""
+    settings, weeks = _swing_shape(model.scenario, questions)
+    return swing_cost(model.scenario, runs, settings, weeks)
+
+
+def probability_tornado_max_runs(model: Model, questions: Sequence[Question], cap: int = MAX_RUNS) -> int:
+    """The most runs per setting a probability tornado over `questions` may take (0: not even one)."""
+    settings, weeks = _swing_shape(model.scenario, questions)
+    return max_swing_runs(model.scenario, settings, weeks, cap=cap)
+
+
 def tornado_probability(
     model: Model,
     values: Mapping[str, float],
@@ -133,14 +151,14 @@ def tornado_probability(
             raise ValueError(f"unknown question(s): {', '.join(unknown)}")
     if not chosen:
         return pd.DataFrame(columns=TORNADO_COLUMNS)
-    weeks = min(max(q.by_week for q in chosen), compiled.horizon)
+    _, weeks = _swing_shape(scenario, chosen)
     settings = swing_settings(compiled, values)
     n_settings = len(settings)
-    cost = swing_cost(scenario, runs, n_settings, weeks)
+    cost = probability_tornado_cost(model, runs, chosen)
     require(
         f"the probability tornado with {runs:,} runs per setting",
         cost,
-        largest=max_swing_runs(scenario, n_settings, weeks, cap=MAX_RUNS),
+        largest=probability_tornado_max_runs(model, chosen),
     )
     position = {name: n for n, name in enumerate(compiled.indicator_ids)}
     reached = np.empty((n_settings * runs, len(chosen)), dtype=bool)
@@ -235,17 +253,22 @@ def sobol_indices(
             uncertain=(),
         )
 
-    cost = sobol_cost(scenario, sobol_evaluations(n, d), d, len(outputs), chunk_rows)
+    cost = sobol_design_cost(model, n, chunk_rows)
     require(f"Sobol indices at N = {n:,}", cost, largest=largest_sobol_n(model, chunk_rows))
     with heavy_slot(cost):
         return _sobol(scenario, compiled, values, n, seed, report, outputs, uncertain, chunk_rows, num_resamples)
 
 
-def sobol_fits(model: Model, n: int, chunk_rows: int = CHUNK_ROWS) -> bool:
-    """Whether Sobol indices at base size `n` fit the work budget."""
+def sobol_design_cost(model: Model, n: int, chunk_rows: int = CHUNK_ROWS) -> Cost:
+    """What Sobol indices at base size `n` cost: the Saltelli design over the uncertain coefficients."""
     d = len(uncertain_impacts(model.compiled))
     outputs = len(sobol_outputs(model.scenario))
-    return sobol_cost(model.scenario, sobol_evaluations(n, d), d, outputs, chunk_rows).fits()
+    return sobol_cost(model.scenario, sobol_evaluations(n, d), d, outputs, chunk_rows)
+
+
+def sobol_fits(model: Model, n: int, chunk_rows: int = CHUNK_ROWS) -> bool:
+    """Whether Sobol indices at base size `n` fit the work budget."""
+    return sobol_design_cost(model, n, chunk_rows).fits()
 
 
 def largest_sobol_n(model: Model, chunk_rows: int = CHUNK_ROWS) -> int | None:

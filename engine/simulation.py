@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from engine.schema import Scenario
-
-if TYPE_CHECKING:
-    from engine.model import Model
 from engine.workers import MIN_RUNS_PER_WORKER, run_slices, slices
+
+if TYPE_CHECKING:  # engine.model imports this module
+    from engine.model import Model
 
 EPS = 1e-6
 LOG_LOW = float(np.log(EPS))

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from engine.budget import MAX_WORK, BudgetExceeded, max_swing_runs, sobol_cost, swing_cost
+from engine.budget import MAX_WORK, BudgetExceeded
 from engine.cache import ByteCache
 from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
 from engine.limits import SOBOL_DEFAULT, SOBOL_SIZES, TORNADO_MAX_RUNS, TORNADO_MIN_RUNS
@@ -14,12 +14,13 @@ from engine.model import Model
 from engine.report import driver_differences, weekly_deltas
 from engine.schema import Scenario
 from engine.sensitivity import (
-    CHUNK_ROWS,
     SobolResult,
+    probability_tornado_cost,
+    probability_tornado_max_runs,
+    sobol_design_cost,
     sobol_evaluations,
     sobol_fits,
     sobol_indices,
-    sobol_outputs,
     top_coefficients,
     tornado_point,
     tornado_probability,
@@ -44,7 +45,6 @@ from ui.panels import column_labels
 from ui.session import View
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
-# The probability tornado runs (2 x drivers + 1) settings x runs at once; this bounds its memory and time.
 CURRENT = "__current__"
 
 
@@ -140,12 +140,10 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
             format_func=lambda q: questions[q].text.get(lang),
         )
         q = questions[chosen]
-        settings = 2 * len(scenario.drivers) + 1
-        weeks = min(q.by_week, scenario.horizon_weeks)
-        fitting = max_swing_runs(scenario, settings, weeks, cap=TORNADO_MAX_RUNS)
+        fitting = probability_tornado_max_runs(model, [q], cap=TORNADO_MAX_RUNS)
         swing_runs = min(runs, fitting)
         if swing_runs < TORNADO_MIN_RUNS:
-            refused = BudgetExceeded("", swing_cost(scenario, TORNADO_MIN_RUNS, settings, weeks))
+            refused = BudgetExceeded("", probability_tornado_cost(model, TORNADO_MIN_RUNS, [q]))
             st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
             return
         if fitting < min(runs, TORNADO_MAX_RUNS):
@@ -211,8 +209,7 @@ def _sobol_section(model: Model, values: data.Setting, seed: int, lang: str) -> 
     # Only the sizes the work budget allows are offered.
     sizes = [n for n in SOBOL_SIZES if sobol_fits(model, n)]
     if not sizes:
-        d, outputs = uncertain, len(sobol_outputs(scenario))
-        cost = sobol_cost(scenario, sobol_evaluations(SOBOL_SIZES[0], d), d, outputs, CHUNK_ROWS)
+        cost = sobol_design_cost(model, SOBOL_SIZES[0])
         st.warning(
             t(
                 "why_sobol_too_large",

@@ -258,9 +258,15 @@ def pop_open_failed() -> bool:
 # --- the comparison ------------------------------------------------------------------------------------------
 
 
-def compared_presets(ref: str, baseline_id: str | None) -> list[str]:
+def default_compare(scenario: Scenario) -> list[str]:
+    """What the page compares with until the reader picks otherwise: the baseline preset, if any."""
+    baseline = scenario.baseline_preset()
+    return [baseline] if baseline else []
+
+
+def compared_presets(ref: str, scenario: Scenario) -> list[str]:
     """The presets to compare with; kept outside the widget so it survives while the tab is closed."""
-    return st.session_state.setdefault(compare_key(ref), [baseline_id] if baseline_id else [])
+    return st.session_state.setdefault(compare_key(ref), default_compare(scenario))
 
 
 def on_compare(ref: str) -> None:
@@ -279,7 +285,6 @@ def compare_start(ref: str, options: list[str]) -> str:
 def current(model: Model, ref: str, values: dict[str, float], compare: list[str] | None) -> View:
     """The view after the sidebar's widgets have run: their values, and the comparison (None: the default)."""
     scenario = model.scenario
-    default = [scenario.baseline_preset()] if scenario.baseline_preset() else []
     state = ViewState(
         scenario=ref,
         values={d.id: values[d.id] for d in scenario.drivers if values[d.id] != d.default},
@@ -287,6 +292,6 @@ def current(model: Model, ref: str, values: dict[str, float], compare: list[str]
         lang=st.session_state.get(LANG),
         runs=int(st.session_state[RUNS]),
         seed=int(st.session_state[SEED]),
-        compare=None if compare is None or compare == default else tuple(compare),
+        compare=None if compare is None or compare == default_compare(scenario) else tuple(compare),
     )
     return View(state, model)

@@ -26,7 +26,7 @@ if not folder.scenarios:
     st.error(t("no_scenarios", early_lang))
     panels.broken_files(folder, early_lang)
     st.stop()
-store, store_problem = data.store()
+store = data.store()
 session.restore_from_link(lambda ref: data.resolve_model(ref, folder), default_ref=next(iter(folder.scenarios)))
 
 ref, model, slider_values = render_sidebar(data.choices(folder, session.saved_refs()))
@@ -92,7 +92,7 @@ if tab_assumptions.open:
 
 if tab_custom.open:
     with tab_custom:
-        custom.render(store, store_problem, export.scenario_yaml(view), lang)
+        custom.render(store, export.scenario_yaml(view), lang)
 
 if tab_why.open:
     with tab_why:

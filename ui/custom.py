@@ -142,11 +142,9 @@ def _saved_list(store: ScenarioStore, lang: str) -> None:
         st.button(t("open", lang), on_click=_open, args=(chosen,))
 
 
-def render(store: ScenarioStore | None, store_problem: str, template: str, lang: str) -> None:
-    """`template` is the current scenario as YAML, the starting point of the editor.
-
-    `store_problem` is not shown: whatever it says, a visitor learns only that saving is unavailable.
-    """
+def render(store: ScenarioStore | None, template: str, lang: str) -> None:
+    """`template` is the current scenario as YAML, the starting point of the editor. Without a store the
+    visitor learns only that saving is unavailable, never why (the log says)."""
     if store is None:
         st.warning(t("store_down", lang), icon=":material/cloud_off:")
     st.file_uploader(

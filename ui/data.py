@@ -115,16 +115,13 @@ def _store(url: str) -> ScenarioStore:
     return ScenarioStore(url)
 
 
-STORE_DOWN = "unavailable"
-
-
-def store() -> tuple[ScenarioStore | None, str]:
-    """The shared scenario store, or None and a reason safe to show (the log has the details; the page carries on)."""
+def store() -> ScenarioStore | None:
+    """The shared scenario store, or None when it cannot be reached (the log has why; the page carries on)."""
     try:
-        return _store(default_url()), ""
+        return _store(default_url())
     except StoreError:
         # Not cached (Streamlit caches no exception): the next rerun tries again.
-        return None, STORE_DOWN
+        return None
 
 
 class _NotStored(LookupError):
@@ -146,7 +143,7 @@ def _saved(url: str, ref: str) -> Choice:
 def resolve(ref: str, folder: Catalog) -> Choice | None:
     """A scenario reference from the picker or a link: a folder scenario id or a saved 'sha-...' ref."""
     if ref.startswith(LINK_PREFIX):
-        the_store, _ = store()
+        the_store = store()
         if the_store is None:
             session.note_open_failed()
             return None

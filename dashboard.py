@@ -27,7 +27,7 @@ if not folder.scenarios:
     panels.broken_files(folder, early_lang)
     st.stop()
 store = data.store()
-session.restore_from_link(lambda ref: data.resolve_model(ref, folder), default_ref=next(iter(folder.scenarios)))
+session.restore_from_link(lambda ref: data.resolve_scenario(ref, folder), default_ref=next(iter(folder.scenarios)))
 
 ref, model, slider_values = render_sidebar(data.choices(folder, session.saved_refs()))
 scenario = model.scenario

@@ -164,10 +164,10 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
     return None
 
 
-def resolve_model(ref: str, folder: Catalog) -> Model | None:
-    """resolve(), for the link codec: the model a reference names, or None."""
+def resolve_scenario(ref: str, folder: Catalog) -> Scenario | None:
+    """resolve(), for the link codec: the scenario a reference names, or None."""
     choice = resolve(ref, folder)
-    return choice.model if choice else None
+    return choice.model.scenario if choice else None
 
 
 def choices(folder: Catalog, saved_refs: list[str]) -> dict[str, Choice]:

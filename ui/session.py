@@ -183,8 +183,10 @@ def ensemble_start(scenario: Scenario) -> tuple[int, bool]:
     return allowed, limited
 
 
-def restore_from_link(resolve: Callable[[str], Model | None], default_ref: str) -> None:
-    """On a session's first run, load what the URL says; remember what had to be fixed."""
+def restore_from_link(resolve: Callable[[str], Scenario | None], default_ref: str) -> None:
+    """On a session's first run, load what the URL says; remember what had to be fixed.
+
+    `resolve` maps a scenario reference to its scenario, or None (engine.state.decode's contract)."""
     if st.session_state.get(RESTORED):
         return
     st.session_state[RESTORED] = True
@@ -197,11 +199,7 @@ def restore_from_link(resolve: Callable[[str], Model | None], default_ref: str) 
         if not params:
             return
 
-    def scenario_of(ref: str) -> Scenario | None:
-        model = resolve(ref)
-        return model.scenario if model else None
-
-    state, scenario, notices = decode(params, scenario_of, default_ref, total=total)
+    state, scenario, notices = decode(params, resolve, default_ref, total=total)
     if state.scenario.startswith(LINK_PREFIX):
         remember_saved(state.scenario)
     st.session_state[SCENARIO] = state.scenario

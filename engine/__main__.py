@@ -1,27 +1,23 @@
-"""Command line: `python -m engine validate FILE...`, `simulate FILE [options]`, `draft` and `store-stats`."""
+"""Command line: `python -m engine` validate, check, simulate, draft and store-stats."""
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
-from statistics import NormalDist
-
-import pandas as pd
 
 from engine.budget import BudgetExceeded
+from engine.checks import run_checks
 from engine.ensemble import MAX_RUNS, run_ensemble
-from engine.loader import ScenarioError, load_scenario
+from engine.loader import ScenarioError, load_document, load_scenario
 from engine.model import Model
 from engine.simulation import point_run, resolve_drivers
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, format_number
 
 EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
+EXIT_FAILED = 1  # check: a reality check does not hold
 EXIT_INVALID = 2
-# The two-sided 95 % normal quantile of the question readouts' Wilson interval.
-WILSON_Z = NormalDist().inv_cdf(0.975)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check scenario files; exit 2 if any is invalid")
     validate.add_argument("files", nargs="+", metavar="FILE")
+
+    check = commands.add_parser("check", help="run the reality checks of scenario files; exit 1 if any fails")
+    check.add_argument("files", nargs="+", metavar="FILE")
 
     simulate = commands.add_parser("simulate", help="project the indicators as tidy CSV")
     simulate.add_argument("file", metavar="FILE")
@@ -100,6 +99,33 @@ def _validate(files: Sequence[str]) -> int:
     return status
 
 
+def _check(files: Sequence[str]) -> int:
+    # 2 (a file does not load) outranks 1 (a check fails): the worse of all files decides.
+    status = EXIT_OK
+    for name in files:
+        try:
+            document = load_document(name)
+            results = run_checks(Model.of(document.scenario))
+        except ScenarioError as err:
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        except BudgetExceeded as err:
+            print(f"{name}: {err}", file=sys.stderr)
+            status = EXIT_INVALID
+            continue
+        failed = [r for r in results if not r.holds]
+        for r in failed:
+            line = document.line_of(("checks", r.index))
+            print(f"{name}:{line}: checks[{r.index}]: {r.check.id}: expected {r.expected()}, got {r.got()}")
+        if failed:
+            status = max(status, EXIT_FAILED)
+        else:
+            print(f"ok {name}: {len(results)} checks")
+    return status
+
+
 def _simulate(args: argparse.Namespace) -> int:
     try:
         scenario = load_scenario(args.file)
@@ -125,7 +151,7 @@ def _simulate(args: argparse.Namespace) -> int:
             table = point_run(model, values, args.weeks)
         else:
             projection = run_ensemble(model, values, runs=args.runs, seed=args.seed, weeks=args.weeks)
-            table = question_readouts(projection.questions, args.runs) if args.questions else projection.bands
+            table = projection.questions if args.questions else projection.bands
     except BudgetExceeded as err:
         print(f"{args.file}: {err}", file=sys.stderr)
         return EXIT_INVALID
@@ -141,28 +167,6 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(csv)
     return EXIT_OK
-
-
-def wilson_interval(successes: int, runs: int, z: float = WILSON_Z) -> tuple[float, float]:
-    """The Wilson score interval of a share of `successes` in `runs` (95 % with the default z), within [0, 1]."""
-    share = successes / runs
-    spread = z * z / runs
-    centre = (share + spread / 2) / (1 + spread)
-    half = z / (1 + spread) * math.sqrt(share * (1 - share) / runs + spread / (4 * runs))
-    # At no or every success the interval reaches 0 or 1 exactly; the formula misses it by a rounding error.
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == runs else min(1.0, centre + half)
-    return low, high
-
-
-def question_readouts(questions: pd.DataFrame, runs: int) -> pd.DataFrame:
-    """The questions' probabilities with their 95 % Wilson interval: columns question, indicator,
-    threshold, by_week, probability, low, high (shares, 0-1)."""
-    bounds = [wilson_interval(round(p * runs), runs) for p in questions["probability"]]
-    table = questions.copy()
-    table["low"] = [low for low, _ in bounds]
-    table["high"] = [high for _, high in bounds]
-    return table
 
 
 def _draft(args: argparse.Namespace) -> int:
@@ -211,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return _validate(args.files)
+    if args.command == "check":
+        return _check(args.files)
     if args.command == "draft":
         return _draft(args)
     if args.command == "store-stats":

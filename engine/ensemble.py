@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from engine.budget import block_runs, ensemble_cost, heavy_slot, max_runs, require
-from engine.schema import Scenario
+from engine.schema import Question, Scenario
 from engine.simulation import CompiledModel, driver_array, simulate
 from engine.workers import run_slices, slices
 
@@ -21,6 +23,39 @@ DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 MAX_RUNS = 20_000
 # Below this many values, ranking them on one core is quicker than handing half to another.
 MIN_VALUES_PER_WORKER = 1_000_000
+# The two-sided 95 % normal quantile of the questions' Wilson interval.
+WILSON_Z = NormalDist().inv_cdf(0.975)
+QUESTION_COLUMNS = ["question", "indicator", "threshold", "by_week", "probability", "low", "high"]
+
+
+def wilson_interval(successes: int, runs: int, z: float = WILSON_Z) -> tuple[float, float]:
+    """The Wilson score interval of a share of `successes` in `runs` (95 % with the default z), within [0, 1]."""
+    share = successes / runs
+    spread = z * z / runs
+    centre = (share + spread / 2) / (1 + spread)
+    half = z / (1 + spread) * math.sqrt(share * (1 - share) / runs + spread / (4 * runs))
+    # At no or every success the interval reaches 0 or 1 exactly; the formula misses it by a rounding error.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == runs else min(1.0, centre + half)
+    return low, high
+
+
+def question_reached(question: Question, path: np.ndarray) -> np.ndarray:
+    """Per run, whether the question's answer is yes: `path` holds its indicator (0-100), weeks 0..by_week first.
+
+    Above: the indicator reaches the threshold at some week; below: it falls to or below it at some week.
+    """
+    if question.direction == "below":
+        return path.min(axis=0) <= question.threshold
+    return path.max(axis=0) >= question.threshold
+
+
+def question_row(question: Question, by_week: int, reached: np.ndarray) -> tuple:
+    """One row of the questions table (QUESTION_COLUMNS) from the runs' yes/no answers."""
+    runs = len(reached)
+    yes = int(np.count_nonzero(reached))
+    low, high = wilson_interval(yes, runs)
+    return (question.id, question.indicator, question.threshold, by_week, yes / runs, low, high)
 
 
 def sample_coefficients(model: CompiledModel, runs: int, seed: int) -> np.ndarray:
@@ -52,7 +87,7 @@ class Projection:
     """What the dashboard and the CLI show: bands per week and indicator, and question probabilities."""
 
     bands: pd.DataFrame  # week, indicator, mean, p10, p50, p90 (0-100)
-    questions: pd.DataFrame  # question, indicator, threshold, by_week, probability (0-1)
+    questions: pd.DataFrame  # QUESTION_COLUMNS: probability and its 95 % Wilson interval low..high (0-1)
     runs: int
     seed: int
 
@@ -108,9 +143,8 @@ def summarise(
     rows = []
     for q in scenario.questions:
         by_week = min(q.by_week, n_weeks - 1)
-        peak = by_run[: by_week + 1, position[q.indicator]].max(axis=0)
-        rows.append((q.id, q.indicator, q.threshold, by_week, float(np.mean(peak >= q.threshold))))
-    questions = pd.DataFrame(rows, columns=["question", "indicator", "threshold", "by_week", "probability"])
+        rows.append(question_row(q, by_week, question_reached(q, by_run[: by_week + 1, position[q.indicator]])))
+    questions = pd.DataFrame(rows, columns=QUESTION_COLUMNS)
 
     columns = {
         "week": np.repeat(np.arange(n_weeks), n_ind),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,11 +108,15 @@ class _Tree:
             return None
 
     def line_of(self, loc: Loc) -> int:
-        # A missing field has no line of its own: blame the nearest enclosing node that exists.
-        for cut in range(len(loc), -1, -1):
-            if loc[:cut] in self.lines:
-                return self.lines[loc[:cut]]
-        return 1
+        return _line_of(self.lines, loc)
+
+
+def _line_of(lines: Mapping[Loc, int], loc: Loc) -> int:
+    # A missing field has no line of its own: blame the nearest enclosing node that exists.
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return 1
 
 
 def _screen_events(text: str, filename: str) -> list[Problem]:
@@ -165,6 +169,22 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
     that cannot be used, reported as such (and logged in full for the operator), never a crash of the
     page or a traceback of the command line.
     """
+    return parse_document(data, filename).scenario
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed scenario and the line each of its fields starts on, for messages about a valid file."""
+
+    scenario: Scenario
+    lines: Mapping[Loc, int]
+
+    def line_of(self, loc: Loc) -> int:
+        return _line_of(self.lines, loc)
+
+
+def parse_document(data: bytes | str, filename: str = "<scenario>") -> Document:
+    """parse_scenario, keeping the line of every field."""
     try:
         return _parse(data, filename)
     except ScenarioError:
@@ -175,7 +195,7 @@ def parse_scenario(data: bytes | str, filename: str = "<scenario>") -> Scenario:
         raise ScenarioError([Problem(filename, 1, "(document)", message)]) from None
 
 
-def _parse(data: bytes | str, filename: str) -> Scenario:
+def _parse(data: bytes | str, filename: str) -> Document:
     # surrogatepass: a str holding a lone surrogate becomes bytes the UTF-8 check below refuses by line.
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_BYTES:
@@ -242,7 +262,7 @@ def _parse(data: bytes | str, filename: str) -> Scenario:
     cross = check_scenario(scenario)
     if cross:
         raise ScenarioError(problem(loc, msg) for loc, msg in cross)
-    return scenario
+    return Document(scenario, tree.lines)
 
 
 def _structure_problems(err: ValidationError, problem) -> list[Problem]:
@@ -269,6 +289,11 @@ def load_scenario(path: str | Path, name: str | None = None) -> Scenario:
 
     `name` is how problems refer to the file (default: the path as given).
     """
+    return load_document(path, name).scenario
+
+
+def load_document(path: str | Path, name: str | None = None) -> Document:
+    """load_scenario, keeping the line of every field."""
     path = Path(path)
     name = name or str(path)
     try:
@@ -278,7 +303,7 @@ def load_scenario(path: str | Path, name: str | None = None) -> Scenario:
         raw = path.read_bytes()
     except OSError as err:
         raise ScenarioError([Problem(name, 1, "(document)", f"cannot read file: {err.strerror or err}")]) from None
-    return parse_scenario(raw, name)
+    return parse_document(raw, name)
 
 
 def scenario_files(folder: str | Path) -> list[Path]:

@@ -27,13 +27,19 @@ def simulate_reference(
     impacts = list(zip(model.impact_from.tolist(), model.impact_to.tolist(), strict=True))
     out = [[None] * len(coefficients) for _ in range(weeks + 1)]
     for run, coef in enumerate(coefficients):
-        slider = [float(v) for v in drivers]
+        level = [float(v) for v in drivers]
+        slider = list(level)
         x = [float(v) for v in model.initial]
         for week in range(weeks + 1):
             for e in model.events:
                 if e.week != week:
                     continue
-                if e.on_driver:
+                if e.fraction is not None:
+                    start = e.start
+                    slider[e.index] = (
+                        level[e.index] if e.fraction == 1.0 else start + (level[e.index] - start) * e.fraction
+                    )
+                elif e.on_driver:
                     new = e.set if e.set is not None else slider[e.index] + e.add
                     slider[e.index] = _clip(new, lows[e.index], highs[e.index])
                 else:

@@ -1,4 +1,4 @@
-"""Frozen pydantic models of scenario YAML schema 1 and the cross-reference checks on them."""
+"""Frozen pydantic models of scenario YAML schemas 1 and 2 and the cross-reference checks on them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import math
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -15,8 +15,10 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
+    model_serializer,
     model_validator,
 )
 
@@ -41,7 +43,7 @@ Storable = AfterValidator(_storable)
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=400, strip_whitespace=True), Storable]
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=4000, strip_whitespace=True), Storable]
-Quote = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True), Storable]
+QuoteText = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True), Storable]
 # Strict: a YAML `true` or a quoted "12" is a mistake to report, not a number to coerce.
 Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]
 # Slider values, event amounts: far beyond any count of soldiers or money the model speaks of, and small
@@ -63,12 +65,28 @@ BASELINE = "baseline"
 def _not_a_boolean(value: object) -> object:
     # Literal[1] would accept `true` (True == 1); a schema version is a number.
     if isinstance(value, bool):
-        raise ValueError("Input should be 1, not a boolean")
+        raise ValueError("Input should be 1 or 2, not a boolean")
     return value
 
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    # Fields schema 2 added, with the value they hold when a file leaves them out. They are left out of
+    # every dump at that value, so that a schema-1 scenario dumps, and hashes to a digest, exactly as it did
+    # before schema 2 existed: saved scenarios and shared links keep their names.
+    _ADDED: ClassVar[dict[str, object]] = {}
+
+    @model_serializer(mode="wrap")
+    def _without_added_defaults(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        for name, default in self._ADDED.items():
+            if getattr(self, name) == default:
+                alias = type(self).model_fields[name].alias
+                data.pop(name, None)
+                if alias:
+                    data.pop(alias, None)
+        return data
 
 
 class Text(Model):
@@ -81,11 +99,59 @@ class Text(Model):
         return self.de if lang == "de" else self.en
 
 
-class Citation(Model):
-    """Where in the source article an element comes from."""
+class Translation(Model):
+    """A quote in the reader's language, for readers of the other one: at least one language."""
 
-    quote: Quote
-    section: ShortText
+    en: LongText | None = None
+    de: LongText | None = None
+
+    @model_validator(mode="after")
+    def _some_language(self) -> Translation:
+        if self.en is None and self.de is None:
+            raise ValueError("a translation needs 'en' or 'de'")
+        return self
+
+
+class Source(Model):
+    """Why a number or a link is there: a verbatim quote of the article that says it, or a judgement.
+
+    A quote (`quote` and its `section`, with an optional `translation`) is the article's own words; a
+    `judgement` is the analyst's reasoning, in both languages, for what the article never states (the size
+    of a weight, a starting level). Schema 1 knows quotes only.
+    """
+
+    quote: QuoteText | None = None
+    section: ShortText | None = None
+    translation: Translation | None = None
+    judgement: Text | None = None
+
+    _ADDED: ClassVar[dict[str, object]] = {"translation": None, "judgement": None}
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Source:
+        if self.judgement is not None:
+            if self.quote is not None or self.section is not None or self.translation is not None:
+                raise ValueError("a source is either a quote (quote, section) or a judgement, not both")
+        elif self.quote is None:
+            raise ValueError("a source needs either 'quote' and 'section' or 'judgement'")
+        elif self.section is None:
+            raise ValueError("a quote needs its 'section'")
+        return self
+
+    @property
+    def is_judgement(self) -> bool:
+        return self.judgement is not None
+
+
+# The drafter and older code speak of citations: a citation is a source.
+Citation = Source
+
+
+class Level(Model):
+    """One anchor of an indicator's scale: a value and what one would observe at it."""
+
+    level: Percent
+    text: Text
 
 
 class SourceInfo(Model):
@@ -100,13 +166,20 @@ class Driver(Model):
     id: Slug
     label: Text
     group: Literal["facts", "pros", "cons", "challenges", "questions"]
-    unit: ShortText
+    # Schema 1: a text in any language; schema 2: a text in both languages.
+    unit: ShortText | Text
     min: Amount
     max: Amount
     step: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]
     default: Amount
     description: Text | None = None
-    source: Citation
+    lever: Annotated[bool, Field(strict=True)] = False
+    source: Source
+
+    _ADDED: ClassVar[dict[str, object]] = {"lever": False}
+
+    def unit_in(self, lang: str) -> str:
+        return self.unit.get(lang) if isinstance(self.unit, Text) else self.unit
 
     def to_unit(self, value: float) -> float:
         """Slider value to the unit interval, before the KSIM epsilon clip."""
@@ -118,8 +191,24 @@ class Indicator(Model):
     label: Text
     group: Slug = "general"
     initial: Percent
+    initial_source: Source | None = None
+    scale: tuple[Level, ...] = ()
     description: Text | None = None
-    source: Citation
+    source: Source
+
+    _ADDED: ClassVar[dict[str, object]] = {"initial_source": None, "scale": ()}
+
+    def level_of(self, value: float) -> Level | None:
+        """The highest level of the scale that `value` reaches, or None below the first (or without a scale)."""
+        reached = None
+        for level in self.scale:
+            if value >= level.level:
+                reached = level
+        return reached
+
+    def level_at(self, threshold: float) -> Level | None:
+        """The level whose value is exactly `threshold`, if there is one."""
+        return next((level for level in self.scale if level.level == threshold), None)
 
 
 class Impact(Model):
@@ -128,7 +217,11 @@ class Impact(Model):
     weight: Weight
     range: tuple[Weight, Weight]
     note: ShortText | None = None
-    source: Citation
+    source: Source
+
+    @property
+    def is_self(self) -> bool:
+        return self.source_id == self.target
 
 
 class Question(Model):
@@ -137,22 +230,90 @@ class Question(Model):
     indicator: Slug
     threshold: Percent
     by_week: Whole
-    source: Citation | None = None
+    # above: reaches the threshold at some week up to by_week; below: falls to or below it.
+    direction: Literal["above", "below"] = "above"
+    source: Source | None = None
+
+    _ADDED: ClassVar[dict[str, object]] = {"direction": "above"}
 
 
 class Event(Model):
+    """A change at a week: `set` or `add` a value, or (schema 2, drivers only) a ramp `from` a level `over` weeks."""
+
     week: Whole
     target: Slug
     set: Amount | None = None
     add: Amount | None = None
+    start: Amount | None = Field(default=None, alias="from")
+    over: Annotated[int, Field(ge=1, strict=True)] | None = None
     label: Text
-    source: Citation | None = None
+    source: Source | None = None
+
+    _ADDED: ClassVar[dict[str, object]] = {"start": None, "over": None}
 
     @model_validator(mode="after")
     def _one_action(self) -> Event:
-        if (self.set is None) == (self.add is None):
-            raise ValueError("an event needs exactly one of 'set' or 'add'")
+        actions = [name for name in ("set", "add", "start") if getattr(self, name) is not None]
+        if len(actions) != 1:
+            raise ValueError("an event needs exactly one of 'set', 'add' or 'from' (a ramp)")
+        if (self.start is None) != (self.over is None):
+            raise ValueError("a ramp needs both 'from' and 'over'")
         return self
+
+    @property
+    def is_ramp(self) -> bool:
+        return self.start is not None
+
+    def ramp_value(self, level: float, week: int) -> float:
+        """A ramp's driver value at `week` when the slider says `level`: from, then equal steps, then level."""
+        assert self.start is not None and self.over is not None
+        steps = min(max(week - self.week, 0), self.over)
+        if steps == self.over:
+            return level
+        return self.start + (level - self.start) * steps / self.over
+
+
+CHECK_CONDITIONS = ("below", "above", "below_reference", "above_reference")
+
+
+class Check(Model):
+    """A reality check on the point run: an expectation a domain expert would test first.
+
+    `below` / `above` compare the indicator with a number (strictly). `below_reference` /
+    `above_reference` compare it with the reference run, the same setting without `set` (or, with
+    `reference`, another preset): the indicator must lie at least that many points below / above it
+    (0: "never higher" / "never lower").
+    """
+
+    id: Slug
+    text: Text
+    preset: Slug | None = None
+    set: dict[Slug, Amount] = Field(default_factory=dict)
+    reference: Slug | None = None
+    indicator: Slug
+    week: Annotated[int, Field(ge=0, strict=True)] | Literal["all"]
+    below: Percent | None = None
+    above: Percent | None = None
+    below_reference: Percent | None = None
+    above_reference: Percent | None = None
+    source: Source | None = None
+
+    @property
+    def conditions(self) -> list[str]:
+        return [name for name in CHECK_CONDITIONS if getattr(self, name) is not None]
+
+    @property
+    def condition(self) -> str:
+        """The one condition of a valid check."""
+        return self.conditions[0]
+
+    @property
+    def bound(self) -> float:
+        return getattr(self, self.condition)
+
+    @property
+    def compares_runs(self) -> bool:
+        return self.condition.endswith("_reference")
 
 
 class Preset(Model):
@@ -163,7 +324,7 @@ class Preset(Model):
 
 
 class Scenario(Model):
-    schema_version: Annotated[Literal[1], BeforeValidator(_not_a_boolean)] = Field(alias="schema")
+    schema_version: Annotated[Literal[1, 2], BeforeValidator(_not_a_boolean)] = Field(alias="schema")
     id: Slug
     title: Text
     summary: Text
@@ -176,6 +337,9 @@ class Scenario(Model):
     questions: tuple[Question, ...] = ()
     events: tuple[Event, ...] = ()
     presets: tuple[Preset, ...] = ()
+    checks: Annotated[tuple[Check, ...], Field(max_length=200)] = ()
+
+    _ADDED: ClassVar[dict[str, object]] = {"checks": ()}
 
     @model_validator(mode="after")
     def _cross_references(self, info: ValidationInfo) -> Scenario:
@@ -335,9 +499,20 @@ def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
     for n, q in enumerate(s.questions):
         if q.indicator not in indicators:
             problems.append((("questions", n, "indicator"), f"unknown indicator '{q.indicator}'"))
+        elif s.schema_version >= 2 and indicators[q.indicator].scale:
+            scale = indicators[q.indicator].scale
+            if indicators[q.indicator].level_at(q.threshold) is None:
+                levels = ", ".join(f"{level.level:g}" for level in scale)
+                problems.append(
+                    (
+                        ("questions", n, "threshold"),
+                        f"threshold {q.threshold:g} is not a level of '{q.indicator}' ({levels})",
+                    )
+                )
         if q.by_week > s.horizon_weeks:
             problems.append((("questions", n, "by_week"), f"week {q.by_week} is after the horizon ({s.horizon_weeks})"))
 
+    ramped: dict[str, int] = {}
     for n, e in enumerate(s.events):
         if e.target in drivers:
             d = drivers[e.target]
@@ -345,13 +520,40 @@ def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
                 problems.append(
                     (("events", n, "set"), f"value {e.set:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'")
                 )
+            if e.start is not None and not _in_range(e.start, d.min, d.max):
+                problems.append(
+                    (("events", n, "from"), f"value {e.start:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'")
+                )
         elif e.target in indicators:
             if e.set is not None and not _in_range(e.set, 0, 100):
                 problems.append((("events", n, "set"), f"value {e.set:g} is outside [0, 100]"))
+            if e.is_ramp:
+                problems.append(
+                    (("events", n, "from"), f"a ramp moves a driver; '{e.target}' is an indicator (use set or add)")
+                )
         else:
             problems.append((("events", n, "target"), f"unknown driver or indicator '{e.target}'"))
         if e.week > s.horizon_weeks:
             problems.append((("events", n, "week"), f"week {e.week} is after the horizon ({s.horizon_weeks})"))
+        elif e.over is not None and e.week + e.over > s.horizon_weeks:
+            problems.append(
+                (
+                    ("events", n, "over"),
+                    f"the ramp ends at week {e.week + e.over}, after the horizon ({s.horizon_weeks})",
+                )
+            )
+        if e.is_ramp and e.target in drivers:
+            ramped.setdefault(e.target, n)
+    for n, e in enumerate(s.events):
+        first = ramped.get(e.target)
+        if first is not None and first != n:
+            other = "ramp" if e.is_ramp else "event"
+            problems.append(
+                (
+                    ("events", n, "target"),
+                    f"'{e.target}' has a ramp (events[{first}]); a ramped driver takes no other {other}",
+                )
+            )
 
     for n, p in enumerate(s.presets):
         for key, value in p.values.items():
@@ -360,4 +562,122 @@ def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
             elif not _in_range(value, drivers[key].min, drivers[key].max):
                 d = drivers[key]
                 problems.append((("presets", n, "values", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]"))
+
+    problems += _check_problems(s, drivers, indicators)
+    problems += _version_problems(s)
+    return problems
+
+
+def _check_problems(s: Scenario, drivers: Mapping[str, Driver], indicators: Mapping[str, Indicator]) -> list:
+    problems: list[tuple[Loc, str]] = _duplicates(s.checks, "id", "checks")
+    presets = {p.id for p in s.presets}
+    for n, c in enumerate(s.checks):
+        here = ("checks", n)
+        conditions = c.conditions
+        if len(conditions) != 1:
+            found = ", ".join(conditions) if conditions else "none"
+            problems.append((here, f"a check needs exactly one of {', '.join(CHECK_CONDITIONS)} (found: {found})"))
+        if c.indicator not in indicators:
+            problems.append(((*here, "indicator"), f"unknown indicator '{c.indicator}'"))
+        for field, preset in (("preset", c.preset), ("reference", c.reference)):
+            if preset is not None and preset not in presets:
+                known = ", ".join(sorted(presets)) or "none"
+                problems.append(((*here, field), f"unknown preset '{preset}' (known: {known})"))
+        for key, value in c.set.items():
+            if key not in drivers:
+                problems.append(((*here, "set", key), f"unknown driver '{key}'"))
+            elif not _in_range(value, drivers[key].min, drivers[key].max):
+                d = drivers[key]
+                problems.append(((*here, "set", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]"))
+        if c.week != "all" and c.week > s.horizon_weeks:
+            problems.append(((*here, "week"), f"week {c.week} is after the horizon ({s.horizon_weeks})"))
+        if len(conditions) == 1 and c.compares_runs and not c.set and c.reference is None:
+            problems.append(
+                (
+                    (*here, c.condition),
+                    "a comparison with the reference run needs 'set' or 'reference', or it compares a run with itself",
+                )
+            )
+        if c.reference is not None and len(conditions) == 1 and not c.compares_runs:
+            problems.append(
+                ((*here, "reference"), f"'reference' needs below_reference or above_reference, not {c.condition}")
+            )
+    return problems
+
+
+# Schema-2 fields a schema-1 file must not hold, each with how to find it.
+def _schema2_fields(s: Scenario) -> list[tuple[Loc, str]]:
+    found: list[tuple[Loc, str]] = []
+
+    def sources(loc: Loc, source: Source | None) -> None:
+        if source is not None and source.is_judgement:
+            found.append(((*loc, "judgement"), "judgement"))
+        if source is not None and source.translation is not None:
+            found.append(((*loc, "translation"), "translation"))
+
+    for n, d in enumerate(s.drivers):
+        if isinstance(d.unit, Text):
+            found.append((("drivers", n, "unit"), "a unit in both languages"))
+        if d.lever:
+            found.append((("drivers", n, "lever"), "lever"))
+        sources(("drivers", n, "source"), d.source)
+    for n, i in enumerate(s.indicators):
+        if i.scale:
+            found.append((("indicators", n, "scale"), "scale"))
+        if i.initial_source is not None:
+            found.append((("indicators", n, "initial_source"), "initial_source"))
+        sources(("indicators", n, "source"), i.source)
+    for n, imp in enumerate(s.impacts):
+        sources(("impacts", n, "source"), imp.source)
+    for n, q in enumerate(s.questions):
+        if q.direction != "above":
+            found.append((("questions", n, "direction"), "direction"))
+        sources(("questions", n, "source"), q.source)
+    for n, e in enumerate(s.events):
+        if e.is_ramp:
+            found.append((("events", n, "from"), "a ramp"))
+        sources(("events", n, "source"), e.source)
+    if s.checks:
+        found.append((("checks",), "checks"))
+    return found
+
+
+def _version_problems(s: Scenario) -> list[tuple[Loc, str]]:
+    if s.schema_version == 1:
+        return [(loc, f"{what} needs 'schema: 2' (this file says schema 1)") for loc, what in _schema2_fields(s)]
+    problems: list[tuple[Loc, str]] = []
+    for n, d in enumerate(s.drivers):
+        if not isinstance(d.unit, Text):
+            problems.append((("drivers", n, "unit"), "schema 2 needs the unit in both languages: {en: ..., de: ...}"))
+    for n, i in enumerate(s.indicators):
+        where = ("indicators", n)
+        if not i.scale:
+            problems.append(((*where, "scale"), "required field is missing (schema 2: at least three levels)"))
+        elif len(i.scale) < 3:
+            problems.append(((*where, "scale"), f"a scale needs at least three levels, found {len(i.scale)}"))
+        for k in range(1, len(i.scale)):
+            if i.scale[k].level <= i.scale[k - 1].level:
+                problems.append(
+                    (
+                        (*where, "scale", k, "level"),
+                        f"level {i.scale[k].level:g} is not above the one before it ({i.scale[k - 1].level:g})",
+                    )
+                )
+        if i.initial_source is None:
+            problems.append(((*where, "initial_source"), "required field is missing (schema 2: why it starts there)"))
+        elif not i.initial_source.is_judgement and not any(c.isdigit() for c in i.initial_source.quote or ""):
+            problems.append(
+                (
+                    (*where, "initial_source", "quote"),
+                    "a quote with no number in it cannot state a starting level: use a judgement",
+                )
+            )
+    for n, imp in enumerate(s.impacts):
+        if imp.is_self and not imp.source.is_judgement:
+            problems.append(
+                (
+                    ("impacts", n, "source"),
+                    "the article never states a self-impact's size: its source must be a judgement",
+                )
+            )
     return problems

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from engine.budget import Cost, block_runs, heavy_slot, max_swing_runs, require, sobol_cost, swing_cost
-from engine.ensemble import MAX_RUNS, coefficients_at, sample_coefficients
+from engine.ensemble import MAX_RUNS, coefficients_at, question_reached, sample_coefficients
 from engine.model import Model
 from engine.schema import Question, Scenario
 from engine.simulation import CompiledModel, driver_array, simulate
@@ -174,9 +174,9 @@ def tornado_probability(
             paths = simulate(compiled, coefficients, drivers, weeks=weeks)
             for j, q in enumerate(chosen):
                 by_week = min(q.by_week, weeks)
-                # The same arithmetic as engine.ensemble.summarise: values * 100, peak over weeks 0..by_week.
-                peak = (paths[: by_week + 1, :, position[q.indicator]] * 100).max(axis=0)
-                reached[first * runs : stop * runs, j] = peak >= q.threshold
+                # The same arithmetic as engine.ensemble.summarise: values * 100, then weeks 0..by_week.
+                path = paths[: by_week + 1, :, position[q.indicator]] * 100
+                reached[first * runs : stop * runs, j] = question_reached(q, path)
     results = reached.reshape(n_settings, runs, len(chosen)).mean(axis=1)
     return _tornado_frame(compiled, [q.id for q in chosen], results)
 

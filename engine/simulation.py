@@ -27,6 +27,16 @@ class ScheduledEvent:
     index: int  # into the drivers or the indicators, as on_driver says
     set: float | None
     add: float | None
+    # A ramp's step: the driver holds start + (slider - start) * fraction (fraction 1: the slider itself).
+    start: float | None = None
+    fraction: float | None = None
+
+
+def _ramp_steps(week: int, index: int, start: float, over: int) -> list[ScheduledEvent]:
+    """A ramp as weekly steps: `start` from week 0, then equal steps to the slider value over `over` weeks."""
+    steps = [ScheduledEvent(0, True, index, None, None, start, 0.0)] if week > 0 else []
+    steps += [ScheduledEvent(week + k, True, index, None, None, start, k / over) for k in range(over + 1)]
+    return steps
 
 
 @dataclass(frozen=True, eq=False)
@@ -67,10 +77,15 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
     indicator_ids = tuple(i.id for i in scenario.indicators)
     position = {name: n for n, name in enumerate(driver_ids + indicator_ids)}
     events = []
-    for e in sorted(scenario.events, key=lambda e: e.week):
+    for e in scenario.events:
         on_driver = e.target in driver_ids
         index = position[e.target] - (0 if on_driver else len(driver_ids))
-        events.append(ScheduledEvent(e.week, on_driver, index, e.set, e.add))
+        if e.is_ramp:
+            events += _ramp_steps(e.week, index, e.start, e.over)
+        else:
+            events.append(ScheduledEvent(e.week, on_driver, index, e.set, e.add))
+    # Stable: events of one week keep the file's order.
+    events.sort(key=lambda e: e.week)
     impact_from = np.array([position[i.source_id] for i in scenario.impacts], dtype=np.intp)
     impact_to = np.array([position[i.target] - len(driver_ids) for i in scenario.impacts], dtype=np.intp)
     by_target = np.argsort(impact_to, kind="stable")
@@ -176,7 +191,8 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
     """Step the runs of `coefficients` through all weeks of `out` (weeks x indicators x runs)."""
     weeks = out.shape[0] - 1
     n_ind, runs = out.shape[1], out.shape[2]
-    slider = slider.copy()  # events change it
+    level = slider
+    slider = slider.copy()  # events change it; ramps move towards `level`, the slider as set
 
     # Work in a variables x runs layout: gathering a source copies contiguous rows, and each
     # indicator's inflows are a sum over a contiguous block of impact rows (impacts sorted by target).
@@ -217,7 +233,13 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
         while pending < len(events) and events[pending].week == week:
             e = events[pending]
             pending += 1
-            if e.on_driver:
+            if e.fraction is not None:
+                if e.fraction == 1.0:
+                    slider[:, e.index] = level[:, e.index]
+                else:
+                    slider[:, e.index] = e.start + (level[:, e.index] - e.start) * e.fraction
+                driver_dirty = True
+            elif e.on_driver:
                 lo, hi = model.driver_min[e.index], model.driver_max[e.index]
                 new = e.set if e.set is not None else slider[:, e.index] + e.add
                 slider[:, e.index] = np.clip(new, lo, hi)

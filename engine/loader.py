@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from engine.limits import MAX_SCENARIO_BYTES
-from engine.schema import Loc, Scenario, check_scenario, field_name
+from engine.schema import UNION_TAGS, Loc, Scenario, check_scenario, field_name
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ def _parse(data: bytes | str, filename: str) -> Document:
             raise ScenarioError(problems) from None
         # Only unknown keys: without them the scenario is whole, so its cross-checks can be reported
         # in the same pass rather than after the user has fixed the keys.
-        for loc in (tuple(e["loc"]) for e in err.errors()):
+        for loc in (_field_loc(e["loc"]) for e in err.errors()):
             _drop(data_tree, loc)
         try:
             scenario = Scenario.model_validate(data_tree, context={"defer_checks": True})
@@ -265,9 +265,14 @@ def _parse(data: bytes | str, filename: str) -> Document:
     return Document(scenario, tree.lines)
 
 
+def _field_loc(loc: tuple) -> Loc:
+    """A pydantic error's location as the file's fields: without the tag a tagged union inserts."""
+    return tuple(part for part in loc if part not in UNION_TAGS)
+
+
 def _structure_problems(err: ValidationError, problem) -> list[Problem]:
     errors = err.errors()
-    locs = [tuple(e["loc"]) for e in errors]
+    locs = [_field_loc(e["loc"]) for e in errors]
     problems = []
     for e, loc in zip(errors, locs, strict=True):
         # pydantic counts only the items that validated, so a list whose items all failed also

@@ -14,9 +14,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     SerializerFunctionWrapHandler,
     StringConstraints,
+    Tag,
     ValidationInfo,
     model_serializer,
     model_validator,
@@ -162,12 +164,26 @@ class SourceInfo(Model):
     published: ShortText | None = None
 
 
+def _unit_kind(value: object) -> str:
+    return UNIT_IN_BOTH if isinstance(value, (dict, Text)) else UNIT_IN_ONE
+
+
+# A tagged union, so that a wrong unit gets the one error of the form it was written in; pydantic puts the
+# tag into the error's location, and the loader takes it out again (UNION_TAGS) before naming the field.
+UNIT_IN_ONE, UNIT_IN_BOTH = "unit-in-one-language", "unit-in-both-languages"
+UNION_TAGS = frozenset({UNIT_IN_ONE, UNIT_IN_BOTH})
+Unit = Annotated[
+    Annotated[ShortText, Tag(UNIT_IN_ONE)] | Annotated[Text, Tag(UNIT_IN_BOTH)],
+    Discriminator(_unit_kind),
+]
+
+
 class Driver(Model):
     id: Slug
     label: Text
     group: Literal["facts", "pros", "cons", "challenges", "questions"]
     # Schema 1: a text in any language; schema 2: a text in both languages.
-    unit: ShortText | Text
+    unit: Unit
     min: Amount
     max: Amount
     step: Annotated[float, Field(gt=0, allow_inf_nan=False, strict=True)]

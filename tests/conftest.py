@@ -45,18 +45,23 @@ def build_scenario(
     presets=(),
     horizon=10,
     uncertainty="triangular",
+    schema=1,
+    checks=(),
 ):
     """A validated Scenario from compact tuples.
 
     drivers: (id, min, max, default); indicators: (id, initial); impacts: (from, to, weight) or
-    (from, to, weight, (low, high)) - a zero-width range when none is given; events, questions and
-    presets: dicts in the YAML shape (labels and texts are filled in when missing).
+    (from, to, weight, (low, high)) - a zero-width range when none is given; events, questions,
+    presets and checks: dicts in the YAML shape (labels and texts are filled in when missing).
+    With schema=2 the fields schema 2 requires are filled in: units in both languages, a scale of
+    levels 25, 50, 75 plus every question's threshold, judgements for starting levels and self-impacts.
     """
     from engine.schema import Scenario
 
     cite = {"quote": "test", "section": "test"}
+    judged = {"judgement": _text("a test judgement")}
     data = {
-        "schema": 1,
+        "schema": schema,
         "id": "hand-made",
         "title": _text("Hand-made"),
         "summary": _text("Hand-made test scenario"),
@@ -92,6 +97,17 @@ def build_scenario(
         "questions": [{"text": _text(q["id"]), **q} for q in questions],
         "presets": [{"label": _text(p["id"]), **p} for p in presets],
     }
+    if schema == 2:
+        for d in data["drivers"]:
+            d["unit"] = _text("u")
+        for i in data["indicators"]:
+            levels = {25.0, 50.0, 75.0} | {float(q["threshold"]) for q in questions if q["indicator"] == i["id"]}
+            i["scale"] = [{"level": level, "text": _text(f"level {level:g}")} for level in sorted(levels)]
+            i["initial_source"] = judged
+        for imp in data["impacts"]:
+            if imp["from"] == imp["to"]:
+                imp["source"] = judged
+        data["checks"] = [{"text": _text(c["id"]), **c} for c in checks]
     return Scenario.model_validate(data)
 
 

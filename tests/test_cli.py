@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import subprocess
 import sys
 
@@ -12,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.__main__ import main, wilson_interval
-from engine.ensemble import run_ensemble
+from engine.__main__ import main
+from engine.ensemble import run_ensemble, wilson_interval
 from engine.loader import load_scenario
 from engine.model import Model
 from engine.simulation import point_run
@@ -149,29 +148,6 @@ def test_questions_default_to_the_pages_ensemble(capsys):
     _, out2, _ = run(capsys, "simulate", TINY, "--questions", "--runs", str(DEFAULT_RUNS), "--seed", str(DEFAULT_SEED))
     assert code == 0
     assert out == out2
-
-
-@pytest.mark.parametrize(
-    ("successes", "runs", "low", "high"),
-    [
-        # Reference values: scipy.stats.binomtest(k, n).proportion_ci(0.95, method="wilson").
-        (0, 10, 0.0, 0.27753279986288926),
-        (10, 10, 0.7224672001371109, 1.0),
-        (5, 10, 0.236593090512564, 0.7634069094874361),
-        (81, 263, 0.2552885198782742, 0.36620957698280004),
-        (283, 1000, 0.25595244098823255, 0.3117083721944983),
-        (1, 1000, 0.00017654637062607809, 0.0056425585979579355),
-        (999, 1000, 0.9943574414020421, 0.9998234536293739),
-    ],
-)
-def test_wilson_interval(successes, runs, low, high):
-    assert wilson_interval(successes, runs) == pytest.approx((low, high), abs=1e-12)
-
-
-def test_wilson_interval_is_symmetric():
-    low, high = wilson_interval(30, 100)
-    low2, high2 = wilson_interval(70, 100)
-    assert math.isclose(low, 1 - high2) and math.isclose(high, 1 - low2)
 
 
 def test_weeks_overrides_the_horizon(capsys):

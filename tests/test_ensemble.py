@@ -16,6 +16,7 @@ from engine.ensemble import (
     run_ensemble,
     sample_coefficients,
     summarise,
+    wilson_interval,
 )
 from engine.model import Model
 from engine.schema import Scenario
@@ -270,7 +271,7 @@ def flags(make_scenario):
 
 def test_question_probabilities_known_answers(flags):
     questions = run_ensemble(Model.of(flags), runs=500, seed=4).questions
-    assert list(questions.columns) == ["question", "indicator", "threshold", "by_week", "probability"]
+    assert list(questions.columns) == ["question", "indicator", "threshold", "by_week", "probability", "low", "high"]
     got = dict(zip(questions["question"], questions["probability"], strict=True))
     assert got == {
         "on_time": 1.0,
@@ -282,6 +283,34 @@ def test_question_probabilities_known_answers(flags):
         "never": 0.0,
     }
     assert questions["by_week"].tolist() == [4, 3, 2, 10, 0, 10, 10]
+
+
+def test_a_question_below_a_level_asks_whether_it_falls_to_or_below_it(make_scenario):
+    # 'down' is set from 90 to 10 at week 1; 'edge' is set to exactly 50 at week 2.
+    scenario = make_scenario(
+        drivers=[("d", 0, 100, 60)],
+        indicators=[("down", 90), ("edge", 80)],
+        events=[{"week": 1, "target": "down", "set": 10}, {"week": 2, "target": "edge", "set": 50}],
+        questions=[
+            {"id": "falls", "indicator": "down", "threshold": 25, "by_week": 1, "direction": "below"},
+            {"id": "not_yet", "indicator": "down", "threshold": 25, "by_week": 0, "direction": "below"},
+            {"id": "to_exactly", "indicator": "edge", "threshold": 50, "by_week": 2, "direction": "below"},
+            {"id": "short_of", "indicator": "edge", "threshold": 50, "by_week": 1, "direction": "below"},
+            {"id": "rises", "indicator": "down", "threshold": 75, "by_week": 10},
+        ],
+        schema=2,
+    )
+    questions = run_ensemble(Model.of(scenario), runs=50, seed=1).questions
+    got = dict(zip(questions["question"], questions["probability"], strict=True))
+    assert got == {"falls": 1.0, "not_yet": 0.0, "to_exactly": 1.0, "short_of": 0.0, "rises": 1.0}
+
+
+def test_each_probability_carries_its_wilson_interval(flags):
+    questions = run_ensemble(Model.of(flags), runs=500, seed=4).questions
+    for row in questions.itertuples():
+        assert (row.low, row.high) == wilson_interval(round(row.probability * 500), 500)
+    never = questions.set_index("question").loc["never"]
+    assert (never["low"], never["high"]) == (0.0, wilson_interval(0, 500)[1])
 
 
 def test_question_by_week_is_cut_to_a_shorter_run(flags):
@@ -323,3 +352,26 @@ def test_question_probability_is_the_share_of_runs(seed_scenario):
         assert row.probability == share
     # The seed scenario's questions are genuinely uncertain at its defaults, not all 0 or 1.
     assert ((projection.questions["probability"] > 0) & (projection.questions["probability"] < 1)).any()
+
+
+@pytest.mark.parametrize(
+    ("successes", "runs", "low", "high"),
+    [
+        # Reference values: scipy.stats.binomtest(k, n).proportion_ci(0.95, method="wilson").
+        (0, 10, 0.0, 0.27753279986288926),
+        (10, 10, 0.7224672001371109, 1.0),
+        (5, 10, 0.236593090512564, 0.7634069094874361),
+        (81, 263, 0.2552885198782742, 0.36620957698280004),
+        (283, 1000, 0.25595244098823255, 0.3117083721944983),
+        (1, 1000, 0.00017654637062607809, 0.0056425585979579355),
+        (999, 1000, 0.9943574414020421, 0.9998234536293739),
+    ],
+)
+def test_wilson_interval(successes, runs, low, high):
+    assert wilson_interval(successes, runs) == pytest.approx((low, high), abs=1e-12)
+
+
+def test_wilson_interval_is_symmetric():
+    low, high = wilson_interval(30, 100)
+    low2, high2 = wilson_interval(70, 100)
+    assert math.isclose(low, 1 - high2) and math.isclose(high, 1 - low2)

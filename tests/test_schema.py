@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -134,7 +136,9 @@ def test_defer_checks_context_skips_the_cross_checks(make_scenario):
     ],
 )
 def test_event_needs_exactly_one_action(event):
-    with pytest.raises(ValidationError, match="an event needs exactly one of 'set' or 'add'"):
+    with pytest.raises(
+        ValidationError, match=re.escape("an event needs exactly one of 'set', 'add' or 'from' (a ramp)")
+    ):
         Event.model_validate({**event, "label": {"en": "e", "de": "e"}})
 
 
@@ -144,7 +148,7 @@ def test_event_needs_exactly_one_action(event):
         ("horizon_weeks", 0),
         ("horizon_weeks", 521),
         ("uncertainty", "normal"),
-        ("schema", 2),
+        ("schema", 3),
         ("id", "Has Spaces"),
         ("id", "9starts-with-digit"),
     ],

@@ -24,7 +24,7 @@ from engine.draft import (
 )
 from engine.loader import parse_scenario
 from engine.model import Model
-from engine.schema import Scenario
+from engine.schema import Level, Scenario, Source, Text
 from engine.simulation import point_run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,6 +32,10 @@ ARTICLES = REPO / "tests" / "data" / "articles"
 SOURCE_ARTICLE = REPO.parent / "shared" / "source" / "article.de.txt"
 SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 TODO = "[TODO translate] "
+SOLDIERS = Text(en="soldiers", de="Soldaten")
+PERCENT = Text(en="%", de="%")
+LEVEL_TODO = Text(en="TODO: what one would observe at this level", de="TODO: was man auf dieser Stufe beobachten würde")
+PLACEHOLDER_SCALE = tuple(Level(level=level, text=LEVEL_TODO) for level in (25, 50, 75))
 
 
 def article_text(name: str) -> str:
@@ -54,11 +58,15 @@ def group_counts(scenario: Scenario) -> Counter:
     return Counter(d.group for d in scenario.drivers)
 
 
-def citations(scenario: Scenario) -> list:
+def citations(scenario: Scenario) -> list[Source]:
     found = [d.source for d in scenario.drivers] + [i.source for i in scenario.indicators]
-    found += [i.source for i in scenario.impacts]
+    found += [i.initial_source for i in scenario.indicators] + [i.source for i in scenario.impacts]
     found += [q.source for q in scenario.questions] + [e.source for e in scenario.events]
     return [c for c in found if c is not None]
+
+
+def quotes(scenario: Scenario) -> list[Source]:
+    return [c for c in citations(scenario) if not c.is_judgement]
 
 
 def normalised(text: str) -> str:
@@ -135,7 +143,7 @@ def test_source_article_labels_follow_the_article():
 
 def test_source_article_troop_count_becomes_a_fact_driver():
     scenario, _, _ = drafted(source_text())
-    troops = [d for d in scenario.drivers if d.unit == "soldiers"]
+    troops = [d for d in scenario.drivers if d.unit == SOLDIERS]
     assert len(troops) == 1
     assert troops[0].group == "facts"
     assert troops[0].default == 12000
@@ -154,6 +162,21 @@ def test_source_article_dates_and_firsts():
     assert all(e.week == 1 and e.set == 50 for e in scenario.events)
     firsts = [d for d in scenario.drivers if "seit dem Vietnamkrieg" in d.source.quote]
     assert [d.id for d in firsts] == ["erste_groessere_auslandsmobilisierung"]
+
+
+def test_source_article_draft_is_schema_2_with_todo_placeholders():
+    scenario, _, _ = drafted(source_text())
+    assert scenario.schema_version == 2
+    assert all(i.scale == PLACEHOLDER_SCALE for i in scenario.indicators)
+    assert [i.initial_source.judgement.en[:5] for i in scenario.indicators] == ["TODO "] * 7
+    assert [i.initial_source.judgement.de[:5] for i in scenario.indicators] == ["TODO "] * 7
+    damping = [imp for imp in scenario.impacts if imp.is_self]
+    assert len(damping) == 7
+    assert all(imp.source.is_judgement and imp.source.judgement.en.startswith("TODO ") for imp in damping)
+    assert all(imp.source.judgement.de.startswith("TODO ") for imp in damping)
+    assert not any(imp.source.is_judgement for imp in scenario.impacts if not imp.is_self)
+    assert [d.unit for d in scenario.drivers] == [PERCENT, SOLDIERS, *[PERCENT] * 12]
+    assert [q.threshold for q in scenario.questions] == [75, 75, 75]
 
 
 def test_source_article_draft_simulates():
@@ -234,7 +257,7 @@ def test_every_quote_is_verbatim_and_short():
     for text in structured_articles():
         scenario, _, _ = drafted(text)
         source = normalised(text)
-        for citation in citations(scenario):
+        for citation in quotes(scenario):
             assert len(citation.quote) <= 300
             assert normalised(citation.quote) in source, citation.quote
 
@@ -289,11 +312,41 @@ def test_baseline_preset_is_empty_and_todos_are_in_place():
     for text in structured_articles():
         scenario, _, yaml_text = drafted(text)
         assert [(p.id, dict(p.values)) for p in scenario.presets] == [("baseline", {})]
-        assert yaml_text.count("threshold: 60  # TODO") == len(scenario.questions)
+        assert yaml_text.count("threshold: 75  # TODO") == len(scenario.questions)
         assert yaml_text.count("    initial: 50  # TODO") == len(scenario.indicators)
         assert yaml_text.count("    default: ") == len(scenario.drivers)
         assert yaml_text.count("  # TODO set every weight and range") == 1
         assert yaml_text.count("  - week: 1  # TODO") == len(scenario.events)
+
+
+def test_every_draft_is_schema_2_with_placeholder_scales_and_judgements():
+    for text in [*structured_articles(), "", article_text("no-structure.txt")]:
+        scenario, _, _ = drafted(text)
+        assert scenario.schema_version == 2
+        assert all(isinstance(d.unit, Text) for d in scenario.drivers)
+        for indicator in scenario.indicators:
+            assert indicator.scale == PLACEHOLDER_SCALE
+            assert indicator.initial_source.is_judgement
+            assert indicator.initial_source.judgement.en.startswith("TODO ")
+            assert indicator.initial_source.judgement.de.startswith("TODO ")
+        for imp in scenario.impacts:
+            assert imp.source.is_judgement == imp.is_self
+        for question in scenario.questions:
+            assert scenario.indicator(question.indicator).level_at(question.threshold) is not None
+
+
+def test_schema_2_placeholders_carry_todo_comments():
+    for text in structured_articles():
+        scenario, _, yaml_text = drafted(text)
+        count = len(scenario.indicators)
+        assert yaml_text.startswith("# DRAFT scenario generated by `python -m engine draft`")
+        assert "\nschema: 2\n" in yaml_text
+        assert yaml_text.count("    initial_source:  # TODO why it starts there") == count
+        assert yaml_text.count("    scale:  # TODO what one would observe at each level") == count
+        assert yaml_text.count("    - level: 25\n      text:\n") == count
+        assert yaml_text.count("    - level: 75\n      text:\n") == count
+        assert yaml_text.count("    source:  # TODO your judgement") == count
+        assert yaml_text.count("TODO: what one would observe at this level") == 3 * count
 
 
 def test_drafting_is_deterministic():
@@ -386,7 +439,7 @@ def test_odd_input_never_raises():
 
 def test_counts_are_bounded_and_read_in_every_format():
     scenario, _, _ = drafted("T\nAbout 999,999,999,999 troops, later 12.000 Soldaten and 1234567890123 soldiers.")
-    assert [d.default for d in scenario.drivers if d.unit == "soldiers"] == [999_999_999_999, 12000]
+    assert [d.default for d in scenario.drivers if d.unit == SOLDIERS] == [999_999_999_999, 12000]
     assert scenario.driver("soldaten").max == 20000
 
 
@@ -470,6 +523,21 @@ def test_cli_draft_output_validates_and_simulates(tmp_path, capsys):
     assert code == 0
     assert csv.splitlines()[0] == "week,indicator,value"
     assert len(csv.splitlines()) == 1 + 53 * 6
+
+
+def drafted_files() -> list[Path]:
+    files = [ARTICLES / name for name in ("grenzmission.de.txt", "harbour-talks.en.txt", "grain-corridor.en.txt")]
+    files += [ARTICLES / "empty.txt", ARTICLES / "no-structure.txt"]
+    return [*files, SOURCE_ARTICLE] if SOURCE_ARTICLE.is_file() else files
+
+
+def test_cli_validate_and_check_accept_every_schema_2_draft(tmp_path, capsys):
+    for article in drafted_files():
+        out = tmp_path / f"{article.stem}.yaml"
+        assert cli(capsys, "draft", str(article), "--out", str(out))[0] == 0
+        assert out.read_text(encoding="utf-8").count("\nschema: 2\n") == 1
+        assert cli(capsys, "validate", str(out)) == (0, f"ok {out}\n", "")
+        assert cli(capsys, "check", str(out)) == (0, f"ok {out}: 0 checks\n", "")
 
 
 def test_cli_prints_to_stdout_and_is_deterministic(capsys):

@@ -1,4 +1,4 @@
-"""Turn an analysis article into a schema-1 scenario YAML skeleton: deterministic, offline, rule-based.
+"""Turn an analysis article into a schema-2 scenario YAML skeleton: deterministic, offline, rule-based.
 
 `python -m engine draft ARTICLE.txt` calls `draft_scenario`. No language model is involved; the
 rules in this package are all there is, so the same text always gives byte-identical YAML. Each
@@ -7,7 +7,8 @@ module documents its own rules:
   * text: decoding and reading the article (language, headline, sections, list items, sentences);
     input beyond 200,000 characters is ignored.
   * rules: facts in the report, and the drivers, indicators, impacts and questions made of them
-    and of the items, with their quotes, ids and texts in both languages.
+    and of the items, with their quotes, ids and texts in both languages, and the TODO placeholders
+    (scales, judgements) for what the article cannot tell.
   * build: all of it assembled into one validated engine.schema.Scenario, with caps and a minimal
     skeleton when nothing is recognisable.
   * write: the YAML through engine.serialize, with the TODO comments next to the values.
@@ -60,7 +61,7 @@ class DraftResult:
 
 
 def draft_scenario(text: str, lang: str | None = None, source_name: str = "article") -> DraftResult:
-    """Draft a schema-1 scenario from an article's text; never raises on odd input.
+    """Draft a schema-2 scenario from an article's text; never raises on odd input.
 
     The result always parses with engine.loader.parse_scenario; `notices` says what was not found.
     """

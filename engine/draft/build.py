@@ -197,7 +197,7 @@ def assemble(article: Article, lang: str, notices: list[str]) -> Draft:
     summary = summary_text(article)
     body = "\n".join(line.raw for lines in [article.report, *article.sections.values()] for line in lines)
     fields = {
-        "schema": 1,
+        "schema": 2,
         "id": slugify(headline, sep="-") or "draft",
         "title": title,
         "summary": from_article(summary, lang) if summary else NO_SUMMARY,

@@ -3,9 +3,9 @@
 Facts, searched sentence by sentence in the report only
   * Troop counts: a number ("12.000", "12,000", "12 000" with a no-break space, "800") followed
     by at most three words and a personnel noun (Truppen, Soldaten, Kräfte, troops, soldiers,
-    personnel ...): a driver in group 'facts', unit soldiers, default = the count, max = the next
-    1-2-5 step at or above 1.5 x the count, step = max / 40. One per distinct count; numbers of
-    more than twelve digits are ignored.
+    personnel ...): a driver in group 'facts', unit soldiers / Soldaten, default = the count,
+    max = the next 1-2-5 step at or above 1.5 x the count, step = max / 40. One per distinct count;
+    numbers of more than twelve digits are ignored.
   * Dates and weekdays (Sonntag, Wochenende, Sunday, weekend, "27. Oktober", "October 27",
     "2024-10-27", "27.10.2024"): a driver in group 'facts' (0-100, default 0) and an event that
     sets it in week 1. One per sentence.
@@ -15,14 +15,18 @@ Facts, searched sentence by sentence in the report only
     whole sentence.
 
 Elements
-  * Every pro, con and challenge is a driver of its group (0-100, default 50); every question gives
-    a question, the driver for its answer's assumption (group 'questions') and an indicator.
+  * Every pro, con and challenge is a driver of its group (0-100 %, default 50); every question gives
+    a question, the driver for its answer's assumption (group 'questions') and an indicator. The
+    question asks whether its indicator reaches the top placeholder level (75) by the horizon.
   * Indicators: one placeholder per driver group, named "<group>_outlook", and one per question,
-    "<question id>_outlook". Every driver impacts its group's (or question's) indicator with weight
-    0.1, range [0.0, 0.2]; every indicator damps itself with -0.5, range [-0.7, -0.3].
-  * Every element carries a quote: a verbatim excerpt of the cleaned article (at most 300 chars,
-    cut at a word boundary) and the section it comes from: report, question N, challenges, pros,
-    cons.
+    "<question id>_outlook", each starting at 50 with a placeholder scale of three levels (25, 50,
+    75) whose texts, like the judgement for the starting level, begin with "TODO". Every driver
+    impacts its group's (or question's) indicator with weight 0.1, range [0.0, 0.2]; every indicator
+    damps itself with -0.5, range [-0.7, -0.3], resting on a TODO judgement (the article never
+    states a self-impact).
+  * Every element but the self-impacts carries a quote: a verbatim excerpt of the cleaned article
+    (at most 300 chars, cut at a word boundary) and the section it comes from: report, question N,
+    challenges, pros, cons.
   * Article text goes into its own language; the other language gets "[TODO translate] <text>".
     Text the drafter writes itself (placeholder labels) comes in both languages.
   * Ids are slugs of the text: ä->ae, ö->oe, ü->ue, ß->ss, other accents dropped, stop words
@@ -48,7 +52,7 @@ from engine.draft.text import (
     window,
     word_set,
 )
-from engine.schema import Citation, Driver, Impact, Indicator, Question, Text
+from engine.schema import Citation, Driver, Impact, Indicator, Level, Question, Text
 
 DESCRIPTION_LIMIT = 600
 SLUG_WORDS = 3
@@ -60,7 +64,10 @@ PLACEHOLDER_WEIGHT = (0.1, 0.0, 0.2)
 DAMPING_WEIGHT = (-0.5, -0.7, -0.3)
 PLACEHOLDER_INITIAL = 50
 PLACEHOLDER_DRIVER_DEFAULT = 50
-PLACEHOLDER_THRESHOLD = 60
+PLACEHOLDER_LEVELS = (25, 50, 75)
+# Schema 2 wants a threshold that is one of the indicator's levels; the top one, so that a question
+# does not start answered by the initial level.
+PLACEHOLDER_THRESHOLD = PLACEHOLDER_LEVELS[-1]
 HORIZON_WEEKS = 52
 
 # The TODO comment on each driver's default: what the drafter could not know about it.
@@ -134,6 +141,34 @@ def from_article(text: str, lang: str) -> Text:
 
 def both(en: str, de: str) -> Text:
     return Text(en=en, de=de)
+
+
+# The only units the rules write, so both languages are known.
+PERCENT = both("%", "%")
+SOLDIERS = both("soldiers", "Soldaten")
+
+# What the article cannot tell, as schema 2 wants it: placeholders that validate and begin with "TODO".
+PLACEHOLDER_SCALE = tuple(
+    Level(
+        level=level,
+        text=both("TODO: what one would observe at this level", "TODO: was man auf dieser Stufe beobachten würde"),
+    )
+    for level in PLACEHOLDER_LEVELS
+)
+INITIAL_JUDGEMENT = Citation(
+    judgement=both(
+        f"TODO why the indicator starts at this level: the article states none, {PLACEHOLDER_INITIAL} is a"
+        " placeholder.",
+        f"TODO warum der Indikator auf dieser Höhe beginnt: der Artikel nennt keine, {PLACEHOLDER_INITIAL} ist ein"
+        " Platzhalter.",
+    )
+)
+DAMPING_JUDGEMENT = Citation(
+    judgement=both(
+        "TODO why the indicator settles back this fast: the article never states it, the size is a guess.",
+        "TODO warum der Indikator so schnell zurückgeht: der Artikel sagt es nie, die Stärke ist geschätzt.",
+    )
+)
 
 
 # --------------------------------------------------------------------------- facts in the report
@@ -255,7 +290,7 @@ def percent_driver(
         id=driver_id,
         label=label,
         group=group,
-        unit="%",
+        unit=PERCENT,
         min=0,
         max=100,
         step=5,
@@ -273,7 +308,7 @@ def fact_driver(fact: Fact, ids: IdRegistry, lang: str) -> Driver:
             id=ids.take(fact.phrase, "troops"),
             label=from_article(label_text(fact.phrase), lang),
             group="facts",
-            unit="soldiers",
+            unit=SOLDIERS,
             min=0,
             max=top,
             step=top / 40,
@@ -342,7 +377,15 @@ def question_elements(n: int, item: Item, ids: IdRegistry, lang: str) -> tuple[Q
 
 
 def placeholder_indicator(indicator_id: str, group: str, label: Text, source: Citation) -> Indicator:
-    return Indicator(id=indicator_id, label=label, group=group, initial=PLACEHOLDER_INITIAL, source=source)
+    return Indicator(
+        id=indicator_id,
+        label=label,
+        group=group,
+        initial=PLACEHOLDER_INITIAL,
+        initial_source=INITIAL_JUDGEMENT,
+        scale=PLACEHOLDER_SCALE,
+        source=source,
+    )
 
 
 def group_indicator(group: str, first: Driver, ids: IdRegistry) -> Indicator:
@@ -364,13 +407,14 @@ def placeholder_impact(source: Driver | Indicator, target: Indicator) -> Impact:
     """A driver pushing the indicator of its group or question, or an indicator damping itself.
 
     Both are guesses that only make the draft simulate; the damping lets the pushes settle rather than saturate.
+    A push cites what the driver quotes; the damping rests on a TODO judgement, as schema 2 wants of a
+    self-impact, since the article never speaks of one.
     """
     damps = source.id == target.id
     weight, low, high = DAMPING_WEIGHT if damps else PLACEHOLDER_WEIGHT
     note = "damping placeholder" if damps else "placeholder"
-    return Impact(
-        source_id=source.id, target=target.id, weight=weight, range=(low, high), note=note, source=source.source
-    )
+    cited = DAMPING_JUDGEMENT if damps else source.source
+    return Impact(source_id=source.id, target=target.id, weight=weight, range=(low, high), note=note, source=cited)
 
 
 # --------------------------------------------------------------------------- scenario texts

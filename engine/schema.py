@@ -515,7 +515,8 @@ def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
     for n, q in enumerate(s.questions):
         if q.indicator not in indicators:
             problems.append((("questions", n, "indicator"), f"unknown indicator '{q.indicator}'"))
-        elif s.schema_version >= 2 and indicators[q.indicator].scale:
+        elif s.schema_version >= 2 and not _scale_problems(indicators[q.indicator], ()):
+            # Only against a sound scale: a broken one is reported once, at the scale.
             scale = indicators[q.indicator].scale
             if indicators[q.indicator].level_at(q.threshold) is None:
                 levels = ", ".join(f"{level.level:g}" for level in scale)
@@ -658,6 +659,23 @@ def _schema2_fields(s: Scenario) -> list[tuple[Loc, str]]:
     return found
 
 
+def _scale_problems(i: Indicator, where: Loc) -> list[tuple[Loc, str]]:
+    if not i.scale:
+        return [((*where, "scale"), "required field is missing (schema 2: at least three levels)")]
+    problems: list[tuple[Loc, str]] = []
+    if len(i.scale) < 3:
+        problems.append(((*where, "scale"), f"a scale needs at least three levels, found {len(i.scale)}"))
+    for k in range(1, len(i.scale)):
+        if i.scale[k].level <= i.scale[k - 1].level:
+            problems.append(
+                (
+                    (*where, "scale", k, "level"),
+                    f"level {i.scale[k].level:g} is not above the one before it ({i.scale[k - 1].level:g})",
+                )
+            )
+    return problems
+
+
 def _version_problems(s: Scenario) -> list[tuple[Loc, str]]:
     if s.schema_version == 1:
         return [(loc, f"{what} needs 'schema: 2' (this file says schema 1)") for loc, what in _schema2_fields(s)]
@@ -667,18 +685,7 @@ def _version_problems(s: Scenario) -> list[tuple[Loc, str]]:
             problems.append((("drivers", n, "unit"), "schema 2 needs the unit in both languages: {en: ..., de: ...}"))
     for n, i in enumerate(s.indicators):
         where = ("indicators", n)
-        if not i.scale:
-            problems.append(((*where, "scale"), "required field is missing (schema 2: at least three levels)"))
-        elif len(i.scale) < 3:
-            problems.append(((*where, "scale"), f"a scale needs at least three levels, found {len(i.scale)}"))
-        for k in range(1, len(i.scale)):
-            if i.scale[k].level <= i.scale[k - 1].level:
-                problems.append(
-                    (
-                        (*where, "scale", k, "level"),
-                        f"level {i.scale[k].level:g} is not above the one before it ({i.scale[k - 1].level:g})",
-                    )
-                )
+        problems += _scale_problems(i, where)
         if i.initial_source is None:
             problems.append(((*where, "initial_source"), "required field is missing (schema 2: why it starts there)"))
         elif not i.initial_source.is_judgement and not any(c.isdigit() for c in i.initial_source.quote or ""):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from engine.__main__ import main
+from engine.checks import run_checks
 from engine.ensemble import run_ensemble, wilson_interval
 from engine.loader import load_scenario
 from engine.model import Model
@@ -289,3 +290,45 @@ def test_real_entry_point_errors_without_traceback(repo_root):
         result.stderr.splitlines()[-1]
         == "python -m engine simulate: error: argument --set: 'x' in 'push=x' is not a number"
     )
+
+
+# --- check ---------------------------------------------------------------------------------------------------
+
+TINY2 = "tests/data/tiny2.yaml"  # three reality checks, all holding
+FAILING = "tests/data/tiny2-failing-check.yaml"  # checks[1] (line 81) fails
+
+
+def test_check_exits_0_when_every_check_holds(capsys):
+    assert run(capsys, "check", TINY2) == (0, f"ok {TINY2}: 3 checks\n", "")
+
+
+def test_check_names_file_line_and_check_of_a_failure_and_exits_1(capsys):
+    code, out, err = run(capsys, "check", FAILING, TINY2)
+    (failure,) = [r for r in run_checks(Model.of(load_scenario(FAILING))) if not r.holds]
+    assert code == 1 and err == ""
+    assert out == (
+        f"{FAILING}:81: checks[1]: calm_never_quiets_it: expected level above 50 at week 10, "
+        f"got {failure.observed:.2f} at week 10\nok {TINY2}: 3 checks\n"
+    )
+
+
+def test_check_exits_2_when_a_file_does_not_load_and_still_checks_the_others(capsys):
+    code, out, err = run(capsys, "check", "tests/data/bad/schema2-ramp-past-horizon.yaml", FAILING)
+    assert code == 2
+    assert err == (
+        "tests/data/bad/schema2-ramp-past-horizon.yaml:66: events[0].over: "
+        "the ramp ends at week 11, after the horizon (10)\n"
+    )
+    assert out.startswith(f"{FAILING}:81: checks[1]: calm_never_quiets_it: ")
+
+
+def test_a_schema_1_file_has_no_checks_to_fail(capsys):
+    assert run(capsys, "check", TINY) == (0, f"ok {TINY}: 0 checks\n", "")
+
+
+def test_check_runs_as_a_module():
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "check", FAILING], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout.startswith(f"{FAILING}:81: checks[1]: calm_never_quiets_it: expected level above 50")

@@ -11,6 +11,7 @@ import io
 import json
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,10 +30,10 @@ REGENERATE = (
 CROSS_PLATFORM_RTOL = 1e-12
 
 
-def stored(name: str) -> bytes:
-    path = GOLDEN_DIR / name
+def stored(name: str, folder: Path = GOLDEN_DIR) -> bytes:
+    path = folder / name
     if not path.exists():
-        pytest.fail(f"tests/golden/{name} is missing. {REGENERATE}")
+        pytest.fail(f"{path} is missing. {REGENERATE}")
     return path.read_bytes()
 
 
@@ -61,9 +62,12 @@ def _close(a: str, b: str) -> bool:
     return math.isclose(x, y, rel_tol=CROSS_PLATFORM_RTOL, abs_tol=1e-300)
 
 
-def assert_matches_golden(name: str, actual: bytes, what: str) -> None:
-    """Byte for byte on the platform that wrote the files; elsewhere the same cells to within rounding."""
-    expected = stored(name)
+def assert_matches_golden(name: str, actual: bytes, what: str, folder: Path = GOLDEN_DIR) -> None:
+    """Byte for byte on the platform that wrote the files; elsewhere the same cells to within rounding.
+
+    `folder` holds the stored file; its numbers must come from the platform of tests/golden/platform.json.
+    """
+    expected = stored(name, folder)
     if actual == expected:
         return
     difference = _first_difference(expected, actual)

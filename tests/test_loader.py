@@ -59,6 +59,83 @@ BAD_FILES = {
     "empty": (1, "(document)", "a scenario must be one YAML mapping, found no document"),
     "list": (1, "(document)", "a scenario must be one YAML mapping, found not a mapping"),
     "two-documents": (1, "(document)", "a scenario must be one YAML mapping, found several documents"),
+    # Schema 2's rules, each planted in tests/data/tiny2.yaml (schema 1's in tests/data/tiny.yaml).
+    "schema2-levels-not-ascending": (
+        36,
+        "indicators[0].scale[1].level",
+        "level 10 is not above the one before it (20)",
+    ),
+    "schema2-two-levels": (43, "indicators[1].scale", "a scale needs at least three levels, found 2"),
+    "schema2-threshold-not-a-level": (
+        57,
+        "questions[0].threshold",
+        "threshold 55 is not a level of 'level' (20, 50, 80)",
+    ),
+    "schema2-ramp-on-indicator": (
+        66,
+        "events[0].from",
+        "a ramp moves a driver; 'level' is an indicator (use set or add)",
+    ),
+    "schema2-ramp-past-horizon": (66, "events[0].over", "the ramp ends at week 11, after the horizon (10)"),
+    "schema2-ramp-from-outside-range": (66, "events[0].from", "value 2000 is outside [0, 1000] of 'push'"),
+    "schema2-ramp-and-event": (
+        67,
+        "events[1].target",
+        "'push' has a ramp (events[0]); a ramped driver takes no other event",
+    ),
+    "schema2-ramp-and-set": (66, "events[0]", "an event needs exactly one of 'set', 'add' or 'from' (a ramp)"),
+    "schema2-ramp-without-over": (66, "events[0]", "a ramp needs both 'from' and 'over'"),
+    "schema2-check-unknown-indicator": (78, "checks[0].indicator", "unknown indicator 'nowhere'"),
+    "schema2-check-unknown-driver": (77, "checks[0].set.pull", "unknown driver 'pull'"),
+    "schema2-check-unknown-preset": (90, "checks[2].reference", "unknown preset 'nowhere' (known: baseline, low)"),
+    "schema2-check-two-conditions": (
+        75,
+        "checks[0]",
+        "a check needs exactly one of below, above, below_reference, above_reference (found: below, above)",
+    ),
+    "schema2-check-no-condition": (
+        75,
+        "checks[0]",
+        "a check needs exactly one of below, above, below_reference, above_reference (found: none)",
+    ),
+    "schema2-check-compares-with-itself": (
+        85,
+        "checks[1].above_reference",
+        "a comparison with the reference run needs 'set' or 'reference', or it compares a run with itself",
+    ),
+    "schema2-source-both-forms": (
+        28,
+        "drivers[1].source",
+        "a source is either a quote (quote, section) or a judgement, not both",
+    ),
+    "schema2-source-neither-form": (
+        38,
+        "indicators[0].source",
+        "a source needs either 'quote' and 'section' or 'judgement'",
+    ),
+    "schema2-self-impact-quoted": (
+        51,
+        "impacts[2].source",
+        "the article never states a self-impact's size: its source must be a judgement",
+    ),
+    "schema2-missing-scale": (30, "indicators[0].scale", "required field is missing (schema 2: at least three levels)"),
+    "schema2-missing-initial-source": (
+        30,
+        "indicators[0].initial_source",
+        "required field is missing (schema 2: why it starts there)",
+    ),
+    "schema2-initial-quote-without-number": (
+        42,
+        "indicators[1].initial_source.quote",
+        "a quote with no number in it cannot state a starting level: use a judgement",
+    ),
+    "schema2-unit-in-one-language": (
+        13,
+        "drivers[0].unit",
+        "schema 2 needs the unit in both languages: {en: ..., de: ...}",
+    ),
+    "schema1-with-scale": (23, "indicators[0].scale", "scale needs 'schema: 2' (this file says schema 1)"),
+    "schema1-with-ramp": (39, "events[0].from", "a ramp needs 'schema: 2' (this file says schema 1)"),
 }
 
 

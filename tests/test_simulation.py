@@ -169,7 +169,7 @@ def test_no_impacts_keeps_an_indicator_constant(make_scenario):
 # --- events ------------------------------------------------------------------------------------
 
 
-def _one_link(make_scenario, events, default=50.0, horizon=6):
+def _one_link(make_scenario, events, default=50.0, horizon=6, schema=1):
     """Driver d (0..100) -> y with weight 0.5, y self-impact -0.5; indicator z has no links."""
     return make_scenario(
         drivers=[("d", 0, 100, default)],
@@ -177,6 +177,7 @@ def _one_link(make_scenario, events, default=50.0, horizon=6):
         impacts=[("d", "y", 0.5), ("y", "y", -0.5)],
         events=events,
         horizon=horizon,
+        schema=schema,
     )
 
 
@@ -259,6 +260,42 @@ def test_event_beyond_a_shortened_run_is_ignored(make_scenario):
     s = _one_link(make_scenario, [{"week": 5, "target": "z", "set": 90}])
     np.testing.assert_allclose(_values(point_run(Model.of(s), weeks=4), "z"), np.full(5, 0.3), rtol=RTOL)
     assert _values(point_run(Model.of(s)), "z")[5] == pytest.approx(0.9, rel=RTOL)
+
+
+# --- ramps -------------------------------------------------------------------------------------
+
+
+def test_a_ramp_holds_then_steps_evenly_to_the_slider(make_scenario):
+    """From 20, starting at week 2, over 4 weeks, to the slider's 80: 20 20 20 35 50 65 80 80 ..."""
+    s = _one_link(make_scenario, [{"week": 2, "target": "d", "from": 20, "over": 4}], default=80, horizon=9, schema=2)
+    by_hand = [0.2, 0.2, 0.2, 0.35, 0.5, 0.65, 0.8, 0.8, 0.8]
+    assert [s.events[0].ramp_value(80, week) / 100 for week in range(9)] == pytest.approx(by_hand, abs=1e-15)
+    np.testing.assert_allclose(_values(point_run(Model.of(s)), "y"), _hand_path(0.4, by_hand), rtol=RTOL)
+
+
+def test_a_ramp_at_week_0_starts_at_its_from_and_may_fall(make_scenario):
+    s = _one_link(make_scenario, [{"week": 0, "target": "d", "from": 100, "over": 2}], default=40, horizon=4, schema=2)
+    np.testing.assert_allclose(
+        _values(point_run(Model.of(s)), "y"), _hand_path(0.4, [1 - EPS, 0.7, 0.4, 0.4]), rtol=RTOL
+    )
+
+
+def test_a_ramp_compiles_to_weekly_steps_that_end_on_the_slider_itself(make_scenario):
+    ramped = _one_link(make_scenario, [{"week": 1, "target": "d", "from": 10, "over": 3}], default=70, schema=2)
+    compiled = Model.of(ramped).compiled
+    assert [(e.week, e.fraction) for e in compiled.events] == [(0, 0.0), (1, 0.0), (2, 1 / 3), (3, 2 / 3), (4, 1.0)]
+    assert ramped.events[0].ramp_value(70.3, 4) == 70.3
+    assert ramped.events[0].ramp_value(70.3, 40) == 70.3
+
+
+def test_a_ramp_moves_each_run_to_its_own_slider(make_scenario):
+    """Swings and sweeps give each run its own slider value: the ramp heads for that run's value."""
+    s = _one_link(make_scenario, [{"week": 0, "target": "d", "from": 0, "over": 2}], horizon=3, schema=2)
+    compiled = Model.of(s).compiled
+    paths = simulate(compiled, np.tile(compiled.weight, (2, 1)), np.array([[40.0], [100.0]]))
+    for run, (half_way, level) in enumerate(((0.2, 0.4), (0.5, 1 - EPS))):
+        expected = _hand_path(0.4, [EPS, half_way, level])
+        np.testing.assert_allclose(paths[:, run, 0], expected, rtol=RTOL)
 
 
 # --- resolve_drivers ---------------------------------------------------------------------------

@@ -12,10 +12,15 @@ import pytest
 
 import engine.store
 from engine.__main__ import main
+from engine.ensemble import run_ensemble
 from engine.loader import ScenarioError, load_scenario
+from engine.model import Model
 from engine.serialize import scenario_to_yaml, with_defaults
+from engine.simulation import point_run
+from engine.state import DEFAULT_RUNS, DEFAULT_SEED, format_number
 from engine.store import Limits, SaveLimitReached, ScenarioStore, StoreError, StoreStats
 from tests.pg_server import postgres_server
+from tests.test_golden import assert_matches_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_FILE = ROOT / "scenarios" / "dprk-russia-2024.yaml"
@@ -424,3 +429,31 @@ def test_the_store_stats_command_says_why_the_store_cannot_be_reached(capsys):
     assert out == ""
     assert err.startswith("the scenario store could not open: (psycopg.OperationalError) connection failed:")
     assert f'"127.0.0.1", port {port} failed: Connection refused' in err
+
+
+# --- schema 1, saved before schema 2 existed ---------------------------------------------------------------
+
+SCHEMA1 = Path(__file__).parent / "data" / "schema1"
+SCHEMA1_REF = "sha-ae99c569e7f55476"
+
+
+def test_a_schema_1_scenario_saved_before_schema_2_loads_and_runs_exactly_as_before(tmp_path):
+    """tests/data/schema1/store.sqlite was written by the code before schema 2 (see its README)."""
+    shutil.copy(SCHEMA1 / "store.sqlite", tmp_path / "store.sqlite")
+    store = ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    try:
+        saved, scenario = store.load(SCHEMA1_REF)
+    finally:
+        store.dispose()
+    assert scenario.schema_version == 1
+    assert scenario.digest == saved.digest == "ae99c569e7f55476154b5c1cb77db60aaba4e2b305abfeca29b3e05fbac203b4"
+    model = Model.of(scenario)
+    projection = run_ensemble(model, runs=DEFAULT_RUNS, seed=DEFAULT_SEED)
+    then = "what the code before schema 2 gave"
+    assert_matches_golden("dprk-russia-2024.point.csv", _csv(point_run(model)), then, SCHEMA1)
+    assert_matches_golden("dprk-russia-2024.bands.csv", _csv(projection.bands), then, SCHEMA1)
+    assert_matches_golden("dprk-russia-2024.questions.csv", _csv(projection.questions), then, SCHEMA1)
+
+
+def _csv(frame) -> bytes:
+    return frame.to_csv(index=False, float_format=format_number, lineterminator="\n").encode("utf-8")

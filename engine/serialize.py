@@ -1,4 +1,4 @@
-"""Write a Scenario back to schema-1 YAML, optionally with the current slider settings as its defaults."""
+"""Write a Scenario back to YAML of its own schema, optionally with the current slider settings as its defaults."""
 
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 import networkx as nx
 
+from engine.schema import Source
+
 if TYPE_CHECKING:
     from engine.model import Model
 
@@ -43,8 +45,7 @@ class Edge:
     weight: float
     low: float
     high: float
-    quote: str
-    section: str
+    basis: Source  # the impact's source: a quote of the article or the analyst's judgement
     note: str | None = None
 
     @property
@@ -104,8 +105,7 @@ def causal_graph(model: Model) -> CausalGraph:
             weight=imp.weight,
             low=imp.range[0],
             high=imp.range[1],
-            quote=imp.source.quote,
-            section=imp.source.section,
+            basis=imp.source,
             note=imp.note,
         )
         for n, imp in enumerate(scenario.impacts)

@@ -13,11 +13,6 @@ DEFAULT_SEED = 2024
 RUNS_RANGE = (100, 10_000)
 SEED_RANGE = (0, 2**31 - 1)
 
-# The probability tornado runs (2 x drivers + 1) settings x runs at once: at most this many runs each, and
-# fewer than the minimum would make the swings' probabilities too coarse to rank drivers by.
-TORNADO_MAX_RUNS = 500
-TORNADO_MIN_RUNS = 50
-
 # Sobol base sizes the Why tab offers (powers of two), and the one it starts with.
 SOBOL_SIZES = (32, 64, 128, 256, 512, 1024)
 SOBOL_DEFAULT = 256

@@ -13,9 +13,10 @@ from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
 from engine import MODEL_VERSION
+from engine.checks import run_checks
 from engine.model import Model
 from present.i18n import t, whole_number
-from present.tables import drivers_table, impacts_table, indicators_table, readouts
+from present.tables import check_lines, drivers_table, impacts_table, indicators_table, readouts
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
@@ -26,6 +27,8 @@ th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:t
 td.num{text-align:right;font-variant-numeric:tabular-nums}.meta{color:#555;font-size:.9rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:.8rem}
 .card{border:1px solid #ddd;border-radius:8px;padding:.7rem}.card b{font-size:1.6rem;display:block}
+.card .detail{color:#555;font-size:.85rem;display:block}.card .flag{color:#8a5a00;font-size:.85rem;display:block}
+li.fails{color:#b00020}
 blockquote{margin:.2rem 0;color:#444;font-style:italic}.caveat{background:#fff8e1;padding:.7rem;border-radius:6px}
 """
 
@@ -79,8 +82,11 @@ def briefing_html(
         runs=whole_number(runs, lang),
         seed=seed,
         link=link,
+        scenario=scenario,
+        runs_count=runs,
         readouts=readouts(scenario, questions, reference_questions),
         reference_name=reference_name,
+        checks=check_lines(scenario, run_checks(model), lang),
         charts=charts,
         drivers=drivers_table(scenario, values, lang),
         indicators=indicators_table(scenario, lang),

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import copy
 import math
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from present.style import BAND_ALPHA, DASHES, PALETTE, TEMPLATE_SPEC, grid, plot_text, rgba
+from present.style import (
+    BAND_ALPHA,
+    DASHES,
+    LEVEL_FONT_SIZE,
+    LEVEL_LINE,
+    LEVEL_TEXT,
+    PALETTE,
+    TEMPLATE_SPEC,
+    grid,
+    plot_text,
+    rgba,
+)
+
+# An indicator's scale as plain data: (level, what one observes there) in ascending order, in the reader's
+# language (present.tables.scale_of builds it). Empty for a schema-1 indicator.
+Scale = Sequence[tuple[float, str]]
+# A small multiple is about half the page wide: a longer level label would run into the next panel.
+PANEL_LABEL_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -22,13 +40,61 @@ class Labels:
     level: str
     median: str = "median"
     band: str = "p10-p90"
+    below_level: str = "below {level}"  # what a value under a scale's first level is called
 
 
-def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool):
-    """The band polygon and the median line of one indicator, as plain plotly trace dicts."""
+def level_names(values: Sequence[float], scale: Scale, below_level: str) -> list[str]:
+    """The name of the level each value falls in, at the one decimal the hover shows.
+
+    The rule of engine.schema.Indicator.level_of: the highest level the value reaches; a value under the
+    first level is `below_level` with that level's name. Named after rounding, so that a hover reading
+    "50.0" never names the level below 50.
+    """
+    marks = [level for level, _ in scale]
+    names = []
+    for value in values:
+        k = bisect_right(marks, round(value, 1)) - 1
+        names.append(scale[k][1] if k >= 0 else below_level.format(level=scale[0][1]))
+    return names
+
+
+def _short(text: str, limit: int | None) -> str:
+    return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _level_specs(scale: Scale, axes: str = "", label_chars: int | None = None) -> list[dict]:
+    """One dashed horizontal line per level across the plot (axes "" or "2", "3", ...), labelled at its right end."""
+    return [
+        {
+            "type": "line",
+            "xref": f"x{axes} domain",
+            "x0": 0,
+            "x1": 1,
+            "yref": f"y{axes}",
+            "y0": level,
+            "y1": level,
+            "layer": "below",
+            "line": {"color": LEVEL_LINE, "width": 1, "dash": "dash"},
+            "label": {
+                "text": plot_text(_short(text, label_chars)),
+                "textposition": "end",
+                "yanchor": "bottom",
+                "font": {"size": LEVEL_FONT_SIZE, "color": LEVEL_TEXT},
+            },
+        }
+        for level, text in scale
+    ]
+
+
+def _band_specs(
+    frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool, scale: Scale = ()
+):
+    """The band polygon and the median line of one indicator, as plain plotly trace dicts; with a scale, the
+    median's hover names the level it has reached."""
     weeks = frame["week"].tolist()
     upper = frame["p90"].round(2).tolist()
     lower = frame["p10"].round(2).tolist()
+    middle = frame["p50"].round(2).tolist()
     band = {
         "type": "scatter",
         "x": weeks + weeks[::-1],
@@ -42,19 +108,25 @@ def _band_specs(frame: pd.DataFrame, name: str, colour: str, labels: Labels, gro
         "legendgroup": group,
         "showlegend": False,
     }
+    customdata = [[a, b] for a, b in zip(lower, upper, strict=True)]
+    level = ""
+    if scale:
+        names = level_names(middle, scale, labels.below_level)
+        customdata = [[a, b, plot_text(n)] for (a, b), n in zip(customdata, names, strict=True)]
+        level = " — %{customdata[2]}"
     median = {
         "type": "scatter",
         "x": weeks,
-        "y": frame["p50"].round(2).tolist(),
+        "y": middle,
         "mode": "lines",
         "line": {"color": colour, "width": 2.5},
         "name": plot_text(name),
         "legendgroup": group,
         "showlegend": legend,
-        "customdata": [[a, b] for a, b in zip(lower, upper, strict=True)],
+        "customdata": customdata,
         "hovertemplate": (
             f"<b>{plot_text(name)}</b><br>{plot_text(labels.week)} %{{x}}<br>"
-            f"{plot_text(labels.median)} %{{y:.1f}}<br>"
+            f"{plot_text(labels.median)} %{{y:.1f}}{level}<br>"
             "p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
         ),
     }
@@ -103,18 +175,36 @@ def _event_specs(events: Sequence[tuple[int, str]]) -> tuple[list[dict], list[di
     return shapes, notes
 
 
+def shared_scale(indicators: Sequence[str], scales: Mapping[str, Scale]) -> Scale:
+    """The one scale every indicator of a chart has, or () when they have none or differ.
+
+    Level lines belong to one scale: drawn for two indicators whose scales differ, a line at 50 would
+    mean two things at once, so such a chart names each median's level in its hover only.
+    """
+    found = {tuple(tuple(level) for level in scales.get(i, ())) for i in indicators}
+    return next(iter(found)) if len(found) == 1 else ()
+
+
 def trajectory_figure(
     bands: pd.DataFrame,
     indicators: Mapping[str, str],
     labels: Labels,
     events: Sequence[tuple[int, str]] = (),
+    scales: Mapping[str, Scale] | None = None,
 ) -> go.Figure:
-    """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label)."""
+    """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label).
+
+    `scales` (indicator id -> its levels) names in each median's hover the level it has reached, and
+    draws the levels as labelled dashed lines when every indicator of the chart shares one scale.
+    """
+    scales = scales or {}
     data = []
     for n, (indicator, name) in enumerate(indicators.items()):
         frame = bands[bands["indicator"] == indicator].sort_values("week")
-        data.extend(_band_specs(frame, name, PALETTE[n % len(PALETTE)], labels, indicator, legend=True))
-    shapes, notes = _event_specs(events)
+        scale = scales.get(indicator, ())
+        data.extend(_band_specs(frame, name, PALETTE[n % len(PALETTE)], labels, indicator, legend=True, scale=scale))
+    event_lines, notes = _event_specs(events)
+    shapes = _level_specs(shared_scale(list(indicators), scales)) + event_lines
     layout = {
         "xaxis": {"title": {"text": labels.week}},
         "yaxis": {"title": {"text": labels.level}, "range": [0, 100]},
@@ -122,6 +212,7 @@ def trajectory_figure(
     }
     if shapes:
         layout["shapes"] = shapes
+    if notes:
         layout["annotations"] = notes
     # This runs on every slider move: the spec above is built from known-good parts and checked by
     # tests against plotly's own validation, so plotly's per-property validation (most of the cost of
@@ -136,32 +227,45 @@ def comparison_figure(
     labels: Labels,
     current_name: str,
     columns: int = 2,
+    scales: Mapping[str, Scale] | None = None,
 ) -> go.Figure:
-    """Small multiples, one per indicator: the current band and median against each reference's median."""
+    """Small multiples, one per indicator: the current band and median against each reference's median.
+
+    Each panel shows one indicator, so each draws its own scale (from `scales`) as labelled dashed lines,
+    and every hover names the level its value has reached.
+    """
+    scales = scales or {}
     rows = math.ceil(len(indicators) / columns)
     layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
-    data = []
+    data, shapes = [], []
     for n, indicator in enumerate(indicators):
-        axes = {"xaxis": f"x{n + 1 if n else ''}", "yaxis": f"y{n + 1 if n else ''}"}
+        suffix = str(n + 1) if n else ""
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        scale = scales.get(indicator, ())
+        shapes += _level_specs(scale, suffix, label_chars=PANEL_LABEL_CHARS)
         frame = current[current["indicator"] == indicator].sort_values("week")
-        for spec in _band_specs(frame, current_name, PALETTE[0], labels, "current", legend=n == 0):
+        for spec in _band_specs(frame, current_name, PALETTE[0], labels, "current", legend=n == 0, scale=scale):
             data.append(spec | axes)
         for k, (name, reference) in enumerate(references.items()):
             ref = reference[reference["indicator"] == indicator].sort_values("week")
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": ref["week"].tolist(),
-                    "y": ref["p50"].round(2).tolist(),
-                    "mode": "lines",
-                    "line": {"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
-                    "name": plot_text(name),
-                    "legendgroup": f"ref-{k}",
-                    "showlegend": n == 0,
-                    "hovertemplate": f"{plot_text(name)}: %{{y:.1f}}<extra></extra>",
-                }
-                | axes
-            )
+            median = ref["p50"].round(2).tolist()
+            trace = {
+                "type": "scatter",
+                "x": ref["week"].tolist(),
+                "y": median,
+                "mode": "lines",
+                "line": {"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
+                "name": plot_text(name),
+                "legendgroup": f"ref-{k}",
+                "showlegend": n == 0,
+                "hovertemplate": f"{plot_text(name)}: %{{y:.1f}}<extra></extra>",
+            }
+            if scale:
+                trace["customdata"] = [plot_text(level) for level in level_names(median, scale, labels.below_level)]
+                trace["hovertemplate"] = f"{plot_text(name)}: %{{y:.1f}} — %{{customdata}}<extra></extra>"
+            data.append(trace | axes)
+    if shapes:
+        layout["shapes"] = shapes
     for n in range(rows * columns):
         x, y = layout[f"xaxis{n + 1 if n else ''}"], layout[f"yaxis{n + 1 if n else ''}"]
         y["range"] = [0, 100]

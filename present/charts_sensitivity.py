@@ -16,7 +16,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engine.causal import CausalGraph, Edge
+from present.i18n import t
 from present.style import PALETTE, TEMPLATE, grid, plot_text, rgba
+from present.tables import cited
 
 POSITIVE = PALETTE[0]  # blue
 NEGATIVE = PALETTE[3]  # vermillion
@@ -182,13 +184,16 @@ def _text_position(x: float, y: float) -> str:
     return "middle right" if x > 0 else "middle left"
 
 
-def _edge_hover(edge: Edge, names: Mapping[str, str], labels: CausalLabels) -> str:
-    quote = textwrap.shorten(edge.quote, 90, placeholder=" …")
+def _edge_hover(edge: Edge, names: Mapping[str, str], labels: CausalLabels, lang: str) -> str:
+    # A judgement is named as one: the map must not make the analyst's reasoning look like the article's words.
+    basis = cited(edge.basis, lang)
+    words = textwrap.shorten(basis.words, 90, placeholder=" …")
+    shown = words if basis.judgement else t("quoted", lang, text=words)
     return (
         f"<b>{plot_text(names.get(edge.source, edge.source))} → "
         f"{plot_text(names.get(edge.target, edge.target))}</b><br>"
         f"{plot_text(labels.weight)} {edge.weight:+g} · {plot_text(labels.range)} {edge.low:g} … {edge.high:g}<br>"
-        f"„{plot_text(quote)}“"
+        f"<i>{plot_text(basis.kind)}:</i> {plot_text(shown)}"
     )
 
 
@@ -197,6 +202,7 @@ def causal_figure(
     positions: Mapping[str, tuple[float, float]],
     names: Mapping[str, str],
     labels: CausalLabels,
+    lang: str = "en",
 ) -> go.Figure:
     """Drivers (squares) and indicators (circles) at `positions`, impacts as arrows.
 
@@ -244,7 +250,7 @@ def causal_figure(
         xs.append(round(x0 + (x1 - x0) * 0.55, 4))
         ys.append(round(y0 + (y1 - y0) * 0.55, 4))
         keys.append(edge_key(e.index))
-        hovers.append(_edge_hover(e, names, labels))
+        hovers.append(_edge_hover(e, names, labels, lang))
 
     fig = go.Figure()
     for sign, name, colour in ((1, labels.positive, POSITIVE), (-1, labels.negative, NEGATIVE)):

@@ -190,8 +190,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Die Fragen des Artikels, beantwortet vom Modell",
     },
     "question_value": {
-        "en": "{probability} chance that {indicator} reaches {threshold:g} by week {week}",
-        "de": "{probability} Wahrscheinlichkeit, dass {indicator} bis Woche {week} {threshold:g} erreicht",
+        "en": (
+            "In {probability} of the {runs} Monte Carlo runs, {indicator} reaches or passes {level} in at "
+            "least one week up to week {week}."
+        ),
+        "de": (
+            "In {probability} der {runs} Monte-Carlo-Läufe erreicht oder überschreitet {indicator} {level} in "
+            "mindestens einer Woche bis Woche {week}."
+        ),
+    },
+    "question_value_below": {
+        "en": (
+            "In {probability} of the {runs} Monte Carlo runs, {indicator} falls to or below {level} in at "
+            "least one week up to week {week}."
+        ),
+        "de": (
+            "In {probability} der {runs} Monte-Carlo-Läufe fällt {indicator} in mindestens einer Woche bis "
+            "Woche {week} auf {level} oder darunter."
+        ),
     },
     "vs_baseline": {"en": "{delta} pts vs. {preset}", "de": "{delta} Pkt. ggü. {preset}"},
     "week": {"en": "Week", "de": "Woche"},
@@ -285,6 +301,136 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "event_marker": {"en": "Week {week}: {label}", "de": "Woche {week}: {label}"},
 }
+
+
+# Schema 2: anchored scales, quote-or-judgement sources, the questions' own uncertainty and reality checks.
+STRINGS.update(
+    {
+        # A scale's levels, wherever a number is shown.
+        "below_level": {"en": "below \u201c{level}\u201d", "de": "unter \u201e{level}\u201c"},
+        "value_level": {"en": "{value} ({level})", "de": "{value} ({level})"},
+        "level_named": {
+            "en": "level {threshold:g} \u201c{level}\u201d",
+            "de": "Stufe {threshold:g} \u201e{level}\u201c",
+        },
+        "scale": {"en": "Scale", "de": "Skala"},
+        "initial_level": {"en": "Start level", "de": "Startstufe"},
+        "level_now": {"en": "Level reached (current)", "de": "Erreichte Stufe (aktuell)"},
+        "scale_caption": {
+            "en": (
+                "Dashed lines: the levels of an indicator's scale, drawn where a chart shows a single scale "
+                "(the Compare tab draws each indicator with its own). Hovering names the level each median "
+                "has reached."
+            ),
+            "de": (
+                "Gestrichelte Linien: die Stufen der Skala eines Indikators, gezeichnet, wo ein Diagramm nur "
+                "eine Skala zeigt (der Vergleich zeigt jeden Indikator mit seiner eigenen). Beim Überfahren "
+                "steht da, welche Stufe jeder Median erreicht hat."
+            ),
+        },
+        # The question cards.
+        "question_level": {
+            "en": "{indicator} reaches {level} by week {week}",
+            "de": "{indicator} erreicht {level}, spätestens in Woche {week}",
+        },
+        "question_level_below": {
+            "en": "{indicator} falls to or below {level} by week {week}",
+            "de": "{indicator} fällt auf {level} oder darunter, spätestens in Woche {week}",
+        },
+        "question_interval": {
+            "en": "95% interval {low}–{high}%, {runs} runs",
+            "de": "95-%-Intervall {low}–{high}%, {runs} Läufe",
+        },
+        "saturated_yes": {
+            "en": (
+                "Saturated: under these settings the model says almost certainly yes. Read it as a bound, "
+                "not a forecast."
+            ),
+            "de": (
+                "Gesättigt: Unter diesen Einstellungen sagt das Modell fast sicher ja. Als Grenze lesen, "
+                "nicht als Prognose."
+            ),
+        },
+        "saturated_no": {
+            "en": (
+                "Saturated: under these settings the model says almost certainly no. Read it as a bound, "
+                "not a forecast."
+            ),
+            "de": (
+                "Gesättigt: Unter diesen Einstellungen sagt das Modell fast sicher nein. Als Grenze lesen, "
+                "nicht als Prognose."
+            ),
+        },
+        # Sources: a quote of the article, or the analyst's judgement.
+        "kind_quote": {"en": "Quote from the article", "de": "Zitat aus dem Artikel"},
+        "kind_judgement": {"en": "Analyst's judgement", "de": "Einschätzung der Analyse"},
+        "source_words": {"en": "Quote or judgement", "de": "Zitat oder Einschätzung"},
+        "translation": {"en": "Translation", "de": "Übersetzung"},
+        "note": {"en": "Note", "de": "Anmerkung"},
+        "quoted": {"en": "\u201c{text}\u201d", "de": "\u201e{text}\u201c"},
+        "initial_kind": {"en": "Start value rests on", "de": "Startwert beruht auf"},
+        "initial_words": {"en": "Start value: quote or judgement", "de": "Startwert: Zitat oder Einschätzung"},
+        "initial_source": {"en": "Start value {value}", "de": "Startwert {value}"},
+        "sources_full": {"en": "Sources in full ({count})", "de": "Quellen im Wortlaut ({count})"},
+        # Reality checks.
+        "checks_title": {"en": "Reality checks", "de": "Realitätsprüfungen"},
+        "checks_intro": {
+            "en": (
+                "Expectations a domain expert would test first, each run on the point run (every weight at its "
+                "value) with the check's own settings, not the sliders'. {holding} of {total} hold."
+            ),
+            "de": (
+                "Erwartungen, die eine Fachperson zuerst prüfen würde, jeweils im Punktlauf (jedes Gewicht auf "
+                "seinem Wert) mit den Einstellungen der Prüfung, nicht denen der Regler. {holding} von {total} "
+                "sind erfüllt."
+            ),
+        },
+        "check_below": {"en": "{indicator} below {bound:g}", "de": "{indicator} unter {bound:g}"},
+        "check_above": {"en": "{indicator} above {bound:g}", "de": "{indicator} über {bound:g}"},
+        "check_below_reference": {
+            "en": "{indicator} at least {bound:g} points below the reference",
+            "de": "{indicator} mindestens {bound:g} Punkte unter der Referenz",
+        },
+        "check_above_reference": {
+            "en": "{indicator} at least {bound:g} points above the reference",
+            "de": "{indicator} mindestens {bound:g} Punkte über der Referenz",
+        },
+        "check_not_above_reference": {
+            "en": "{indicator} never above the reference",
+            "de": "{indicator} nie über der Referenz",
+        },
+        "check_not_below_reference": {
+            "en": "{indicator} never below the reference",
+            "de": "{indicator} nie unter der Referenz",
+        },
+        "check_every_week": {"en": "in every week", "de": "in jeder Woche"},
+        "check_at_week": {"en": "in week {week}", "de": "in Woche {week}"},
+        "check_found": {"en": "found {observed} in week {week}", "de": "gefunden: {observed} in Woche {week}"},
+        "check_closest": {
+            "en": "closest call: {observed} in week {week}",
+            "de": "am knappsten: {observed} in Woche {week}",
+        },
+        "check_worst": {"en": "worst: {observed} in week {week}", "de": "am schlechtesten: {observed} in Woche {week}"},
+        "check_against": {
+            "en": "{observed} against {reference} for the reference ({name})",
+            "de": "{observed} gegenüber {reference} bei der Referenz ({name})",
+        },
+        "check_reference_run": {
+            "en": "the same run without the check's settings",
+            "de": "derselbe Lauf ohne die Einstellungen der Prüfung",
+        },
+        "check_reference_preset": {
+            "en": "the preset \u201c{preset}\u201d",
+            "de": "die Voreinstellung \u201e{preset}\u201c",
+        },
+        "check_detail": {"en": "expected {expected} {when}; {found}", "de": "erwartet: {expected} {when}; {found}"},
+        "what_checks": {"en": "the reality checks", "de": "die Realitätsprüfungen"},
+        "editor_checks": {
+            "en": "Reality checks of this scenario: {holding} of {total} hold.",
+            "de": "Realitätsprüfungen dieses Szenarios: {holding} von {total} sind erfüllt.",
+        },
+    }
+)
 
 
 # "Why" tab: tornado, Sobol indices, causal map and scenario diff (ui/explain.py).
@@ -513,9 +659,16 @@ STRINGS.update(
             "de": "das Tornado-Diagramm der Wahrscheinlichkeiten",
         },
         "what_sobol": {"en": "Sobol indices", "de": "die Sobol-Indizes"},
-        "why_tornado_limited": {
-            "en": "This scenario is large: the probability tornado uses {runs} runs per setting, the most that fit.",
-            "de": "Dieses Szenario ist groß: Das Tornado-Diagramm nutzt {runs} Läufe je Einstellung, das Maximum.",
+        "why_tornado_fewer_runs": {
+            "en": (
+                "The tornado swings the drivers with the question cards' own ensemble, so that its centre is the "
+                "card's figure. At {runs} runs or fewer (the runs control in the sidebar) it fits this server."
+            ),
+            "de": (
+                "Das Tornado-Diagramm bewegt die Treiber mit demselben Ensemble wie die Fragekarten, damit seine "
+                "Mitte der Zahl der Karte entspricht. Bei höchstens {runs} Läufen (Einstellung in der "
+                "Seitenleiste) passt es auf diesen Server."
+            ),
         },
         "why_sobol_too_large": {
             "en": "Sobol indices are not offered for this scenario: even the smallest design (N = {n}) would need "

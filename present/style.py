@@ -1,4 +1,4 @@
-"""The charts' shared look: palette, dashes, the Plotly template, text escaping and the subplot grid."""
+"""The charts' shared look: palette, dashes, level lines, the Plotly template, text escaping and the subplot grid."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from plotly.subplots import make_subplots
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#F0E442")
 DASHES = ("dash", "dot", "dashdot", "longdash", "longdashdot")
 BAND_ALPHA = 0.1
+# The levels of an indicator's scale: a grey quiet enough to sit behind the bands, labels dark enough to read
+# (#555555 on white is 7.5:1).
+LEVEL_LINE = "#9E9E9E"
+LEVEL_TEXT = "#555555"
+LEVEL_FONT_SIZE = 10
 # plotly_white's layout alone, built once: passing the name makes plotly deep-copy and validate the
 # whole template (defaults for every trace type) for each figure, the largest cost of a slider move.
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)

@@ -271,10 +271,10 @@ def test_the_seed_scenario_has_one_reinforcing_loop_and_ten_damping_self_impacts
     assert len(self_impacts(graph)) == len(seed_scenario.indicators)
     assert all(e.weight < 0 for e in self_impacts(graph))
     edge = graph.edge(0)
-    assert (edge.source, edge.target, edge.quote) == (
+    assert (edge.source, edge.target, edge.basis) == (
         seed_scenario.impacts[0].source_id,
         seed_scenario.impacts[0].target,
-        seed_scenario.impacts[0].source.quote,
+        seed_scenario.impacts[0].source,
     )
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from present.charts import Labels, comparison_figure, trajectory_figure
+from engine.loader import load_scenario
+from present.charts import Labels, comparison_figure, level_names, trajectory_figure
 from present.style import DASHES, PALETTE
 
 # Okabe & Ito, "Color Universal Design" (2008): the eight colours of the colour-blind-safe palette.
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 
 LABELS = Labels(title="Title", week="Wk", level="Lvl", median="med", band="band")
+TINY2_FILE = Path(__file__).resolve().parent / "data" / "tiny2.yaml"
 
 # Weeks deliberately out of order, values with more than two decimals, and an indicator ("c") that no chart asks for.
 BANDS = pd.DataFrame(
@@ -312,4 +316,146 @@ def test_the_unvalidated_comparison_figure_is_exactly_what_plotly_validation_giv
         indicators = {f"i{n}": f"<i>{n}</i>" for n in range(count)}
         references = {} if count == 2 else _two_references()
         spec = comparison_figure(BANDS.assign(indicator="i0"), references, indicators, labels, "Now").to_dict()
+        assert go.Figure(spec).to_dict() == spec
+
+
+# --- anchored scales ----------------------------------------------------------------------------------------
+
+SCALE_A = ((20.0, "Quiet"), (50.0, "Busy"), (80.0, "Crowded"))
+SCALE_B = ((10.0, "Faint"), (30.0, "Audible"), (60.0, "Loud"))
+SCALED = Labels(title="Title", week="Wk", level="Lvl", median="med", band="band", below_level="below “{level}”")
+
+
+def _level_line(level, text, axes=""):
+    return {
+        "type": "line",
+        "xref": f"x{axes} domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": f"y{axes}",
+        "y0": level,
+        "y1": level,
+        "layer": "below",
+        "line": {"color": "#9E9E9E", "width": 1, "dash": "dash"},
+        "label": {
+            "text": text,
+            "textposition": "end",
+            "yanchor": "bottom",
+            "font": {"size": 10, "color": "#555555"},
+        },
+    }
+
+
+def test_one_indicator_draws_its_levels_as_labelled_lines_and_names_them_in_the_hover():
+    fig = trajectory_figure(BANDS, {"a": "Alpha"}, SCALED, events=[(1, "First")], scales={"a": SCALE_A, "b": SCALE_B})
+    spec = fig.to_dict()
+
+    # Level lines first, under the event lines; the events keep their own annotations.
+    assert spec["layout"]["shapes"][:3] == [
+        _level_line(20.0, "Quiet"),
+        _level_line(50.0, "Busy"),
+        _level_line(80.0, "Crowded"),
+    ]
+    assert [s["x0"] for s in spec["layout"]["shapes"][3:]] == [1]
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["First"]
+    median = spec["data"][1]
+    # Medians 40.0, 35.33, 30.55 (weeks 0-2) all lie in "Quiet" (20 to 50).
+    assert median["customdata"] == [[20.23, 60.01, "Quiet"], [15.0, 55.78, "Quiet"], [10.11, 50.0, "Quiet"]]
+    assert median["hovertemplate"] == (
+        "<b>Alpha</b><br>Wk %{x}<br>med %{y:.1f} — %{customdata[2]}<br>"
+        "p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
+    )
+
+
+def test_indicators_with_different_scales_get_no_lines_but_each_hover_names_its_own_level():
+    fig = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, SCALED, scales={"a": SCALE_A, "b": SCALE_B})
+    spec = fig.to_dict()
+
+    assert spec["layout"].get("shapes", []) == []
+    assert [row[2] for row in spec["data"][1]["customdata"]] == ["Quiet", "Quiet", "Quiet"]
+    # Beta's medians 61.0, 60.0, 62.13: "Loud" from 60 up.
+    assert [row[2] for row in spec["data"][3]["customdata"]] == ["Loud", "Loud", "Loud"]
+
+
+def test_indicators_sharing_one_scale_share_its_lines():
+    fig = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, SCALED, scales={"a": SCALE_A, "b": SCALE_A})
+    assert fig.to_dict()["layout"]["shapes"] == [_level_line(level, text) for level, text in SCALE_A]
+    assert [row[2] for row in fig.to_dict()["data"][3]["customdata"]] == ["Busy", "Busy", "Busy"]
+
+
+def test_an_indicator_without_a_scale_keeps_the_schema_1_chart_exactly():
+    plain = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, LABELS).to_dict()
+    mixed = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, LABELS, scales={"a": SCALE_A}).to_dict()
+
+    assert mixed["data"][2:] == plain["data"][2:]  # Beta has no scale: its traces are unchanged
+    assert mixed["layout"].get("shapes", []) == []  # one scale of two is not a shared scale
+    assert trajectory_figure(BANDS, {"a": "Alpha"}, LABELS, scales={}).to_dict() == (
+        trajectory_figure(BANDS, {"a": "Alpha"}, LABELS).to_dict()
+    )
+
+
+def test_level_names_follow_the_engines_rule_at_the_precision_shown():
+    level = load_scenario(TINY2_FILE).indicator("level")
+    scale = [(lv.level, lv.text.en) for lv in level.scale]
+    values = [n / 100 for n in range(0, 10001, 7)]
+    expected = []
+    for value in values:
+        reached = level.level_of(round(value, 1))
+        expected.append(reached.text.en if reached else "below “Quiet”")
+    assert level_names(values, scale, "below “{level}”") == expected
+    assert level_names([19.94, 19.96, 50.0], scale, "below “{level}”") == ["below “Quiet”", "Quiet", "Busy"]
+
+
+def test_comparison_panels_each_draw_their_own_scale_with_short_labels():
+    long = "A very long description of what one would observe at this level"
+    scales = {"a": SCALE_A, "b": ((25.0, long), (50.0, "Mid"), (75.0, "High"))}
+    refs = {"Low": BANDS.assign(p50=BANDS["p50"] - 10.0)}
+    fig = comparison_figure(BANDS, refs, {"a": "Alpha", "b": "Beta", "c": "Gamma"}, SCALED, "Now", scales=scales)
+    spec = fig.to_dict()
+
+    short = "A very long description of what one wou…"
+    assert len(short) == 40
+    assert spec["layout"]["shapes"] == [_level_line(level, text) for level, text in SCALE_A] + [
+        _level_line(25.0, short, "2"),
+        _level_line(50.0, "Mid", "2"),
+        _level_line(75.0, "High", "2"),
+    ]
+    median_b, reference_b, reference_c = spec["data"][4], spec["data"][5], spec["data"][8]
+    # Beta's medians 61.0, 60.0, 62.13 lie in "Mid" (50 to 75), and so do the reference's, 10 lower.
+    assert [row[2] for row in median_b["customdata"]] == ["Mid", "Mid", "Mid"]
+    assert reference_b["y"] == [51.0, 50.0, 52.13]
+    assert reference_b["customdata"] == ["Mid", "Mid", "Mid"]
+    assert reference_b["hovertemplate"] == "Low: %{y:.1f} — %{customdata}<extra></extra>"
+    # Gamma has no scale: neither lines nor level names.
+    assert "customdata" not in reference_c
+    assert reference_c["hovertemplate"] == "Low: %{y:.1f}<extra></extra>"
+
+
+def test_level_texts_are_escaped_in_lines_and_hovers():
+    scale = ((20.0, "<b>Quiet</b>"), (50.0, "Busy & loud"), (80.0, "<script>x</script>"))
+    fig = trajectory_figure(BANDS, {"a": "Alpha"}, SCALED, scales={"a": scale})
+    spec = fig.to_dict()
+
+    assert [s["label"]["text"] for s in spec["layout"]["shapes"]] == [
+        "&lt;b&gt;Quiet&lt;/b&gt;",
+        "Busy &amp; loud",
+        "&lt;script&gt;x&lt;/script&gt;",
+    ]
+    assert [row[2] for row in spec["data"][1]["customdata"]] == ["&lt;b&gt;Quiet&lt;/b&gt;"] * 3
+    assert [s for s in _strings(spec) if "<script" in s or "<b>Q" in s] == []
+    below = trajectory_figure(
+        BANDS, {"a": "Alpha"}, SCALED, scales={"a": ((70.0, "<i>Hi</i>"), (80.0, "b"), (90.0, "c"))}
+    )
+    assert [row[2] for row in below.to_dict()["data"][1]["customdata"]] == ["below “&lt;i&gt;Hi&lt;/i&gt;”"] * 3
+
+
+def test_the_unvalidated_scaled_figures_are_exactly_what_plotly_validation_gives():
+    scales = {"a": ((20.0, "<b>Q</b>"), (50.0, "Busy")), "i1": SCALE_B}
+    trajectory = trajectory_figure(BANDS, {"a": "Alpha"}, SCALED, [(1, "e")], scales=scales).to_dict()
+    assert go.Figure(trajectory).to_dict() == trajectory
+    for count in (1, 2, 3):
+        indicators = {f"i{n}": f"<i>{n}</i>" for n in range(count)}
+        spec = comparison_figure(
+            BANDS.assign(indicator="i1"), _two_references(), indicators, SCALED, "Now", scales=scales
+        ).to_dict()
         assert go.Figure(spec).to_dict() == spec

@@ -264,3 +264,47 @@ def test_a_save_limit_is_explained_in_the_page_language(kind, lang, monkeypatch)
     _save(at, first, lang)
     assert [s.value for s in at.success] == _saved_message(first_ref, lang)
     assert not at.warning
+
+
+FAILING_TEXT = (ROOT / "tests" / "data" / "tiny2-failing-check.yaml").read_text(encoding="utf-8")
+
+
+def test_the_editor_lists_the_reality_checks_of_a_valid_scenario_with_their_numbers():
+    at = _app()
+    _custom_tab(at)
+    _save(at, FAILING_TEXT)
+    assert [s.value for s in at.success] == _saved_message("sha-" + parse_scenario(FAILING_TEXT).digest[:16])
+    markdown = [m.value for m in at.markdown]
+    assert "**Reality checks of this scenario: 3 of 4 hold.**" in markdown
+    checks = markdown[markdown.index("**Reality checks of this scenario: 3 of 4 hold.**") + 1].splitlines()
+    assert [line[:4] for line in checks] == ["- ✓ ", "- ✗ ", "- ✓ ", "- ✓ ", "  - "]
+    assert checks[1] == (
+        "- ✗ **Planted to fail\\: even full calm keeps the level busy** — expected Level above 50 in week 10; "
+        "found 10\\.9 \\(below “Quiet”\\) in week 10"
+    )
+
+
+def test_the_editor_lists_the_checks_of_a_valid_scenario_it_could_not_save(monkeypatch):
+    monkeypatch.setenv("SCENARIO_STORE_MAX_BYTES", "10")
+    at = _app({"lang": "de"})
+    _custom_tab(at, "de")
+    _save(at, FAILING_TEXT, "de")
+    assert [w.value for w in at.warning] == [t("limit_size", "de")]
+    assert "**Realitätsprüfungen dieses Szenarios: 3 von 4 sind erfüllt.**" in [m.value for m in at.markdown]
+
+
+def _check_texts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "✓" in m.value or "✗" in m.value or "Reality checks" in m.value]
+
+
+def test_the_editor_lists_no_checks_for_an_invalid_scenario_or_one_without_checks():
+    at = _app()
+    _custom_tab(at)
+    _save(at, FAILING_TEXT)
+    assert len(_check_texts(at)) == 2
+    _save(at, FAILING_TEXT.replace("below: 50", "below: 500"))
+    assert [e.value for e in at.error] == [t("invalid", "en")]
+    assert _check_texts(at) == []
+    _save(at, (ROOT / "tests" / "data" / "tiny.yaml").read_text(encoding="utf-8"))  # schema 1: no checks
+    assert at.success
+    assert _check_texts(at) == []

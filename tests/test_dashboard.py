@@ -156,6 +156,11 @@ def in_group_order(drivers):
     return sorted(drivers, key=lambda d: order.index(d.group))
 
 
+def level_column(scenario, lang: str = "en") -> list[str]:
+    """The end-of-horizon table's column naming the current median's level: there when the scenario has scales."""
+    return [t("level_now", lang)] if any(i.scale for i in scenario.indicators) else []
+
+
 def clear_caches() -> None:
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -321,7 +326,7 @@ def test_german_end_of_horizon_table_has_no_english_column_names():
     deltas = shown(open_tab(at, "tab_compare", "de").dataframe[-1])
     baseline = SEED.preset("baseline").label.de
 
-    assert list(deltas.columns)[:3] == ["Indikator", "Aktuelle Einstellungen", baseline]
+    assert list(deltas.columns)[:3] == ["Indikator", "Aktuelle Einstellungen", *level_column(SEED, "de"), baseline][:3]
     assert [c for c in deltas.columns if c.startswith("delta ")] == []
 
 
@@ -403,7 +408,15 @@ def test_compare_tab_renders_the_chosen_presets_and_the_drivers_that_differ():
     assert diff[esc].tolist() == [escalation[d.id] for d in differing]
     assert diff[de].tolist() == [de_escalation[d.id] for d in differing]
 
-    assert list(deltas.columns) == ["Indicator", "Current settings", esc, f"Δ {esc}", de, f"Δ {de}"]
+    assert list(deltas.columns) == [
+        "Indicator",
+        "Current settings",
+        *level_column(SEED),
+        esc,
+        f"Δ {esc}",
+        de,
+        f"Δ {de}",
+    ]
     assert deltas["Indicator"].tolist() == [i.label.en for i in SEED.indicators]
 
 
@@ -702,6 +715,274 @@ def test_scenario_text_in_the_title_and_slider_labels_is_shown_as_written(projec
     assert _unescaped(at.slider(key="drv:edge-markup:cost").label) == []
 
 
+# --- schema 2: units in both languages, scales, the questions' uncertainty, sources, reality checks -------------
+
+TINY2_FILE = Path(__file__).resolve().parent / "data" / "tiny2.yaml"
+FAILING_FILE = Path(__file__).resolve().parent / "data" / "tiny2-failing-check.yaml"
+
+
+def page_strings(at: AppTest) -> list[str]:
+    """Every text the page sends (bodies, labels, help, options, table cells, chart specs), as protobuf text."""
+    out = []
+
+    def walk(node) -> None:
+        if getattr(node, "proto", None) is not None:
+            out.append(str(node.proto))
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def test_a_schema_2_page_shows_units_in_the_readers_language(project):
+    _add(project, TINY2_FILE)
+    at = run_app(locale="de-DE")
+    assert_clean(at)
+    assert [s.label for s in at.slider] == ["Schub (Soldaten)", "Ruhe (%)"]
+    texts = page_strings(at)
+    for key in ("tab_compare", "tab_assumptions"):
+        open_tab(at, key, "de")
+        assert_clean(at)
+        texts += page_strings(at)
+    assert [text for text in texts if "(soldiers)" in text] == []
+    assert shown(tab(at, "tab_assumptions", "de").dataframe[0])["Einheit"].tolist() == ["Soldaten", "%"]
+
+    at.radio(key="lang").set_value("en").run()
+    assert [s.label for s in at.slider] == ["Push (soldiers)", "Calm (%)"]
+
+
+def test_a_question_card_names_its_level_and_direction_and_the_uncertainty_of_its_figure(project):
+    _add(project, TINY2_FILE)
+    at = run_app()
+    assert_clean(at)
+    # The engine's answers these captions report: 84 of 1,000 runs get busy, none fades to faint.
+    assert probabilities(load_scenario(TINY2_FILE), expected_values(load_scenario(TINY2_FILE), None)) == {
+        "level_busy": 0.084,
+        "echo_faint": 0.0,
+    }
+
+    assert [m.value for m in at.metric] == ["8%", "0%"]
+    assert [c.value for c in tab(at, "tab_projection").caption] == [
+        md_escape("Level reaches level 50 “Busy” by week 8"),
+        md_escape("95% interval 7–10%, 1,000 runs"),
+        md_escape("Echo falls to or below level 10 “Faint” by week 10"),
+        md_escape("95% interval 0–0.4%, 1,000 runs"),
+        ":material/warning: Saturated: under these settings the model says almost certainly no. Read it as a "
+        "bound, not a forecast.",
+        t("scale_caption", "en"),
+        t("chart_caption", "en", runs=whole_number(DEFAULT_RUNS, "en"), seed=DEFAULT_SEED),
+    ]
+    assert [m.proto.help for m in at.metric] == [
+        md_escape(
+            "In 8% of the 1,000 Monte Carlo runs, Level reaches or passes level 50 “Busy” in at least one week "
+            "up to week 8."
+        ),
+        md_escape(
+            "In 0% of the 1,000 Monte Carlo runs, Echo falls to or below level 10 “Faint” in at least one week "
+            "up to week 10."
+        ),
+    ]
+
+    at.radio(key="lang").set_value("de").run()
+    assert_clean(at)
+    assert [c.value for c in tab(at, "tab_projection", "de").caption][:4] == [
+        md_escape("Niveau erreicht Stufe 50 „Belebt“, spätestens in Woche 8"),
+        md_escape("95-%-Intervall 7–10%, 1.000 Läufe"),
+        md_escape("Echo fällt auf Stufe 10 „Schwach“ oder darunter, spätestens in Woche 10"),
+        md_escape("95-%-Intervall 0–0.4%, 1.000 Läufe"),
+    ]
+
+
+def test_the_schema_2_charts_and_the_end_of_horizon_table_name_the_levels(project):
+    _add(project, TINY2_FILE)
+    at = run_app()
+    (projection,) = chart_specs(tab(at, "tab_projection"))
+    # One chart for both indicators, whose scales differ: no lines, but every median's hover names its level.
+    assert projection["layout"].get("shapes", []) == [
+        {
+            "type": "line",
+            "x0": 2,
+            "x1": 2,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"dash": "dot", "color": "#666666", "width": 1},
+        }
+    ]
+    assert [row[2] for row in projection["data"][1]["customdata"]] == ["Quiet"] * 11
+    assert [row[2] for row in projection["data"][3]["customdata"]] == ["Faint"] * 3 + ["Audible"] * 7 + ["Loud"]
+
+    compare = open_tab(at, "tab_compare")
+    assert_clean(at)
+    (chart,) = chart_specs(compare)
+    # The small multiples show one indicator each: each panel draws its own scale.
+    assert [(s["yref"], s["y0"], s["label"]["text"]) for s in chart["layout"]["shapes"]] == [
+        ("y", 20.0, "Quiet"),
+        ("y", 50.0, "Busy"),
+        ("y", 80.0, "Crowded"),
+        ("y2", 10.0, "Faint"),
+        ("y2", 30.0, "Audible"),
+        ("y2", 60.0, "Loud"),
+    ]
+    deltas = shown(compare.dataframe[-1])
+    assert list(deltas.columns) == [
+        "Indicator",
+        "Current settings",
+        "Level reached (current)",
+        "Baseline",
+        "Δ Baseline",
+    ]
+    assert deltas["Current settings"].tolist() == [43.9, 61.3]
+    assert deltas["Level reached (current)"].tolist() == ["Quiet", "Loud"]
+
+
+def test_the_assumptions_tab_lists_every_check_and_every_source_in_full(project):
+    _add(project, FAILING_FILE)
+    at = run_app()
+    assumptions = open_tab(at, "tab_assumptions")
+    assert_clean(at)
+
+    assert t("checks_title", "en") in [h.value for h in assumptions.subheader]
+    assert t("checks_intro", "en", holding=3, total=4) in [c.value for c in assumptions.caption]
+    checks = next(m.value for m in assumptions.markdown if m.value.startswith("- ✓ "))
+    assert checks.splitlines()[:2] == [
+        "- ✓ **Without a push the level stays below busy** — expected Level below 50 in every week; closest "
+        "call\\: 34\\.1 \\(Quiet\\) in week 1",
+        "- ✗ **Planted to fail\\: even full calm keeps the level busy** — expected Level above 50 in week 10; "
+        "found 10\\.9 \\(below “Quiet”\\) in week 10",
+    ]
+    assert len(checks.splitlines()) == 5  # four checks, and the last one's judgement
+
+    assert [e.label for e in assumptions.expander] == [
+        "Sources in full (2)",
+        "Sources in full (2)",
+        "Sources in full (4)",
+    ]
+    drivers, indicators, impacts = (e.markdown[0].value for e in assumptions.expander)
+    assert drivers == (
+        "- **Push:** *Quote from the article* (test): “up to 800 soldiers push”\n"
+        "- **Calm:** *Analyst's judgement:* Calm is what the user's side can offer\\."
+    )
+    assert indicators.splitlines()[:3] == [
+        "- **Level:** *Quote from the article* (test): “level”",
+        "  - Start value 40\\.0 \\(Quiet\\): *Analyst's judgement:* Middling before the push\\.",
+        "  - Scale: 20 Quiet · 50 Busy · 80 Crowded",
+    ]
+    assert impacts.splitlines()[-2:] == [
+        "- **Level → Echo \\(\\+0\\.4, 0\\.2 … 0\\.6\\):** *Quote from the article* (test): “c”",
+        "  - Note: echoes follow",
+    ]
+    # The tables keep the short columns; the long texts are in the lists above and in the tables' CSV.
+    assert list(shown(assumptions.dataframe[1]).columns) == [
+        "Indicator",
+        "Start value",
+        "Start level",
+        "Source",
+        "Section",
+        "Start value rests on",
+    ]
+
+    at.radio(key="lang").set_value("de").run()
+    assert_clean(at)
+    drivers = tab(at, "tab_assumptions", "de").expander[0].markdown[0].value
+    assert drivers == (
+        "- **Schub:** *Zitat aus dem Artikel* (test): „up to 800 soldiers push“ — *Übersetzung:* „bis zu 800 "
+        "Soldaten drücken“\n"
+        "- **Ruhe:** *Einschätzung der Analyse:* Ruhe kann die eigene Seite anbieten\\."
+    )
+
+
+def test_a_driver_tooltip_says_whether_it_rests_on_a_quote_or_a_judgement(project):
+    _add(project, TINY2_FILE)
+    at = run_app(locale="de-DE")
+    assert [s.help for s in at.slider] == [
+        "*Zitat aus dem Artikel* (test): „up to 800 soldiers push“ — *Übersetzung:* „bis zu 800 Soldaten drücken“",
+        "*Einschätzung der Analyse:* Ruhe kann die eigene Seite anbieten\\.",
+    ]
+
+
+def test_a_schema_1_scenario_shows_no_levels_and_no_checks(project):
+    _add(project, TINY_FILE)
+    at = run_app()
+    assert_clean(at)
+    assert [c.value for c in tab(at, "tab_projection").caption] == [
+        md_escape("Level reaches 30 by week 5"),
+        md_escape("95% interval 99.6–100%, 1,000 runs"),
+        ":material/warning: Saturated: under these settings the model says almost certainly yes. Read it as a "
+        "bound, not a forecast.",
+        t("chart_caption", "en", runs=whole_number(DEFAULT_RUNS, "en"), seed=DEFAULT_SEED),
+    ]
+    (spec,) = chart_specs(at)
+    assert [len(row) for row in spec["data"][1]["customdata"]] == [2] * 11
+    assert [s["yref"] for s in spec["layout"]["shapes"]] == ["y domain"]  # the event's line only
+
+    assumptions = open_tab(at, "tab_assumptions")
+    assert_clean(at)
+    assert t("checks_title", "en") not in [h.value for h in assumptions.subheader]
+    assert list(shown(assumptions.dataframe[1]).columns) == ["Indicator", "Start value", "Source", "Section"]
+    compare = open_tab(at, "tab_compare")
+    assert list(shown(compare.dataframe[-1]).columns) == ["Indicator", "Current settings", "Low", "Δ Low"]
+
+
+def _hostile_tiny2() -> str:
+    """tests/data/tiny2-failing-check.yaml with every text schema 2 added (units, levels, judgements,
+    translations, notes, checks) replaced by markup and script, each behind a marker."""
+    import yaml
+
+    from tests.test_hostile import ATTACK
+
+    data = yaml.safe_load(FAILING_FILE.read_text(encoding="utf-8"))
+
+    def both(marker: str) -> dict:
+        return {"en": f"{marker}en {ATTACK}", "de": f"{marker}de {ATTACK}"}
+
+    data["drivers"][0]["unit"] = both("Zunit")
+    data["drivers"][0]["source"] = {
+        "quote": f"Zquote {ATTACK}",
+        "section": f"Zsection {ATTACK}",
+        "translation": both("Ztrans"),
+    }
+    data["drivers"][1]["source"] = {"judgement": both("Zjudge")}
+    data["indicators"][0]["initial_source"] = {"judgement": both("Zstart")}
+    for n, level in enumerate(data["indicators"][0]["scale"]):
+        level["text"] = both(f"Zlevel{n}")
+    data["impacts"][3]["note"] = f"Znote {ATTACK}"
+    for check in data["checks"]:
+        check["text"] = both("Zcheck")
+    data["checks"][0]["source"] = {"judgement": both("Zwhy")}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_schema_2_texts_reach_the_page_escaped(project, lang):
+    from tests.test_hostile import PageText
+
+    (project / "scenarios" / "hostile2.yaml").write_text(_hostile_tiny2(), encoding="utf-8")
+    at = run_app(locale=lang)
+    page = PageText()
+    page.read(at)
+    for key in ("tab_compare", "tab_assumptions", "tab_projection"):
+        at.session_state["main_tab"] = t(key, lang)
+        at.run()
+        page.read(at)
+    at.session_state["main_tab"] = t("tab_custom", lang)
+    at.run()
+    at.text_area(key="custom_editor").set_value(_hostile_tiny2())
+    button(at, t("save", lang)).click().run()
+    page.read(at)
+
+    everything = [text for _, _, text in page.markdown] + page.plain + page.charts
+    markers = ["Zunit", "Zquote", "Zsection", "Ztrans", "Zjudge", "Zstart", "Zlevel0", "Znote", "Zcheck", "Zwhy"]
+    # Each marker shows somewhere (the translation and the level names in the reader's language only).
+    assert [m for m in markers if not any(m in text for text in everything)] == []
+    assert page.raw_html == []
+    assert page.raw_in_charts() == []
+    unescaped = page.unescaped_markdown()
+    assert unescaped == [], "\n".join(map(repr, unescaped))
+
+
 # --- the work budget: a heavy scenario opened with the largest settings a link allows -----------------------
 
 
@@ -782,7 +1063,7 @@ def test_presets_labelled_like_table_columns_keep_compare_and_the_diff_working(t
     assert_clean(at)
     diff, deltas = (shown(d) for d in tab(at, "tab_compare").dataframe)
     assert list(diff.columns)[:4] == ["Driver", "Current settings", "Driver", "Current settings"]
-    assert list(deltas.columns)[:3] == ["Indicator", "Current settings", "Driver"]
+    assert list(deltas.columns)[:3] == ["Indicator", "Current settings", *level_column(SEED), "Driver"][:3]
     open_tab(at, "tab_why")
     next(s for s in at.selectbox if s.key.endswith(":diff-b")).set_value(second).run()
     assert_clean(at)

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.causal import causal_graph, feedback_loops
+from engine.ensemble import run_ensemble
 from engine.loader import load_scenario
 from engine.model import Model
 from engine.sensitivity import sobol_indices, tornado_point, tornado_probability
@@ -96,14 +97,17 @@ def test_tornado_chart_shows_the_engines_swings_for_the_chosen_indicator():
     )
 
 
-def test_tornado_probability_uses_capped_runs_and_common_draws():
+def test_tornado_probability_is_the_cards_own_ensemble():
+    """Its centre is the card's probability: the page's runs and seed, the same draws for every swing."""
     at = open_why()
     widget(at.radio, "metric").set_value("probability").run()
     widget(at.selectbox, "tornado-question").set_value("aggressive_posture").run()
     assert_clean(at)
     tornado = specs(at)[0]
-    runs = min(DEFAULT_RUNS, 500)
+    runs = DEFAULT_RUNS
     frame = tornado_probability(Model.of(SEED), SEED.defaults(), runs, DEFAULT_SEED, questions=["aggressive_posture"])
+    card = run_ensemble(Model.of(SEED), SEED.defaults(), runs=runs, seed=DEFAULT_SEED).questions
+    assert float(frame["base"].iloc[0]) == float(card.set_index("question").loc["aggressive_posture", "probability"])
 
     assert tornado["data"][1]["customdata"] == (frame["at_max"] * 100).round(4).tolist()
     assert tornado["data"][1]["base"] == pytest.approx(float(frame["base"].iloc[0]) * 100)

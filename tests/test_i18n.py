@@ -55,8 +55,15 @@ def test_t_fills_placeholders():
     assert t("event_marker", "de", week=4, label="Kampf") == "Woche 4: Kampf"
     assert t("broken_scenarios", "en", count=2) == "2 scenario file(s) could not be loaded and are not offered:"
     assert (
-        t("question_value", "en", probability="40%", indicator="Tension", threshold=55.0, week=26)
-        == "40% chance that Tension reaches 55 by week 26"
+        t("question_value", "en", probability="40%", runs="1,000", indicator="Tension", level="55", week=26)
+        == "In 40% of the 1,000 Monte Carlo runs, Tension reaches or passes 55 in at least one week up to week 26."
+    )
+    level = t("level_named", "de", threshold=60.0, level="Monatliche Raketentests")
+    assert level == "Stufe 60 „Monatliche Raketentests“"
+    assert (
+        t("question_value_below", "de", probability="3%", runs="1.000", indicator="Spannung", level=level, week=8)
+        == "In 3% der 1.000 Monte-Carlo-Läufe fällt Spannung in mindestens einer Woche bis Woche 8 auf Stufe 60 "
+        "„Monatliche Raketentests“ oder darunter."
     )
     assert (
         t("chart_caption", "en", runs=whole_number(10000, "en"), seed=7)

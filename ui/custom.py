@@ -1,4 +1,4 @@
-"""Bring your own scenario: upload or edit YAML, validate it with the engine, save it to the shared store."""
+"""Bring your own scenario: upload or edit YAML, validate it with the engine, list its reality checks, save it."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import streamlit as st
 from engine.draft import decode_article, draft_scenario
 from engine.limits import MAX_ARTICLE_CHARS, MAX_SCENARIO_BYTES
 from engine.loader import ScenarioError, parse_scenario
+from engine.schema import Scenario
 from engine.store import SaveLimitReached, ScenarioStore, StoreError
 from present.i18n import t, whole_number
+from present.tables import check_lines, checks_markdown
 from present.text import md_escape
-from ui import session
+from ui import data, session
 
 EDITOR = "custom_editor"
 TEMPLATE = "_custom_template"  # the text the editor was last filled with
@@ -20,6 +22,7 @@ SOURCE = "_custom_source"  # where the last check came from: "upload" or "editor
 PROBLEMS = "_custom_problems"
 MESSAGE = "_custom_message"
 NOT_SAVED = "_custom_not_saved"  # why a valid scenario was not saved: a limit or the store, never internals
+CHECKED = "_custom_checked"  # the last valid scenario checked, saved or not: its reality checks are shown
 SAVE_TIMES = "_custom_save_times"  # this session's new saves, which the store counts against its session limit
 
 
@@ -41,19 +44,25 @@ def _check_and_save(store: ScenarioStore | None, text: str | bytes, filename: st
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
     st.session_state[NOT_SAVED] = ""
+    st.session_state[CHECKED] = None
     try:
         if store is None:
-            parse_scenario(text, filename)
+            st.session_state[CHECKED] = parse_scenario(text, filename)
             st.session_state[NOT_SAVED] = t("store_save_failed", lang)
             return
-        saved, _ = store.save(text, filename, recent=st.session_state.setdefault(SAVE_TIMES, []))
+        saved, st.session_state[CHECKED] = store.save(
+            text, filename, recent=st.session_state.setdefault(SAVE_TIMES, [])
+        )
     except ScenarioError as err:
         st.session_state[PROBLEMS] = [str(p) for p in err.problems]
         return
     except SaveLimitReached as limit:
+        # Refused only after the text was found valid: its checks are worth seeing all the same.
+        st.session_state[CHECKED] = parse_scenario(text, filename)
         st.session_state[NOT_SAVED] = _limit_message(limit, lang)
         return
     except StoreError:
+        st.session_state[CHECKED] = parse_scenario(text, filename)
         st.session_state[NOT_SAVED] = t("store_save_failed", lang)  # the store has logged the cause
         return
     _open(saved.ref)
@@ -101,6 +110,7 @@ def _on_draft() -> None:
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
     st.session_state[NOT_SAVED] = ""
+    st.session_state[CHECKED] = None
 
 
 def _article_drafter(lang: str) -> None:
@@ -127,6 +137,20 @@ def _result(lang: str) -> None:
     if st.session_state.get(PROBLEMS):
         st.error(t("invalid", lang))
         st.code("\n".join(st.session_state[PROBLEMS]), language=None)
+    checked = st.session_state.get(CHECKED)
+    if checked is not None and checked.checks:
+        _checks(checked, lang)
+
+
+def _checks(scenario: Scenario, lang: str) -> None:
+    """The reality checks of a valid scenario, ✓ or ✗ with the numbers: what to fix before trusting it."""
+    try:
+        results = data.reality_checks(data.model_of(scenario))
+    except data.REFUSALS as refused:
+        st.warning(data.refusal_text(refused, t("what_checks", lang), lang))
+        return
+    st.markdown(f"**{t('editor_checks', lang, holding=sum(r.holds for r in results), total=len(results))}**")
+    st.markdown(checks_markdown(check_lines(scenario, results, lang), lang))
 
 
 def _saved_list(store: ScenarioStore, lang: str) -> None:

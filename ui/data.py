@@ -1,4 +1,4 @@
-"""Cached access to the scenario catalogue and to projections, keyed on plain values."""
+"""Cached access to the scenario catalogue, to projections and to reality checks, keyed on plain values."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import streamlit as st
 from engine.budget import MAX_MEMORY, MAX_WORK, BudgetExceeded, ServerBusy
 from engine.cache import ByteCache
 from engine.catalog import Catalog, load_catalog
+from engine.checks import CheckResult, run_checks
 from engine.ensemble import NonFiniteResult, run_ensemble
 from engine.limits import scenarios_folder
 from engine.loader import ScenarioError
@@ -79,6 +80,14 @@ def projection(model: Model, values: Setting, runs: int, seed: int) -> tuple[pd.
         return result.bands, result.questions
 
     return _projections.get_or_compute((model.digest, values, runs, seed), compute)
+
+
+# Two point runs per check at most: cheap, but the same for every session on a scenario, so kept per digest.
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={Model: lambda m: m.digest})
+def reality_checks(model: Model) -> tuple[CheckResult, ...]:
+    """Every reality check of the model's scenario on the point run (shared between sessions: frozen).
+    Raises one of REFUSALS when the computation is refused."""
+    return tuple(run_checks(model))
 
 
 def refusal_text(err: Exception, what: str, lang: str) -> str:

@@ -9,7 +9,7 @@ import streamlit as st
 from engine.budget import MAX_WORK, BudgetExceeded
 from engine.cache import ByteCache
 from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
-from engine.limits import SOBOL_DEFAULT, SOBOL_SIZES, TORNADO_MAX_RUNS, TORNADO_MIN_RUNS
+from engine.limits import SOBOL_DEFAULT, SOBOL_SIZES
 from engine.model import Model
 from engine.report import driver_differences, weekly_deltas
 from engine.schema import Scenario
@@ -39,6 +39,7 @@ from present.charts_sensitivity import (
     tornado_figure,
 )
 from present.i18n import t, whole_number
+from present.tables import cited, scale_text, with_level
 from present.text import md_escape
 from ui import data
 from ui.panels import column_labels
@@ -103,7 +104,7 @@ def _map_figure(model: Model, lang: str) -> go.Figure:
         range=t("range", lang),
         self_impact=t("why_map_self", lang),
     )
-    return causal_figure(graph, positions, _names(model.scenario, lang), labels)
+    return causal_figure(graph, positions, _names(model.scenario, lang), labels, lang)
 
 
 # --- sections ------------------------------------------------------------------------------------------------
@@ -140,16 +141,18 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
             format_func=lambda q: questions[q].text.get(lang),
         )
         q = questions[chosen]
-        fitting = probability_tornado_max_runs(model, [q], cap=TORNADO_MAX_RUNS)
-        swing_runs = min(runs, fitting)
-        if swing_runs < TORNADO_MIN_RUNS:
-            refused = BudgetExceeded("", probability_tornado_cost(model, TORNADO_MIN_RUNS, [q]))
+        # The swings take the cards' own ensemble (its runs and seed, common draws), so the tornado's
+        # centre is the card's probability to the digit. Fewer runs would show a second, different figure
+        # for the same setting; when the page's runs do not fit, the tornado says so instead.
+        fitting = probability_tornado_max_runs(model, [q])
+        if fitting < runs:
+            refused = BudgetExceeded("", probability_tornado_cost(model, runs, [q]))
             st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
+            if fitting > 0:
+                st.caption(t("why_tornado_fewer_runs", lang, runs=whole_number(fitting, lang)))
             return
-        if fitting < min(runs, TORNADO_MAX_RUNS):
-            st.caption(t("why_tornado_limited", lang, runs=whole_number(swing_runs, lang)))
         try:
-            frame = _tornado_probability(model, values, chosen, swing_runs, seed)
+            frame = _tornado_probability(model, values, chosen, runs, seed)
         except data.REFUSALS as refused:
             st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
             return
@@ -167,7 +170,7 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
             base=t("why_base", lang),
         )
         fig = tornado_figure(frame, names, labels, percent=True)
-        caption = t("why_tornado_caption_probability", lang, runs=whole_number(swing_runs, lang), seed=seed)
+        caption = t("why_tornado_caption_probability", lang, runs=whole_number(runs, lang), seed=seed)
     else:
         ids = [i.id for i in scenario.indicators]
         chosen = st.selectbox(t("indicator", lang), ids, key=f"{prefix}:tornado-indicator", format_func=names.get)
@@ -335,30 +338,34 @@ def _detail(scenario: Scenario, graph: CausalGraph, choice: str, values: dict[st
         ]
         if edge.note:
             lines.append(f"**{t('why_note', lang)}:** {md_escape(edge.note)}")
-        quote, section = edge.quote, edge.section
+        basis = edge.basis
     elif graph.node(ident).kind == "driver":
         d = scenario.driver(ident)
         lines = [
             f"**{t('driver', lang)}:** {md_escape(d.label.get(lang))}",
-            f"**{t('why_slider_range', lang)}:** {d.min:g} … {d.max:g} {md_escape(d.unit)} · "
+            f"**{t('why_slider_range', lang)}:** {d.min:g} … {d.max:g} {md_escape(d.unit_in(lang))} · "
             f"**{t('default', lang)}:** {d.default:g} · **{t('current', lang)}:** {values[d.id]:g}",
         ]
         if d.description:
             lines.append(md_escape(d.description.get(lang)))
-        quote, section = d.source.quote, d.source.section
+        basis = d.source
     else:
         i = scenario.indicator(ident)
         lines = [
             f"**{t('indicator', lang)}:** {md_escape(i.label.get(lang))}",
-            f"**{t('initial', lang)}:** {i.initial:g}",
+            f"**{t('initial', lang)}:** {md_escape(with_level(i, i.initial, lang))}",
         ]
         for e in self_impacts(graph):
             if e.target == ident:
                 lines[-1] += f" · **{t('why_map_self', lang)}:** {e.weight:+g} ({e.low:g} … {e.high:g})"
         if i.description:
             lines.append(md_escape(i.description.get(lang)))
-        quote, section = i.source.quote, i.source.section
-    lines.append(f"**{t('quote', lang)}** ({md_escape(section)}): „{md_escape(quote)}“")
+        if i.scale:
+            lines.append(f"**{t('scale', lang)}:** {md_escape(scale_text(i, lang))}")
+        if i.initial_source is not None:
+            lines.append(f"**{t('initial', lang)}:** {cited(i.initial_source, lang).markdown(lang)}")
+        basis = i.source
+    lines.append(cited(basis, lang).markdown(lang))
     st.markdown("  \n".join(lines))
 
 
@@ -427,7 +434,8 @@ def _causal_section(model: Model, values: dict[str, float], lang: str) -> None:
                     t("weight", lang): [e.weight for e in selfs],
                     t("range", lang): [f"{e.low:g} … {e.high:g}" for e in selfs],
                     t("why_kind", lang): [t("why_damping" if e.weight < 0 else "why_momentum", lang) for e in selfs],
-                    t("quote", lang): [e.quote for e in selfs],
+                    t("source_label", lang): [cited(e.basis, lang).kind for e in selfs],
+                    t("source_words", lang): [cited(e.basis, lang).plain(lang) for e in selfs],
                 }
             ),
             hide_index=True,

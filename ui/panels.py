@@ -9,10 +9,25 @@ import streamlit as st
 from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas
 from engine.schema import Scenario
-from present.charts import Labels, comparison_figure, trajectory_figure
+from present.charts import Labels, Scale, comparison_figure, trajectory_figure
 from present.i18n import LANGUAGE_NAMES, t, whole_number
-from present.tables import Readout, drivers_table, impacts_table, indicators_table, readouts
+from present.tables import (
+    Readout,
+    Table,
+    check_lines,
+    checks_markdown,
+    cited,
+    drivers_table,
+    impacts_table,
+    indicators_table,
+    level_name,
+    readouts,
+    scale_of,
+    scale_text,
+    with_level,
+)
 from present.text import csv_text, md_escape
+from ui import data
 from ui.session import View
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
@@ -37,10 +52,6 @@ def header(scenario: Scenario, lang: str) -> None:
     st.markdown(md_escape(scenario.summary.get(lang)))
 
 
-def _percent(p: float) -> str:
-    return f"{p * 100:.0f}%"
-
-
 def question_cards(view: View, questions: pd.DataFrame, reference: pd.DataFrame | None, reference_name: str) -> None:
     scenario, lang = view.scenario, view.lang
     if not scenario.questions:
@@ -53,38 +64,34 @@ def question_cards(view: View, questions: pd.DataFrame, reference: pd.DataFrame 
         row = answers[first : first + per_row]
         for column, readout in zip(st.columns(per_row), row, strict=False):
             with column, st.container(border=True, height="stretch"):
-                _question_card(scenario, readout, reference_name, lang)
+                _question_card(scenario, readout, reference_name, view.runs, lang)
 
 
-def _question_card(scenario: Scenario, readout: Readout, reference_name: str, lang: str) -> None:
-    q, p = readout.question, readout.probability
+def _question_card(scenario: Scenario, readout: Readout, reference_name: str, runs: int, lang: str) -> None:
+    q = readout.question
     delta, arrow = None, "auto"
     if readout.change is not None:
         # st.metric renders its delta as Markdown: the preset's label is escaped for it.
         delta = readout.versus(md_escape(reference_name), lang)
         arrow = "auto" if readout.change else "off"
-    indicator = scenario.indicator(q.indicator).label.get(lang)
     text = md_escape(q.text.get(lang))
-    # The metric's own label is cut to one line; the full question stands above it.
+    # The metric's own label is cut to one line; the full question stands above it, and under it what the
+    # question asks of the model: which level, which way, by when.
     st.markdown(f"**{text}**")
+    st.caption(md_escape(readout.condition(scenario, lang)))
     st.metric(
         text,
-        _percent(p),
+        readout.percent,
         delta=delta,
         delta_color="off",
         delta_arrow=arrow,
         label_visibility="collapsed",
-        help=md_escape(
-            t(
-                "question_value",
-                lang,
-                probability=_percent(p),
-                indicator=indicator,
-                threshold=q.threshold,
-                week=q.by_week,
-            )
-        ),
+        help=md_escape(readout.explanation(scenario, runs, lang)),
     )
+    # The share comes from a finite number of runs: its own uncertainty goes with it.
+    st.caption(md_escape(readout.interval(runs, lang)))
+    if readout.saturated:
+        st.caption(f":material/warning: {t(f'saturated_{readout.saturated}', lang)}")
 
 
 def _events(scenario: Scenario, lang: str) -> list[tuple[int, str]]:
@@ -106,9 +113,15 @@ def _group_title(group: str, lang: str) -> str:
         return group.replace("_", " ")
 
 
+def scales(scenario: Scenario, lang: str) -> dict[str, Scale]:
+    """Each scaled indicator's levels in `lang`, as the charts take them (none in schema 1)."""
+    return {i.id: scale_of(i, lang) for i in scenario.indicators if i.scale}
+
+
 def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]:
     """One trajectory chart per indicator group, as (group, figure); shared by the page and the briefing pack."""
     events = _events(scenario, lang)
+    levels = scales(scenario, lang)
     figures = []
     for group, ids in _groups(scenario).items():
         labels = Labels(
@@ -117,9 +130,10 @@ def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> li
             level=t("level", lang),
             median=t("median", lang),
             band=t("band", lang),
+            below_level=t("below_level", lang),
         )
         names = {i: scenario.indicator(i).label.get(lang) for i in ids}
-        figures.append((group, trajectory_figure(bands, names, labels, events)))
+        figures.append((group, trajectory_figure(bands, names, labels, events, scales=levels)))
     return figures
 
 
@@ -127,6 +141,8 @@ def projection_charts(view: View, bands: pd.DataFrame) -> None:
     lang = view.lang
     for group, fig in projection_figures(view.scenario, bands, lang):
         st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
+    if any(i.scale for i in view.scenario.indicators):
+        st.caption(t("scale_caption", lang))
     st.caption(t("chart_caption", lang, runs=whole_number(view.runs, lang), seed=view.seed))
 
 
@@ -134,9 +150,19 @@ def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict
     """`references` maps a display name to (driver values, bands) of each compared preset."""
     scenario, values, lang = view.scenario, view.values, view.lang
     names = {i.id: i.label.get(lang) for i in scenario.indicators}
-    labels = Labels(title=t("compare_title", lang), week=t("week", lang), level=t("level", lang))
+    labels = Labels(
+        title=t("compare_title", lang),
+        week=t("week", lang),
+        level=t("level", lang),
+        below_level=t("below_level", lang),
+    )
     fig = comparison_figure(
-        bands, {k: v[1] for k, v in references.items()}, names, labels, current_name=t("current", lang)
+        bands,
+        {k: v[1] for k, v in references.items()},
+        names,
+        labels,
+        current_name=t("current", lang),
+        scales=scales(scenario, lang),
     )
     st.plotly_chart(fig, key="chart-compare", config=CHART_CONFIG)
 
@@ -160,21 +186,30 @@ def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict
         horizon = int(bands["week"].max())
         st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
         deltas = end_deltas(bands, {key: v[1] for key, v in by_key.items()})
+        shown = {"indicator": t("indicator", lang), "current": t("current", lang)}
+        if any(i.scale for i in scenario.indicators):
+            # The level of the current median, named as the table shows it: to one decimal.
+            now = zip(deltas["indicator"], deltas["current"], strict=True)
+            levels = [level_name(scenario.indicator(i), value, lang) or "" for i, value in now]
+            deltas.insert(2, "level", levels)
+            shown["level"] = t("level_now", lang)
         deltas["indicator"] = [names[i] for i in deltas["indicator"]]
-        shown = {"indicator": t("indicator", lang), "current": t("current", lang)} | keys
+        shown |= keys
         shown |= {f"delta {key}": f"{t('delta', lang)} {name}" for key, name in keys.items()}
         st.dataframe(
             deltas.round(1), hide_index=True, height=_table_height(len(deltas)), column_config=column_labels(shown)
         )
 
 
-def _table(frame: pd.DataFrame, file_name: str, lang: str) -> None:
-    """A table and its CSV. The table's own export is switched off (client.disableDataExport) because it
-    would write scenario text such as "=HYPERLINK(...)" as a spreadsheet formula; this CSV neutralises it."""
+def _table(table: Table, file_name: str, lang: str) -> None:
+    """A table without its long texts (a cell would cut them: they follow in full below it) and its CSV, with
+    them. The table's own export is switched off (client.disableDataExport) because it would write scenario
+    text such as "=HYPERLINK(...)" as a spreadsheet formula; this CSV neutralises it."""
+    frame = table.short_frame()
     st.dataframe(frame, hide_index=True, height=_table_height(len(frame)))
     st.download_button(
         t("download_table", lang),
-        data=lambda: csv_text(frame),
+        data=lambda: csv_text(table.frame()),
         file_name=file_name,
         mime="text/csv",
         icon=":material/table:",
@@ -186,6 +221,59 @@ def _table(frame: pd.DataFrame, file_name: str, lang: str) -> None:
 def column_labels(shown: dict[str, str]) -> dict:
     """Column config that shows each column under its label, whatever the column's own key."""
     return {column: st.column_config.Column(label=label) for column, label in shown.items()}
+
+
+def _sources_in_full(items: list[str], lang: str) -> None:
+    """Markdown list items (already escaped), whole and wrapped, in an expander under their table."""
+    with st.expander(t("sources_full", lang, count=len(items)), icon=":material/format_quote:"):
+        st.markdown("\n".join(items))
+
+
+def _driver_sources(scenario: Scenario, lang: str) -> list[str]:
+    return [f"- **{md_escape(d.label.get(lang))}:** {cited(d.source, lang).markdown(lang)}" for d in scenario.drivers]
+
+
+def _indicator_sources(scenario: Scenario, lang: str) -> list[str]:
+    items = []
+    for i in scenario.indicators:
+        lines = [f"- **{md_escape(i.label.get(lang))}:** {cited(i.source, lang).markdown(lang)}"]
+        if i.initial_source is not None:
+            start = md_escape(t("initial_source", lang, value=with_level(i, i.initial, lang)))
+            lines.append(f"  - {start}: {cited(i.initial_source, lang).markdown(lang)}")
+        if i.scale:
+            lines.append(f"  - {t('scale', lang)}: {md_escape(scale_text(i, lang))}")
+        items.append("\n".join(lines))
+    return items
+
+
+def _impact_sources(scenario: Scenario, lang: str) -> list[str]:
+    label = {d.id: d.label.get(lang) for d in scenario.drivers} | {i.id: i.label.get(lang) for i in scenario.indicators}
+    items = []
+    for imp in scenario.impacts:
+        head = md_escape(
+            f"{label[imp.source_id]} → {label[imp.target]} ({imp.weight:+g}, {imp.range[0]:g} … {imp.range[1]:g})"
+        )
+        lines = [f"- **{head}:** {cited(imp.source, lang).markdown(lang)}"]
+        if imp.note:
+            lines.append(f"  - {t('note', lang)}: {md_escape(imp.note)}")
+        items.append("\n".join(lines))
+    return items
+
+
+def reality_checks(view: View) -> None:
+    """Every check of the scenario with its verdict and the number behind it; nothing without checks."""
+    scenario, lang = view.scenario, view.lang
+    if not scenario.checks:
+        return
+    st.subheader(t("checks_title", lang))
+    try:
+        results = data.reality_checks(view.model)
+    except data.REFUSALS as refused:
+        st.warning(data.refusal_text(refused, t("what_checks", lang), lang))
+        return
+    holding = sum(r.holds for r in results)
+    st.caption(t("checks_intro", lang, holding=holding, total=len(results)))
+    st.markdown(checks_markdown(check_lines(scenario, results, lang), lang))
 
 
 def assumptions(view: View) -> None:
@@ -200,14 +288,20 @@ def assumptions(view: View) -> None:
     st.subheader(t("model_title", lang))
     st.markdown(t("model_text", lang))
     st.info(t("caveat", lang))
+    reality_checks(view)
 
-    # The same tables as the briefing pack's (present.tables), shown as data frames with their CSV.
+    # The same tables as the briefing pack's (present.tables), shown as data frames with their CSV; the
+    # quotes, judgements and notes, which a cell would cut off, follow each table in full.
     st.subheader(t("drivers", lang))
-    _table(drivers_table(scenario, values, lang).frame(), f"{scenario.id}-drivers.csv", lang)
+    _table(drivers_table(scenario, values, lang), f"{scenario.id}-drivers.csv", lang)
+    _sources_in_full(_driver_sources(scenario, lang), lang)
     st.subheader(t("indicators", lang))
-    _table(indicators_table(scenario, lang).frame(), f"{scenario.id}-indicators.csv", lang)
+    _table(indicators_table(scenario, lang), f"{scenario.id}-indicators.csv", lang)
+    _sources_in_full(_indicator_sources(scenario, lang), lang)
     st.subheader(t("impacts", lang))
-    _table(impacts_table(scenario, lang).frame(), f"{scenario.id}-impacts.csv", lang)
+    _table(impacts_table(scenario, lang), f"{scenario.id}-impacts.csv", lang)
+    if scenario.impacts:
+        _sources_in_full(_impact_sources(scenario, lang), lang)
     if scenario.events:
         st.subheader(t("events", lang))
         for e in scenario.events:

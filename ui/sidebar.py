@@ -8,16 +8,18 @@ from engine.model import Model
 from engine.schema import DRIVER_GROUPS, Driver, Scenario
 from engine.state import RUNS_RANGE, SEED_RANGE
 from present.i18n import LANGUAGE_NAMES, LANGUAGES, t, whole_number
+from present.tables import cited
 from present.text import label_escape, md_escape
 from ui import session
 from ui.data import Choice
 
 
 def driver_help(d: Driver, lang: str) -> str:
+    """The slider's tooltip: the driver's description, and what its value rests on, a quote or a judgement."""
     parts = []
     if d.description:
         parts.append(md_escape(d.description.get(lang)))
-    parts.append(f"{t('source_label', lang)} ({md_escape(d.source.section)}): „{md_escape(d.source.quote)}“")
+    parts.append(cited(d.source, lang).markdown(lang))
     return "\n\n".join(parts)
 
 
@@ -74,7 +76,7 @@ def _sliders(ref: str, scenario: Scenario, lang: str) -> dict[str, float]:
         with st.sidebar.expander(t(f"group_{group}", lang), expanded=group == "facts"):
             for d in drivers:
                 value = st.slider(
-                    label_escape(f"{d.label.get(lang)} ({d.unit})"),
+                    label_escape(f"{d.label.get(lang)} ({d.unit_in(lang)})"),
                     min_value=session.slider_value(d, d.min),
                     max_value=session.slider_value(d, d.max),
                     step=session.slider_value(d, d.step),

@@ -9,6 +9,8 @@ from engine.ensemble import run_ensemble
 from engine.loader import load_scenario, parse_scenario
 from engine.model import Model
 from present.briefing import briefing_html
+from present.i18n import t
+from present.tables import cited
 from ui.panels import projection_figures
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,10 +77,17 @@ def test_pack_carries_readouts_quotes_version_and_hash():
     text = " ".join(collector.text)
     for q in SCENARIO.questions:
         assert q.text.en in text
-    for element in (*SCENARIO.drivers, *SCENARIO.indicators):
-        assert element.source.quote in text
-    for impact in SCENARIO.impacts:
-        assert impact.source.quote in text
+    # Every source in full: the article's words with their translation, or the analyst's judgement.
+    for element in (*SCENARIO.drivers, *SCENARIO.indicators, *SCENARIO.impacts):
+        cite = cited(element.source, "en")
+        assert cite.words in text
+        assert cite.translation in text
+    for indicator in SCENARIO.indicators:
+        assert cited(indicator.initial_source, "en").words in text
+    assert t("kind_judgement", "en") in text and t("kind_quote", "en") in text
+    for check in SCENARIO.checks:
+        assert check.text.en in text
+    assert text.count("✓") == len(SCENARIO.checks)  # every check holds
     assert MODEL_VERSION in text
     assert SCENARIO.digest in text
     assert "2026-11-25 12:00 UTC" in text

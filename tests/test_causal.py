@@ -260,13 +260,26 @@ def test_a_zero_weight_makes_a_loop_neutral(make_scenario):
     assert (loop.sign, loop.polarity) == (0, "neutral")
 
 
-def test_the_seed_scenario_has_one_reinforcing_loop_and_ten_damping_self_impacts(seed_scenario):
+def test_the_seed_scenarios_loops_run_through_the_security_dilemma_and_the_sanctions(seed_scenario):
     graph = causal_graph(Model.of(seed_scenario))
     loops, truncated = feedback_loops(graph)
 
+    # Strongest first: tension and the neighbours' readiness feed each other; every other loop closes
+    # through the sanctions the allies push for and the isolation that drives Pyongyang and Moscow together.
+    tension, readiness, isolation = "peninsula_tension", "allied_readiness", "sanctions_isolation"
+    alignment, assertiveness, capability = "dprk_russia_alignment", "dprk_assertiveness", "dprk_capability"
     assert [(loop.nodes, loop.polarity) for loop in loops] == [
-        (("peninsula_tension", "allied_readiness"), "reinforcing")
+        ((tension, readiness), "reinforcing"),
+        ((alignment, isolation), "reinforcing"),
+        ((readiness, isolation, alignment), "reinforcing"),
+        ((tension, readiness, isolation, alignment, assertiveness), "reinforcing"),
+        ((readiness, isolation, "economic_strain", capability), "balancing"),
+        ((readiness, isolation, alignment, capability), "reinforcing"),
+        ((tension, readiness, isolation, alignment, "china_marginalisation", assertiveness), "reinforcing"),
+        ((tension, readiness, isolation, alignment, capability, assertiveness), "reinforcing"),
+        ((tension, readiness, isolation, "economic_strain", capability, assertiveness), "balancing"),
     ]
+    assert all(isolation in loop.nodes for loop in loops[1:])
     assert truncated is False
     assert len(self_impacts(graph)) == len(seed_scenario.indicators)
     assert all(e.weight < 0 for e in self_impacts(graph))

@@ -94,11 +94,14 @@ def test_ensemble_csv_reads_back_bit_identical(capsys, path, runs, seed):
     assert_same_bits(values, bands[BANDS[:1] + BANDS[2:]].to_numpy(dtype=float))
 
 
-def test_numbers_are_never_rounded_to_six_digits(capsys):
-    # The old "%.6g" wrote 55.00000000000001 as 55; the shortest exact text keeps every digit.
+def test_numbers_are_never_rounded_to_six_digits(capsys, seed_scenario):
+    # The old "%.6g" cut every value to six digits; the shortest exact text keeps every digit.
     code, out, _ = run(capsys, "simulate", "scenarios/dprk-russia-2024.yaml", "--runs", "0", "--weeks", "1")
     assert code == 0
-    assert out.splitlines()[1] == "0,peninsula_tension,55.00000000000001"
+    first = point_run(Model.of(seed_scenario), weeks=1)
+    week_1 = float(first[(first["week"] == 1) & (first["indicator"] == "peninsula_tension")]["value"].iloc[0])
+    assert f"{week_1:.6g}" != repr(week_1)
+    assert out.splitlines()[1 + len(seed_scenario.indicators)] == f"1,peninsula_tension,{week_1!r}"
 
 
 def test_seed_scenario_point_run(capsys, seed_scenario):

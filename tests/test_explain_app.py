@@ -157,19 +157,32 @@ def sobol_titles(at: AppTest) -> list[str]:
 
 def test_causal_map_inspector_shows_the_source_of_an_impact_and_lists_the_loops():
     at = open_why()
-    impact = SEED.impacts[0]
-    widget(at.selectbox, "inspect").set_value("edge:0").run()
+    quoted = next(n for n, i in enumerate(SEED.impacts) if not i.source.is_judgement)
+    impact = SEED.impacts[quoted]
+    widget(at.selectbox, "inspect").set_value(f"edge:{quoted}").run()
     assert_clean(at)
     text = "\n".join(m.value for m in at.tabs[WHY].markdown)
 
     assert md_escape(impact.source.quote) in text
+    assert md_escape(impact.source.translation.en) in text
+    assert t("kind_quote", "en") in text and t("kind_judgement", "en") not in text
     assert f"{impact.weight:+g}" in text and f"{impact.range[0]:g} … {impact.range[1]:g}" in text
     loops_table = widget_frame(at, t("why_loop", "en"))
     loops, _ = feedback_loops(causal_graph(Model.of(SEED)))
-    assert len(loops_table) == len(loops) == 1
-    assert loops_table[t("why_polarity", "en")].tolist() == [t("why_reinforcing", "en")]
+    assert len(loops_table) == len(loops) == 9
+    assert loops_table[t("why_polarity", "en")].tolist() == [t(f"why_{loop.polarity}", "en") for loop in loops]
     selfs = widget_frame(at, t("why_kind", "en"))
     assert selfs[t("why_kind", "en")].tolist() == [t("why_damping", "en")] * len(SEED.indicators)
+
+
+def test_causal_map_inspector_names_a_judgement_as_one():
+    at = open_why("de")
+    judged = next(n for n, i in enumerate(SEED.impacts) if i.source.is_judgement and not i.is_self)
+    widget(at.selectbox, "inspect").set_value(f"edge:{judged}").run()
+    assert_clean(at)
+    text = "\n".join(m.value for m in at.tabs[WHY].markdown)
+
+    assert f"*{t('kind_judgement', 'de')}:* {md_escape(SEED.impacts[judged].source.judgement.de)}" in text
 
 
 def test_causal_map_inspector_shows_a_driver_with_its_range_and_quote():

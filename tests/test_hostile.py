@@ -982,7 +982,8 @@ def hostile_yaml() -> str:
         for lang_text in (texts.en, texts.de):
             text = _swap(text, f'"{lang_text}"', f'"{_hostile(marker)}"')
     text = _swap(text, f'quote: "{driver.source.quote}"', f'quote: "{_hostile("Zquote")}"', count=None)
-    text = _swap(text, f"    unit: {driver.unit}\n", f'    unit: "{_hostile("Zunit")}"\n')
+    unit = f"{{en: {driver.unit.en}, de: {driver.unit.de}}}"
+    text = _swap(text, f"    unit: {unit}\n", f'    unit: {{en: "{_hostile("Zunit")}", de: "{_hostile("Zunit")}"}}\n')
     text, found = re.subn(
         r"^summary:\n(?:  .*\n)+",
         f'summary: {{en: "{_hostile("Zsummary")}", de: "{_hostile("Zsummary")}"}}\n',
@@ -1000,7 +1001,7 @@ def _hostile_scenario() -> Scenario:
         (scenario.title.en, "Ztitle"),
         (scenario.summary.de, "Zsummary"),
         (driver.label.en, "Zlabel"),
-        (driver.unit, "Zunit"),
+        (driver.unit_in("de"), "Zunit"),
         (driver.description.en, "Zdescription"),
         (driver.source.quote, "Zquote"),
         (scenario.indicator(question.indicator).label.de, "Zindicator"),

@@ -41,4 +41,4 @@ def test_out_of_range_settings_are_refused():
 
 def test_header_lines_become_comments():
     text = scenario_to_yaml(load_scenario(SCENARIOS[0]), "first line\n\nthird line")
-    assert text.startswith("# first line\n#\n# third line\nschema: 1\n")
+    assert text.startswith("# first line\n#\n# third line\nschema: 2\n")

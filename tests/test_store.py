@@ -108,11 +108,17 @@ def test_invalid_yaml_is_refused_with_its_line_and_nothing_is_stored(store):
     broken = SEED_FILE.read_text(encoding="utf-8").replace("max: 20000", "max: -1", 1)
     with pytest.raises(ScenarioError) as caught:
         store.save(broken, "mine.yaml")
-    assert [str(p) for p in caught.value.problems] == [
-        "mine.yaml:37: drivers[0].min: min 0 must be below max -1",
-        "mine.yaml:370: presets[1].values.troops_deployed: value 20000 is outside [0, -1]",
-        "mine.yaml:387: presets[2].values.troops_deployed: value 2000 is outside [0, -1]",
-    ]
+    lines = broken.splitlines()
+    min_line = lines.index("    min: 0") + 1  # troops_deployed is the first driver
+    problems = [str(p) for p in caught.value.problems]
+    assert problems[0] == f"mine.yaml:{min_line}: drivers[0].min: min 0 must be below max -1"
+    # Every value given to the driver elsewhere (its ramp, presets, checks) is now out of its range, each
+    # reported on its own line, and that line names the driver.
+    assert len(problems) == 1 + broken.count("troops_deployed: ") + broken.count("target: troops_deployed, from")
+    for problem in problems[1:]:
+        line = int(problem.split(":")[1])
+        assert problem.endswith("is outside [0, -1]") or problem.endswith("is outside [0, -1] of 'troops_deployed'")
+        assert "troops_deployed" in lines[line - 1]
     assert store.count() == 0
 
 

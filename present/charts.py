@@ -145,34 +145,53 @@ def _layout_spec(labels: Labels, height: int) -> dict:
     }
 
 
-def _event_specs(events: Sequence[tuple[int, str]]) -> tuple[list[dict], list[dict]]:
+def event_marks(count: int) -> list[str]:
+    """The marks that stand for events on a chart, ①, ②, ...: full labels side by side would overlap."""
+    return [chr(0x2460 + n) if n < 20 else f"({n + 1})" for n in range(count)]
+
+
+def _event_specs(events: Sequence[tuple[int, str]], axes: str = "", notes: bool = True) -> tuple[list, list]:
+    """A dotted line per event, and (with `notes`) its mark above the plot, the full label in its hover."""
     shapes = [
         {
             "type": "line",
             "x0": week,
             "x1": week,
-            "xref": "x",
+            "xref": f"x{axes}",
             "y0": 0,
             "y1": 1,
-            "yref": "y domain",
+            "yref": f"y{axes} domain",
             "line": {"dash": "dot", "color": "#666666", "width": 1},
         }
         for week, _ in events
     ]
-    notes = [
+    if not notes:
+        return shapes, []
+    # Events a week or two apart would put their marks on top of each other: each mark that comes close to
+    # the one before it steps down a row.
+    rows: list[int] = []
+    for n, (week, _) in enumerate(events):
+        close = n > 0 and week - events[n - 1][0] < 3
+        rows.append(rows[-1] + 1 if close else 0)
+    annotations = [
         {
             "x": week,
             "y": 1.0,
-            "yref": "paper",
-            "text": plot_text(label),
+            "yref": f"y{axes} domain",
+            "xref": f"x{axes}",
+            "text": mark,
+            "hovertext": plot_text(label),
             "showarrow": False,
+            # Inside the plot's top edge, where a panel's title and the legend never are.
             "xanchor": "left",
-            "yanchor": "bottom",
-            "font": {"size": 11, "color": "#444444"},
+            "yanchor": "top",
+            "xshift": 2,
+            "yshift": -15 * row,
+            "font": {"size": 12, "color": "#444444"},
         }
-        for week, label in events
+        for (week, label), mark, row in zip(events, event_marks(len(events)), rows, strict=True)
     ]
-    return shapes, notes
+    return shapes, annotations
 
 
 def shared_scale(indicators: Sequence[str], scales: Mapping[str, Scale]) -> Scale:
@@ -191,20 +210,28 @@ def trajectory_figure(
     labels: Labels,
     events: Sequence[tuple[int, str]] = (),
     scales: Mapping[str, Scale] | None = None,
+    columns: int = 1,
 ) -> go.Figure:
     """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label).
 
-    `scales` (indicator id -> its levels) names in each median's hover the level it has reached, and
-    draws the levels as labelled dashed lines when every indicator of the chart shares one scale.
+    `scales` (indicator id -> its levels) names in each median's hover the level it has reached. When every
+    indicator of the chart shares one scale (or none has one) they share one plot, with the levels as
+    labelled dashed lines; when their scales differ, each gets its own panel with its own levels, since a
+    line at 50 cannot mean two things at once. The panels stand in one column by default: a figure cannot
+    reflow, and two columns left a phone's screen with panels too narrow for their level labels. Events are
+    dotted lines marked ①, ②, ... (event_marks).
     """
     scales = scales or {}
+    ids = list(indicators)
+    if any(scales.get(i) for i in ids) and not shared_scale(ids, scales):
+        return _panels(bands, {}, indicators, labels, labels.median, columns, scales, events, legend=False)
     data = []
     for n, (indicator, name) in enumerate(indicators.items()):
         frame = bands[bands["indicator"] == indicator].sort_values("week")
         scale = scales.get(indicator, ())
         data.extend(_band_specs(frame, name, PALETTE[n % len(PALETTE)], labels, indicator, legend=True, scale=scale))
     event_lines, notes = _event_specs(events)
-    shapes = _level_specs(shared_scale(list(indicators), scales)) + event_lines
+    shapes = _level_specs(shared_scale(ids, scales)) + event_lines
     layout = {
         "xaxis": {"title": {"text": labels.week}},
         "yaxis": {"title": {"text": labels.level}, "range": [0, 100]},
@@ -234,7 +261,22 @@ def comparison_figure(
     Each panel shows one indicator, so each draws its own scale (from `scales`) as labelled dashed lines,
     and every hover names the level its value has reached.
     """
-    scales = scales or {}
+    return _panels(current, references, indicators, labels, current_name, columns, scales or {}, (), legend=True)
+
+
+def _panels(
+    current: pd.DataFrame,
+    references: Mapping[str, pd.DataFrame],
+    indicators: Mapping[str, str],
+    labels: Labels,
+    current_name: str,
+    columns: int,
+    scales: Mapping[str, Scale],
+    events: Sequence[tuple[int, str]],
+    legend: bool,
+) -> go.Figure:
+    """One panel per indicator (its band, median, levels and the events' lines) and each reference's median."""
+    columns = max(1, min(columns, len(indicators)))
     rows = math.ceil(len(indicators) / columns)
     layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
     data, shapes = [], []
@@ -243,8 +285,10 @@ def comparison_figure(
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         scale = scales.get(indicator, ())
         shapes += _level_specs(scale, suffix, label_chars=PANEL_LABEL_CHARS)
+        shapes += _event_specs(events, suffix, notes=False)[0]
         frame = current[current["indicator"] == indicator].sort_values("week")
-        for spec in _band_specs(frame, current_name, PALETTE[0], labels, "current", legend=n == 0, scale=scale):
+        show = legend and n == 0
+        for spec in _band_specs(frame, current_name, PALETTE[0], labels, "current", legend=show, scale=scale):
             data.append(spec | axes)
         for k, (name, reference) in enumerate(references.items()):
             ref = reference[reference["indicator"] == indicator].sort_values("week")
@@ -257,7 +301,7 @@ def comparison_figure(
                 "line": {"color": PALETTE[(k + 1) % len(PALETTE)], "width": 2, "dash": DASHES[k % len(DASHES)]},
                 "name": plot_text(name),
                 "legendgroup": f"ref-{k}",
-                "showlegend": n == 0,
+                "showlegend": legend and n == 0,
                 "hovertemplate": f"{plot_text(name)}: %{{y:.1f}}<extra></extra>",
             }
             if scale:
@@ -266,6 +310,9 @@ def comparison_figure(
             data.append(trace | axes)
     if shapes:
         layout["shapes"] = shapes
+    if events:
+        # The events' marks once, above the first panel: every panel shares the week axis.
+        layout["annotations"] = list(layout.get("annotations", ())) + _event_specs(events)[1]
     for n in range(rows * columns):
         x, y = layout[f"xaxis{n + 1 if n else ''}"], layout[f"yaxis{n + 1 if n else ''}"]
         y["range"] = [0, 100]
@@ -276,6 +323,8 @@ def comparison_figure(
         elif n + columns >= len(indicators):  # the lowest filled panel of its column
             x["title"] = {"text": labels.week}
     layout.update(_layout_spec(labels, height=max(320, 230 * rows)))
+    if not legend:
+        layout["showlegend"] = False
     # Off the slider's hot path only while the Compare tab is closed: built as a plain spec (checked by
     # tests against plotly's validation) for the same reason as the trajectory charts.
     return go.Figure({"data": data, "layout": layout}, _validate=False)

@@ -318,16 +318,18 @@ STRINGS.update(
         "level_now": {"en": "Level reached (current)", "de": "Erreichte Stufe (aktuell)"},
         "scale_caption": {
             "en": (
-                "Dashed lines: the levels of an indicator's scale, drawn where a chart shows a single scale "
-                "(the Compare tab draws each indicator with its own). Hovering names the level each median "
-                "has reached."
+                "Dashed lines: the levels of each indicator's scale, labelled with what one would observe there; "
+                "indicators with scales of their own get a panel each. Hovering names the level each median has "
+                "reached."
             ),
             "de": (
-                "Gestrichelte Linien: die Stufen der Skala eines Indikators, gezeichnet, wo ein Diagramm nur "
-                "eine Skala zeigt (der Vergleich zeigt jeden Indikator mit seiner eigenen). Beim Überfahren "
-                "steht da, welche Stufe jeder Median erreicht hat."
+                "Gestrichelte Linien: die Stufen der Skala jedes Indikators, beschriftet mit dem, was man dort "
+                "beobachten würde; Indikatoren mit eigener Skala erhalten je ein eigenes Feld. Beim Überfahren "
+                "erscheint die Stufe, die der Median erreicht hat."
             ),
         },
+        "events_caption": {"en": "Events (dotted lines): {events}.", "de": "Ereignisse (gepunktete Linien): {events}."},
+        "event_listed": {"en": "{mark} week {week}: {label}", "de": "{mark} Woche {week}: {label}"},
         # The question cards.
         "question_level": {
             "en": "{indicator} reaches {level} by week {week}",

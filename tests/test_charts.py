@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engine.loader import load_scenario
-from present.charts import Labels, comparison_figure, level_names, trajectory_figure
+from present.charts import Labels, comparison_figure, event_marks, level_names, trajectory_figure
 from present.style import DASHES, PALETTE
 
 # Okabe & Ito, "Color Universal Design" (2008): the eight colours of the colour-blind-safe palette.
@@ -150,10 +150,16 @@ def test_trajectory_events_are_dotted_vlines_with_annotations():
         }
         for week in (1, 2)
     ]
-    assert [(a["x"], a["y"], a["yref"], a["text"], a["showarrow"]) for a in annotations] == [
-        (1, 1.0, "paper", "First", False),
-        (2, 1.0, "paper", "Second", False),
+    # Marks, not labels: labels a week apart overlapped. The mark's hover holds the label, and a mark close
+    # to the one before it steps down a row.
+    assert [(a["x"], a["yref"], a["text"], a["hovertext"], a["yshift"]) for a in annotations] == [
+        (1, "y domain", "①", "First", 0),
+        (2, "y domain", "②", "Second", -15),
     ]
+    far = trajectory_figure(BANDS, {"a": "Alpha"}, LABELS, events=[(1, "First"), (9, "Later")])
+    assert [a["yshift"] for a in far.to_dict()["layout"]["annotations"]] == [0, 0]
+    assert event_marks(3) == ["①", "②", "③"]
+    assert event_marks(22)[20:] == ["(21)", "(22)"]
 
 
 def test_trajectory_without_events_has_no_shapes_or_annotations():
@@ -198,7 +204,7 @@ def test_trajectory_title_annotations_and_hover_text_are_escaped():
     fig = trajectory_figure(BANDS, {"a": "<b>x</b>"}, labels, events=[(1, "<img src=x onerror=alert(1)>")])
 
     assert fig.layout.title.text == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
-    assert fig.layout.annotations[0].text == "&lt;img src=x onerror=alert(1)&gt;"
+    assert fig.layout.annotations[0].hovertext == "&lt;img src=x onerror=alert(1)&gt;"
     assert fig.data[1].hovertemplate.startswith("<b>&lt;b&gt;x&lt;/b&gt;</b><br>")
 
 
@@ -357,7 +363,7 @@ def test_one_indicator_draws_its_levels_as_labelled_lines_and_names_them_in_the_
         _level_line(80.0, "Crowded"),
     ]
     assert [s["x0"] for s in spec["layout"]["shapes"][3:]] == [1]
-    assert [a["text"] for a in spec["layout"]["annotations"]] == ["First"]
+    assert [a["hovertext"] for a in spec["layout"]["annotations"]] == ["First"]
     median = spec["data"][1]
     # Medians 40.0, 35.33, 30.55 (weeks 0-2) all lie in "Quiet" (20 to 50).
     assert median["customdata"] == [[20.23, 60.01, "Quiet"], [15.0, 55.78, "Quiet"], [10.11, 50.0, "Quiet"]]
@@ -367,14 +373,39 @@ def test_one_indicator_draws_its_levels_as_labelled_lines_and_names_them_in_the_
     )
 
 
-def test_indicators_with_different_scales_get_no_lines_but_each_hover_names_its_own_level():
-    fig = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, SCALED, scales={"a": SCALE_A, "b": SCALE_B})
+def test_indicators_with_different_scales_get_a_panel_each_with_its_own_levels():
+    fig = trajectory_figure(
+        BANDS, {"a": "Alpha", "b": "Beta"}, SCALED, events=[(1, "First")], scales={"a": SCALE_A, "b": SCALE_B}
+    )
     spec = fig.to_dict()
 
-    assert spec["layout"].get("shapes", []) == []
+    # One column of panels, each with its own levels and the event's dotted line; one mark for the event.
+    assert [(spec["layout"][f"xaxis{n}"]["domain"], spec["layout"][f"yaxis{n}"]["range"]) for n in ("", "2")] == [
+        ([0.0, 1.0], [0, 100]),
+        ([0.0, 1.0], [0, 100]),
+    ]
+    level_lines = [s for s in spec["layout"]["shapes"] if s["line"]["dash"] == "dash"]
+    assert level_lines == [_level_line(level, text) for level, text in SCALE_A] + [
+        _level_line(level, text, "2") for level, text in SCALE_B
+    ]
+    assert [(s["xref"], s["x0"]) for s in spec["layout"]["shapes"] if s["line"]["dash"] == "dot"] == [
+        ("x", 1),
+        ("x2", 1),
+    ]
+    titles = [a["text"] for a in spec["layout"]["annotations"] if "hovertext" not in a]
+    assert titles == ["Alpha", "Beta"]
+    assert [a["text"] for a in spec["layout"]["annotations"] if "hovertext" in a] == ["①"]
+    assert spec["layout"]["showlegend"] is False  # the panel titles name the indicators
+    assert [(t.get("xaxis"), t["name"]) for t in spec["data"]] == [
+        ("x", "med (band)"),
+        ("x", "med"),
+        ("x2", "med (band)"),
+        ("x2", "med"),
+    ]
     assert [row[2] for row in spec["data"][1]["customdata"]] == ["Quiet", "Quiet", "Quiet"]
     # Beta's medians 61.0, 60.0, 62.13: "Loud" from 60 up.
     assert [row[2] for row in spec["data"][3]["customdata"]] == ["Loud", "Loud", "Loud"]
+    go.Figure(spec)  # plotly's own validation accepts the spec built without it
 
 
 def test_indicators_sharing_one_scale_share_its_lines():
@@ -387,8 +418,12 @@ def test_an_indicator_without_a_scale_keeps_the_schema_1_chart_exactly():
     plain = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, LABELS).to_dict()
     mixed = trajectory_figure(BANDS, {"a": "Alpha", "b": "Beta"}, LABELS, scales={"a": SCALE_A}).to_dict()
 
-    assert mixed["data"][2:] == plain["data"][2:]  # Beta has no scale: its traces are unchanged
-    assert mixed["layout"].get("shapes", []) == []  # one scale of two is not a shared scale
+    # One scale of two is not a shared one: Alpha gets its panel with its levels, Beta a plain panel.
+    assert [s["yref"] for s in mixed["layout"]["shapes"]] == ["y", "y", "y"]
+    assert mixed["data"][3]["hovertemplate"] == (
+        "<b>med</b><br>Wk %{x}<br>med %{y:.1f}<br>p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
+    )
+    assert "shapes" not in plain["layout"]
     assert trajectory_figure(BANDS, {"a": "Alpha"}, LABELS, scales={}).to_dict() == (
         trajectory_figure(BANDS, {"a": "Alpha"}, LABELS).to_dict()
     )

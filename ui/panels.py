@@ -9,7 +9,7 @@ import streamlit as st
 from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas
 from engine.schema import Scenario
-from present.charts import Labels, Scale, comparison_figure, trajectory_figure
+from present.charts import Labels, Scale, comparison_figure, event_marks, trajectory_figure
 from present.i18n import LANGUAGE_NAMES, t, whole_number
 from present.tables import (
     Readout,
@@ -141,6 +141,13 @@ def projection_charts(view: View, bands: pd.DataFrame) -> None:
     lang = view.lang
     for group, fig in projection_figures(view.scenario, bands, lang):
         st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
+    events = _events(view.scenario, lang)
+    if events:
+        listed = [
+            t("event_listed", lang, mark=mark, week=week, label=md_escape(label))
+            for mark, (week, label) in zip(event_marks(len(events)), events, strict=True)
+        ]
+        st.caption(t("events_caption", lang, events="; ".join(listed)))
     if any(i.scale for i in view.scenario.indicators):
         st.caption(t("scale_caption", lang))
     st.caption(t("chart_caption", lang, runs=whole_number(view.runs, lang), seed=view.seed))

@@ -224,7 +224,7 @@ def trajectory_figure(
     scales = scales or {}
     ids = list(indicators)
     if any(scales.get(i) for i in ids) and not shared_scale(ids, scales):
-        return _panels(bands, {}, indicators, labels, labels.median, columns, scales, events, legend=False)
+        return _panels(bands, {}, indicators, labels, None, columns, scales, events, legend=False)
     data = []
     for n, (indicator, name) in enumerate(indicators.items()):
         frame = bands[bands["indicator"] == indicator].sort_values("week")
@@ -269,13 +269,16 @@ def _panels(
     references: Mapping[str, pd.DataFrame],
     indicators: Mapping[str, str],
     labels: Labels,
-    current_name: str,
+    current_name: str | None,
     columns: int,
     scales: Mapping[str, Scale],
     events: Sequence[tuple[int, str]],
     legend: bool,
 ) -> go.Figure:
-    """One panel per indicator (its band, median, levels and the events' lines) and each reference's median."""
+    """One panel per indicator (its band, median, levels and the events' lines) and each reference's median.
+
+    The band and median are named `current_name`, or (None) after the panel's indicator.
+    """
     columns = max(1, min(columns, len(indicators)))
     rows = math.ceil(len(indicators) / columns)
     layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
@@ -288,7 +291,8 @@ def _panels(
         shapes += _event_specs(events, suffix, notes=False)[0]
         frame = current[current["indicator"] == indicator].sort_values("week")
         show = legend and n == 0
-        for spec in _band_specs(frame, current_name, PALETTE[0], labels, "current", legend=show, scale=scale):
+        name = indicators[indicator] if current_name is None else current_name
+        for spec in _band_specs(frame, name, PALETTE[0], labels, "current", legend=show, scale=scale):
             data.append(spec | axes)
         for k, (name, reference) in enumerate(references.items()):
             ref = reference[reference["indicator"] == indicator].sort_values("week")

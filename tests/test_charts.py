@@ -397,10 +397,10 @@ def test_indicators_with_different_scales_get_a_panel_each_with_its_own_levels()
     assert [a["text"] for a in spec["layout"]["annotations"] if "hovertext" in a] == ["①"]
     assert spec["layout"]["showlegend"] is False  # the panel titles name the indicators
     assert [(t.get("xaxis"), t["name"]) for t in spec["data"]] == [
-        ("x", "med (band)"),
-        ("x", "med"),
-        ("x2", "med (band)"),
-        ("x2", "med"),
+        ("x", "Alpha (band)"),
+        ("x", "Alpha"),
+        ("x2", "Beta (band)"),
+        ("x2", "Beta"),
     ]
     assert [row[2] for row in spec["data"][1]["customdata"]] == ["Quiet", "Quiet", "Quiet"]
     # Beta's medians 61.0, 60.0, 62.13: "Loud" from 60 up.
@@ -421,7 +421,7 @@ def test_an_indicator_without_a_scale_keeps_the_schema_1_chart_exactly():
     # One scale of two is not a shared one: Alpha gets its panel with its levels, Beta a plain panel.
     assert [s["yref"] for s in mixed["layout"]["shapes"]] == ["y", "y", "y"]
     assert mixed["data"][3]["hovertemplate"] == (
-        "<b>med</b><br>Wk %{x}<br>med %{y:.1f}<br>p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
+        "<b>Beta</b><br>Wk %{x}<br>med %{y:.1f}<br>p10-p90 %{customdata[0]:.1f}-%{customdata[1]:.1f}<extra></extra>"
     )
     assert "shapes" not in plain["layout"]
     assert trajectory_figure(BANDS, {"a": "Alpha"}, LABELS, scales={}).to_dict() == (

@@ -770,6 +770,7 @@ def test_a_question_card_names_its_level_and_direction_and_the_uncertainty_of_it
         md_escape("95% interval 0–0.4%, 1,000 runs"),
         ":material/warning: Saturated: under these settings the model says almost certainly no. Read it as a "
         "bound, not a forecast.",
+        t("events_caption", "en", events="① week 2: The push builds up"),
         t("scale_caption", "en"),
         t("chart_caption", "en", runs=whole_number(DEFAULT_RUNS, "en"), seed=DEFAULT_SEED),
     ]
@@ -798,18 +799,16 @@ def test_the_schema_2_charts_and_the_end_of_horizon_table_name_the_levels(projec
     _add(project, TINY2_FILE)
     at = run_app()
     (projection,) = chart_specs(tab(at, "tab_projection"))
-    # One chart for both indicators, whose scales differ: no lines, but every median's hover names its level.
-    assert projection["layout"].get("shapes", []) == [
-        {
-            "type": "line",
-            "x0": 2,
-            "x1": 2,
-            "xref": "x",
-            "y0": 0,
-            "y1": 1,
-            "yref": "y domain",
-            "line": {"dash": "dot", "color": "#666666", "width": 1},
-        }
+    # Both indicators' scales differ: a panel each, with its own levels and the ramp's dotted line.
+    assert [(s["yref"], s["y0"], s.get("label", {}).get("text")) for s in projection["layout"]["shapes"]] == [
+        ("y", 20.0, "Quiet"),
+        ("y", 50.0, "Busy"),
+        ("y", 80.0, "Crowded"),
+        ("y domain", 0, None),
+        ("y2", 10.0, "Faint"),
+        ("y2", 30.0, "Audible"),
+        ("y2", 60.0, "Loud"),
+        ("y2 domain", 0, None),
     ]
     assert [row[2] for row in projection["data"][1]["customdata"]] == ["Quiet"] * 11
     assert [row[2] for row in projection["data"][3]["customdata"]] == ["Faint"] * 3 + ["Audible"] * 7 + ["Loud"]
@@ -912,6 +911,7 @@ def test_a_schema_1_scenario_shows_no_levels_and_no_checks(project):
         md_escape("95% interval 99.6–100%, 1,000 runs"),
         ":material/warning: Saturated: under these settings the model says almost certainly yes. Read it as a "
         "bound, not a forecast.",
+        t("events_caption", "en", events="① week 2: More push"),
         t("chart_caption", "en", runs=whole_number(DEFAULT_RUNS, "en"), seed=DEFAULT_SEED),
     ]
     (spec,) = chart_specs(at)

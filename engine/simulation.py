@@ -136,10 +136,6 @@ def driver_array(model: CompiledModel, values: Mapping[str, float]) -> np.ndarra
     return np.array([values[d] for d in model.driver_ids], dtype=float)
 
 
-def _to_unit(model: CompiledModel, slider: np.ndarray) -> np.ndarray:
-    return np.clip((slider - model.driver_min) / (model.driver_max - model.driver_min), EPS, 1 - EPS)
-
-
 def _sum_blocks(rows: np.ndarray, blocks: tuple[tuple[int, int, int], ...], out: np.ndarray) -> np.ndarray:
     # Called twice a week: ufuncs directly, since np.sum's Python wrapper costs more than the sum here.
     for indicator, first, end in blocks:
@@ -191,8 +187,10 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
     """Step the runs of `coefficients` through all weeks of `out` (weeks x indicators x runs)."""
     weeks = out.shape[0] - 1
     n_ind, runs = out.shape[1], out.shape[2]
-    level = slider
-    slider = slider.copy()  # events change it; ramps move towards `level`, the slider as set
+    # Drivers x runs: an event or a ramp step changes one contiguous row. `level` is the slider as set,
+    # which ramps move towards; `slider` is where each driver stands this week.
+    level = np.ascontiguousarray(slider.T)
+    slider = level.copy()
 
     # Work in a variables x runs layout: gathering a source copies contiguous rows, and each
     # indicator's inflows are a sum over a contiguous block of impact rows (impacts sorted by target).
@@ -226,6 +224,11 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
     log_x = np.log(x)
     gathered_up, gathered_down = np.empty((len(src_up), runs)), np.empty((len(src_down), runs))
     up, down = np.empty((n_ind, runs)), np.empty((n_ind, runs))
+    driver_min = model.driver_min[:, None]
+    driver_span = (model.driver_max - model.driver_min)[:, None]
+    units = np.empty_like(slider)
+    pushed, product = np.empty((len(src_d), runs)), np.empty((len(src_d), runs))
+    base_up, base_down = np.empty((n_ind, runs)), np.empty((n_ind, runs))
     events = [e for e in model.events if e.week <= weeks]
     pending = 0
     driver_dirty = True
@@ -235,14 +238,14 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
             pending += 1
             if e.fraction is not None:
                 if e.fraction == 1.0:
-                    slider[:, e.index] = level[:, e.index]
+                    slider[e.index] = level[e.index]
                 else:
-                    slider[:, e.index] = e.start + (level[:, e.index] - e.start) * e.fraction
+                    slider[e.index] = e.start + (level[e.index] - e.start) * e.fraction
                 driver_dirty = True
             elif e.on_driver:
                 lo, hi = model.driver_min[e.index], model.driver_max[e.index]
-                new = e.set if e.set is not None else slider[:, e.index] + e.add
-                slider[:, e.index] = np.clip(new, lo, hi)
+                new = e.set if e.set is not None else slider[e.index] + e.add
+                slider[e.index] = np.clip(new, lo, hi)
                 driver_dirty = True
             else:
                 new = e.set if e.set is not None else x[e.index] * 100 + e.add
@@ -251,11 +254,16 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
         if week == weeks:
             break
         if driver_dirty:
-            # Drivers change only at events, so their share of the sums (with KSIM's "1 +") is
-            # computed once per change, not once per week.
-            unit = _to_unit(model, slider).T[src_d]
-            base_up = 1 + _sum_blocks(raise_d * unit, blocks_d, np.zeros((n_ind, runs)))
-            base_down = 1 + _sum_blocks(lower_d * unit, blocks_d, np.zeros((n_ind, runs)))
+            # Drivers change only at events, so their share of the sums (with KSIM's "1 +") is computed
+            # once per change, not once per week; a ramp changes them every week it runs, so this is done
+            # in place, into arrays made once.
+            np.subtract(slider, driver_min, out=units)
+            np.divide(units, driver_span, out=units)
+            np.clip(units, EPS, 1 - EPS, out=units)
+            np.take(units, src_d, axis=0, out=pushed)
+            for weights, base in ((raise_d, base_up), (lower_d, base_down)):
+                np.multiply(weights, pushed, out=product)
+                np.add(_sum_blocks(product, blocks_d, base), 1, out=base)
             driver_dirty = False
         np.multiply(raise_i, np.take(x, src_up, axis=0, out=gathered_up), out=gathered_up)
         np.add(base_up, _sum_blocks(gathered_up, blocks_up, up), out=up)

@@ -15,6 +15,7 @@ from plotly.offline import get_plotlyjs
 from engine import MODEL_VERSION
 from engine.checks import run_checks
 from engine.model import Model
+from present.charts import event_marks
 from present.i18n import t, whole_number
 from present.tables import check_lines, drivers_table, impacts_table, indicators_table, readouts
 
@@ -88,6 +89,11 @@ def briefing_html(
         reference_name=reference_name,
         checks=check_lines(scenario, run_checks(model), lang),
         charts=charts,
+        # The charts mark events ①, ②, ...: the pack lists what each mark stands for, as the page does.
+        events=[
+            t("event_listed", lang, mark=mark, week=e.week, label=e.label.get(lang))
+            for mark, e in zip(event_marks(len(scenario.events)), scenario.events, strict=True)
+        ],
         drivers=drivers_table(scenario, values, lang),
         indicators=indicators_table(scenario, lang),
         impacts=impacts_table(scenario, lang),

@@ -88,6 +88,9 @@ def test_pack_carries_readouts_quotes_version_and_hash():
     for check in SCENARIO.checks:
         assert check.text.en in text
     assert text.count("✓") == len(SCENARIO.checks)  # every check holds
+    # The charts mark the events ①, ②, ...; the pack says what each mark stands for.
+    for n, event in enumerate(SCENARIO.events):
+        assert f"{chr(0x2460 + n)} week {event.week}: {event.label.en}" in text
     assert MODEL_VERSION in text
     assert SCENARIO.digest in text
     assert "2026-11-25 12:00 UTC" in text

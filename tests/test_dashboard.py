@@ -735,6 +735,20 @@ def page_strings(at: AppTest) -> list[str]:
     return out
 
 
+def test_the_german_seed_page_has_no_english_unit_left():
+    at = run_app(locale="de-DE")
+    assert_clean(at)
+    units = {d.unit.de for d in SEED.drivers}
+    assert "Soldaten" in units
+    assert [s.label for s in at.slider] == [f"{d.label.de} ({d.unit.de})" for d in SEED.drivers]
+    english = {d.unit.en for d in SEED.drivers} - units  # "%" reads the same in both
+    texts = page_strings(at)
+    open_tab(at, "tab_assumptions", "de")
+    texts += page_strings(at)
+    assert [(unit, text) for unit in english for text in texts if f"({unit})" in text] == []
+    assert shown(tab(at, "tab_assumptions", "de").dataframe[0])["Einheit"].tolist() == [d.unit.de for d in SEED.drivers]
+
+
 def test_a_schema_2_page_shows_units_in_the_readers_language(project):
     _add(project, TINY2_FILE)
     at = run_app(locale="de-DE")

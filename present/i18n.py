@@ -300,7 +300,164 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "Im Szenario-Ordner wurde kein gültiges Szenario gefunden.",
     },
     "event_marker": {"en": "Week {week}: {label}", "de": "Woche {week}: {label}"},
+    # --- compare and causal focus (issue 14) ---
+    "compare_questions_title": {
+        "en": "Question probabilities per setting",
+        "de": "Wahrscheinlichkeiten der Fragen je Einstellung",
+    },
+    "compare_questions_axis": {"en": "Probability", "de": "Wahrscheinlichkeit"},
+    "compare_interval": {"en": "95 % interval", "de": "95-%-Intervall"},
+    "compare_questions_caption": {
+        "en": "Dot: share of {runs} runs (seed {seed}) that answer yes; bar: its 95 % Wilson interval. "
+        "Every setting uses the same runs and seed.",
+        "de": "Punkt: Anteil der {runs} Läufe (Seed {seed}), die mit Ja antworten; Balken: sein 95-%-Wilson-"
+        "Intervall. Jede Einstellung nutzt dieselben Läufe und denselben Seed.",
+    },
+    "delta_preset_minus_current": {"en": "Δ {preset} minus current", "de": "Δ {preset} minus aktuell"},
+    "compare_delta_caption": {
+        "en": "Every Δ is the preset minus the current settings: positive where the preset ends higher.",
+        "de": "Jedes Δ ist die Voreinstellung minus die aktuellen Einstellungen: positiv, wo die "
+        "Voreinstellung höher endet.",
+    },
+    "why_map_view": {"en": "Show", "de": "Anzeigen"},
+    "why_map_focus": {"en": "Focus on one indicator", "de": "Fokus auf einen Indikator"},
+    "why_map_full": {"en": "Full map", "de": "Ganze Karte"},
+    "why_map_focus_on": {"en": "Indicator in focus", "de": "Indikator im Fokus"},
+    "why_map_steps": {"en": "Links out", "de": "Schritte"},
+    "why_map_focus_title": {"en": "Focus: {indicator}", "de": "Fokus: {indicator}"},
+    "why_map_focus_caption": {
+        "en": "Left: drivers (sliders); then indicators by how many links they lie from the one in focus, "
+        "upstream to its left, downstream to its right. Click a node or an impact's diamond to inspect it.",
+        "de": "Links: Treiber (Regler); dann Indikatoren nach ihrem Abstand in Wirkungen vom Indikator im "
+        "Fokus, vorgelagerte links, nachgelagerte rechts. Ein Klick auf einen Knoten oder die Raute einer "
+        "Wirkung zeigt Details.",
+    },
+    "why_links_in": {"en": "Incoming impacts", "de": "Eingehende Wirkungen"},
+    "why_links_out": {"en": "Outgoing impacts", "de": "Ausgehende Wirkungen"},
+    "why_links_none": {"en": "none", "de": "keine"},
+    "why_link_from": {"en": "From", "de": "Von"},
+    "why_link_to": {"en": "To", "de": "Nach"},
+    "why_loop_highlight": {"en": "Highlight a feedback loop", "de": "Rückkopplung hervorheben"},
+    "why_loop_highlight_none": {"en": "(none)", "de": "(keine)"},
+    "why_loop_outside": {
+        "en": "Part of this loop lies outside the focus: the full map shows all of it.",
+        "de": "Ein Teil dieser Rückkopplung liegt außerhalb des Fokus: Die ganze Karte zeigt sie vollständig.",
+    },
+    "why_sobol_noise": {
+        "en": "Some first-order indices exceed their total index (S1 > ST), which cannot hold exactly: at "
+        "N = {n} that is sampling noise. Raise N for firmer estimates.",
+        "de": "Einige Indizes erster Ordnung übersteigen ihren Gesamtindex (S1 > ST), was exakt nicht sein "
+        "kann: Bei N = {n} ist das Stichprobenrauschen. Ein größeres N gibt festere Schätzungen.",
+    },
+    # --- briefing pack (issue 14) ---
+    "download_pdf": {"en": "Briefing pack (PDF, A4)", "de": "Briefing-Paket (PDF, A4)"},
+    "download_pptx": {"en": "Briefing pack (PowerPoint)", "de": "Briefing-Paket (PowerPoint)"},
+    "pack_no_chromium": {
+        "en": "PDF and PowerPoint need a Chromium browser on the server: apt-get install chromium",
+        "de": "PDF und PowerPoint brauchen einen Chromium-Browser auf dem Server: apt-get install chromium",
+    },
+    "pack_author_input": {"en": "Author (optional)", "de": "Verfasser (optional)"},
+    "pack_unit_input": {"en": "Unit (optional)", "de": "Organisationseinheit (optional)"},
+    "pack_marking_input": {"en": "Handling marking (optional)", "de": "Schutzvermerk (optional)"},
+    "pack_marking_help": {
+        "en": "Printed at the top and bottom of the pack and on every slide, e.g. INTERNAL.",
+        "de": "Steht oben und unten im Paket und auf jeder Folie, z. B. VS - NUR FÜR DEN DIENSTGEBRAUCH.",
+    },
+    "pack_author": {"en": "Prepared by", "de": "Erstellt von"},
+    "pack_caveats_title": {"en": "What the model is and is not", "de": "Was das Modell ist und was nicht"},
+    "pack_is": {
+        "en": (
+            "This brief shows what a cross-impact model built from one news article implies under stated "
+            "assumptions. It is a tool to test those assumptions."
+        ),
+        "de": (
+            "Dieses Briefing zeigt, was ein aus einem Zeitungsartikel gebautes Cross-Impact-Modell unter "
+            "offengelegten Annahmen ergibt. Es ist ein Werkzeug, diese Annahmen zu prüfen."
+        ),
+    },
+    "pack_is_not": {
+        "en": (
+            "It is not a forecast, not an intelligence assessment and not calibrated against past events: the "
+            "percentages are shares of simulated runs, not probabilities of the world."
+        ),
+        "de": (
+            "Es ist keine Prognose, keine nachrichtendienstliche Bewertung und nicht an früheren Ereignissen "
+            "geeicht: Die Prozentwerte sind Anteile simulierter Läufe, keine Wahrscheinlichkeiten der Welt."
+        ),
+    },
+    "pack_question": {"en": "Question", "de": "Frage"},
+    "pack_condition": {"en": "Condition", "de": "Bedingung"},
+    "pack_reference": {"en": "Reference preset", "de": "Vergleichs-Voreinstellung"},
+    "pack_change": {"en": "Change", "de": "Veränderung"},
+    "pack_scales": {
+        "en": "Scale levels drawn on the charts (what one would observe at each level):",
+        "de": "In den Diagrammen eingezeichnete Stufen (was man auf jeder Stufe beobachten würde):",
+    },
+    "pack_tornado_title": {"en": "What moves the lead question", "de": "Was die Leitfrage bewegt"},
+    "pack_tornado_caption": {
+        "en": (
+            "For the question “{question}”: each driver swung from its minimum to its maximum, the others at "
+            "the current settings, every weight at its central value (one point run, not the ensemble)."
+        ),
+        "de": (
+            "Zur Frage „{question}“: jeder Treiber vom Minimum zum Maximum, die anderen auf den aktuellen "
+            "Einstellungen, jedes Gewicht auf seinem zentralen Wert (ein Punktlauf, nicht das Ensemble)."
+        ),
+    },
+    "pack_appendix": {"en": "Appendix", "de": "Anhang"},
+    "pack_settings": {"en": "Settings", "de": "Einstellungen"},
+    "pack_setting": {"en": "Setting", "de": "Einstellung"},
+    "pack_value": {"en": "Value", "de": "Wert"},
+    "pack_generated": {"en": "Generated", "de": "Erstellt"},
+    "pack_model_version": {"en": "Model version", "de": "Modellversion"},
+    "pack_digest": {"en": "Scenario hash (SHA-256)", "de": "Szenario-Hash (SHA-256)"},
+    # --- phone and small fixes (issue 14) ---
+    "phone_sidebar_hint": {
+        "en": "The sliders for the drivers are in the sidebar: open it with » at the top left.",
+        "de": "Die Regler für die Treiber sind in der Seitenleiste: öffnen mit » oben links.",
+    },
+    "upload_limited": {
+        "en": "Upload a scenario YAML (.yaml or .yml, at most {size})",
+        "de": "Szenario-YAML hochladen (.yaml oder .yml, höchstens {size})",
+    },
 }
+
+
+# The bottom line (present.bottomline): fixed templates, so the same numbers always read the same.
+STRINGS.update(
+    {
+        "bottom_title": {"en": "Bottom line", "de": "Das Wichtigste in Kürze"},
+        "percent_value": {"en": "{value}%", "de": "{value} %"},
+        "and_list": {"en": "{first} and {last}", "de": "{first} und {last}"},
+        "bottom_question": {
+            "en": "{indicator} reaches {target} by week {week} in {probability} of runs (95%: {interval})",
+            # "{indicator}: ... wird erreicht" needs no verb to agree with a label that may be plural.
+            "de": "{indicator}: {target} wird bis Woche {week} in {probability} der Läufe erreicht (95 %: {interval})",
+        },
+        "bottom_question_below": {
+            "en": "{indicator} falls to or below {target} by week {week} in {probability} of runs (95%: {interval})",
+            "de": (
+                "{indicator}: {target} oder darunter wird bis Woche {week} in {probability} der Läufe erreicht "
+                "(95 %: {interval})"
+            ),
+        },
+        "bottom_presets": {"en": "; {span} across the presets", "de": "; {span} über die Voreinstellungen"},
+        "bottom_drivers": {"en": "; it depends most on {drivers}", "de": "; die stärksten Treiber: {drivers}"},
+        "bottom_change": {
+            "en": "{driver} from {before} to {after} {unit}",
+            "de": "{driver} von {before} auf {after} {unit}",
+        },
+        "bottom_more": {"en": "{count} more", "de": "{count} weitere"},
+        "bottom_move": {"en": "{indicator} {delta} pts", "de": "{indicator} {delta} Punkte"},
+        "bottom_changed": {
+            "en": "Against {reference}, the current settings change {changes}; the answers move: {moves}.",
+            "de": (
+                "Gegenüber {reference} ändern die aktuellen Einstellungen {changes}; die Antworten verschieben "
+                "sich: {moves}."
+            ),
+        },
+    }
+)
 
 
 # Schema 2: anchored scales, quote-or-judgement sources, the questions' own uncertainty and reality checks.

@@ -36,7 +36,7 @@ class _Collector(HTMLParser):
         (self.scripts if self._in_script else self.text).append(data)
 
 
-def _pack(scenario, lang="en"):
+def _pack(scenario, lang="en", static=False):
     projection = run_ensemble(Model.of(scenario), None, runs=200, seed=3)
     baseline = run_ensemble(Model.of(scenario), scenario.defaults(), runs=200, seed=3)
     figures = [fig for _, fig in projection_figures(scenario, projection.bands, lang)]
@@ -52,6 +52,7 @@ def _pack(scenario, lang="en"):
         lang=lang,
         link="http://localhost:8501/?scenario=x&seed=3",
         generated=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        static=static,
     )
     collector = _Collector()
     collector.feed(page)
@@ -63,13 +64,14 @@ def test_pack_is_self_contained_and_has_every_chart():
     page, collector, figures = _pack(SCENARIO)
     assert page.startswith("<!DOCTYPE html>")
     assert len(figures) == 3
-    for n in range(len(figures)):
+    # Without a Chromium for static charts: the projection charts and the tornado, interactive.
+    for n in range(len(figures) + 1):
         assert f'id="chart-{n}"' in page
     # plotly.js is inlined once; nothing is fetched from the network.
-    assert page.count("Plotly.newPlot") == len(figures)
+    assert page.count("Plotly.newPlot") == len(figures) + 1
     assert "<script src=" not in page
     assert "link" not in collector.tags
-    assert collector.tags.count("script") == 1 + len(figures)
+    assert collector.tags.count("script") == 1 + len(figures) + 1
 
 
 def test_pack_carries_readouts_quotes_version_and_hash():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -31,7 +32,9 @@ def sync_link(view: session.View) -> str:
     shown = {key: st.query_params.get_all(key) for key in st.query_params}
     if shown != {key: [value] for key, value in params.items()}:
         st.query_params.from_dict(params)
-    base = st.context.url or ""
+    # A configured public address wins; else the address the reader's browser opened, as it saw it (never
+    # the server's own bind address).
+    base = os.environ.get("SCENARIO_PUBLIC_URL", "").strip() or st.context.url or ""
     if base and not urlsplit(base).path:
         base += "/"
     return f"{base}?{urlencode(params)}"

@@ -1,0 +1,161 @@
+"""The briefing pack in its three formats (HTML with static charts, PDF, PPTX) built from the seed, read back."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from engine import MODEL_VERSION
+from engine.ensemble import run_ensemble
+from engine.loader import load_scenario, parse_scenario
+from engine.model import Model
+from present.briefing import Byline, build_brief, chromium_missing, find_chromium, render_html
+from present.i18n import t
+from present.pdf import briefing_pdf
+from present.pptx import briefing_pptx
+from ui.panels import projection_figures
+
+from .test_hostile import ATTACK, hostile_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = load_scenario(ROOT / "scenarios" / "dprk-russia-2024.yaml")
+LINK = "http://localhost:8501/?scenario=dprk-russia-2024&seed=3"
+BOTTOM = ("The lead question is answered yes in about half of the runs.", "Nothing else changed.")
+
+needs_chromium = pytest.mark.skipif(find_chromium() is None, reason=chromium_missing("en"))
+
+
+def _brief(scenario, byline=None, bottom_line=BOTTOM, link=LINK):
+    model = Model.of(scenario)
+    projection = run_ensemble(model, None, runs=200, seed=3)
+    baseline = run_ensemble(model, scenario.defaults(), runs=200, seed=3)
+    figures = [fig for _, fig in projection_figures(scenario, projection.bands, "en")]
+    return build_brief(
+        model,
+        scenario.defaults(),
+        projection.questions,
+        baseline.questions,
+        "Reported baseline",
+        figures,
+        runs=200,
+        seed=3,
+        lang="en",
+        link=link,
+        generated=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
+        bottom_line=bottom_line,
+        byline=byline,
+        timezone="Europe/Berlin",
+    )
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    return len(reader.pages), unicodedata.normalize("NFKC", text)  # the PDF's ligatures (ﬁ, ﬀ) as letters
+
+
+def _slides_text(data: bytes) -> list[str]:
+    deck = Presentation(io.BytesIO(data))
+    return [
+        " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame).replace("\n", " ")
+        for slide in deck.slides
+    ]
+
+
+def test_the_brief_is_in_reading_order():
+    brief = _brief(SEED, Byline.of("A. Author", "Unit 7", "INTERNAL"))
+    assert brief.dated == "2026-11-25 13:00 CET (2026-11-25 12:00 UTC)"
+    assert brief.written_by == "A. Author, Unit 7"
+    assert brief.bottom_line == BOTTOM
+    assert len(brief.questions.rows) == len(SEED.questions)
+    assert brief.questions.columns == ("Question", "Condition", "Current settings", "Reported baseline", "Change")
+    assert len(brief.charts) == 3
+    assert brief.tornado is not None
+    assert SEED.questions[0].text.en in brief.tornado_caption
+    page = render_html(brief, static=False)
+    page = page[page.index("<body>") :]  # after the inlined plotly.js
+    order = [
+        page.index(text)
+        for text in (
+            "<h1>",
+            "INTERNAL",
+            "2026-11-25 13:00 CET",
+            "A. Author, Unit 7",
+            t("bottom_title", "en"),
+            t("pack_caveats_title", "en"),
+            "<table>",
+            t("pack_tornado_title", "en"),
+            t("pack_appendix", "en"),
+            SEED.digest,
+        )
+    ]
+    assert order == sorted(order)
+
+
+def test_an_empty_bottom_line_shows_nothing():
+    page = render_html(_brief(SEED, bottom_line=()), static=False)
+    assert t("bottom_title", "en") not in page
+
+
+def test_a_link_that_is_not_a_web_address_is_dropped():
+    assert _brief(SEED, link="javascript:alert(1)").link == ""
+
+
+@needs_chromium
+def test_the_three_formats_from_the_seed():
+    brief = _brief(SEED, Byline.of("A. Author", "Unit 7", "INTERNAL"))
+
+    page = render_html(brief)
+    size = len(page.encode("utf-8"))
+    assert size < 1_000_000
+    assert "<script" not in page  # static charts: nothing runs, nothing is fetched
+    assert page.count('src="data:image/svg+xml;base64,') == len(brief.charts) + 1
+    escaped = LINK.replace("&", "&amp;")
+    assert re.findall(r"https?://[^\s\"<]+", page) == [escaped, escaped]  # the share link (href and text), nothing else
+
+    pages, text = _pdf_text(briefing_pdf(brief))
+    assert 8 <= pages <= 30
+    for expected in (SEED.title.en, "INTERNAL", "A. Author, Unit 7", BOTTOM[0], SEED.digest, MODEL_VERSION):
+        assert expected in text
+    assert t("pack_caveats_title", "en") in text
+    assert text.index(t("pack_caveats_title", "en")) < text.index(t("pack_question", "en"))
+    for check in SEED.checks:
+        assert check.text.en in text
+
+    slides = _slides_text(briefing_pptx(brief))
+    assert len(slides) == 2 + len(brief.charts) + 1  # bottom line, caveats, one per chart group, tornado
+    assert SEED.title.en in slides[0] and BOTTOM[1] in slides[0] and "INTERNAL" in slides[0]
+    assert t("pack_caveats_title", "en") in slides[1]
+    assert slides[-1].startswith(t("pack_tornado_title", "en"))
+    assert all("INTERNAL" in slide for slide in slides)
+
+
+@needs_chromium
+def test_hostile_text_is_text_in_every_format():
+    scenario = parse_scenario(hostile_yaml(), "hostile.yaml")
+    byline = Byline.of(f"Zauthor {ATTACK}", f"Zunit2 {ATTACK}", f"Zmarking {ATTACK}")
+    brief = _brief(scenario, byline, bottom_line=(f"Zbottom {ATTACK}",))
+
+    page = render_html(brief)
+    assert "<script" not in page and "<img src=x" not in page
+    for marker in ("Zauthor", "Zunit2", "Zmarking", "Zbottom", "Ztitle", "Zquestion", "Zquote"):
+        assert f"{marker} &lt;script&gt;alert(1)&lt;/script&gt;" in page, marker
+
+    _, text = _pdf_text(briefing_pdf(brief))
+    # The attack reads as the literal characters it is made of.
+    for marker in ("Zauthor", "Zbottom", "Ztitle"):
+        assert f"{marker} <script>alert(1)</script>" in text, marker
+    assert "ZMARKING <SCRIPT>ALERT(1)</SCRIPT>" in text  # the marking is set in capitals
+
+    data = briefing_pptx(brief)
+    slides = " ".join(_slides_text(data))
+    for marker in ("Zmarking", "Zbottom", "Ztitle"):
+        assert f"{marker} {ATTACK}" in slides, marker
+    assert "Zauthor" in slides and "Zunit2" in slides

@@ -22,6 +22,7 @@ from present.style import (
     grid,
     plot_text,
     rgba,
+    wrapped_text,
 )
 
 # An indicator's scale as plain data: (level, what one observes there) in ascending order, in the reader's
@@ -29,6 +30,15 @@ from present.style import (
 Scale = Sequence[tuple[float, str]]
 # A small multiple is about half the page wide: a longer level label would run into the next panel.
 PANEL_LABEL_CHARS = 40
+# Lines of a chart's title and of a panel's title: what fits across a 400 px phone screen at Plotly's title
+# sizes (17 px and 16 px), so that neither is cut off at the edge nor runs into the next.
+TITLE_CHARS = 36
+PANEL_TITLE_CHARS = 32
+TITLE_LINE_PX = 24
+# From the plot's lower edge to the legend's top: room for the week ticks and the axis title.
+LEGEND_GAP_PX = 60
+# Under a panel, above the next one's title: its week ticks.
+ROW_GAP_PX = 30
 
 
 @dataclass(frozen=True)
@@ -133,13 +143,29 @@ def _band_specs(
     return band, median
 
 
-def _layout_spec(labels: Labels, height: int) -> dict:
+def _layout_spec(labels: Labels, height: int, panel_title_lines: int = 0) -> dict:
+    """`panel_title_lines`: the most lines a title of the top row of panels has, which stand in the top margin
+    under the chart's title."""
+    title = wrapped_text(labels.title, TITLE_CHARS)
+    lines = title.count("<br>") + 1
+    top, bottom = 32 + TITLE_LINE_PX * (lines + panel_title_lines), 50
     return {
-        "title": {"text": plot_text(labels.title), "x": 0, "xanchor": "left"},
+        # Hung from the figure's top edge: a title of two lines grows down into a margin made for it, never
+        # over the panels' titles.
+        "title": {
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 12},
+        },
         "height": height,
-        "margin": {"l": 50, "r": 20, "t": 80, "b": 50},
-        # Legend below the week axis title, never on it.
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        "margin": {"l": 50, "r": 20, "t": top, "b": bottom},
+        # Legend a fixed distance below the week axis title, never on it: a share of the plot's height put it
+        # hundreds of pixels under a tall grid of panels.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -LEGEND_GAP_PX / (height - top - bottom), "x": 0},
         "hovermode": "x unified",
         "template": TEMPLATE_SPEC,
     }
@@ -253,10 +279,13 @@ def comparison_figure(
     indicators: Mapping[str, str],
     labels: Labels,
     current_name: str,
-    columns: int = 2,
+    columns: int = 1,
     scales: Mapping[str, Scale] | None = None,
 ) -> go.Figure:
     """Small multiples, one per indicator: the current band and median against each reference's median.
+
+    One column by default, as trajectory_figure: on a phone, two columns put each panel's title over its
+    neighbour's.
 
     Each panel shows one indicator, so each draws its own scale (from `scales`) as labelled dashed lines,
     and every hover names the level its value has reached.
@@ -281,7 +310,13 @@ def _panels(
     """
     columns = max(1, min(columns, len(indicators)))
     rows = math.ceil(len(indicators) / columns)
-    layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
+    titles = tuple(wrapped_text(name, PANEL_TITLE_CHARS) for name in indicators.values())
+    top_row = max(title.count("<br>") + 1 for title in titles[:columns])
+    frame_layout = _layout_spec(labels, height=max(320, 230 * rows), panel_title_lines=top_row)
+    # Between two rows stand the upper panel's week ticks and the lower one's title, of up to two lines.
+    most_lines = max(title.count("<br>") + 1 for title in titles)
+    plot_height = frame_layout["height"] - frame_layout["margin"]["t"] - frame_layout["margin"]["b"]
+    layout = copy.deepcopy(grid(rows, columns, titles, (ROW_GAP_PX + TITLE_LINE_PX * most_lines) / plot_height))
     data, shapes = [], []
     for n, indicator in enumerate(indicators):
         suffix = str(n + 1) if n else ""
@@ -326,7 +361,7 @@ def _panels(
             x["visible"] = y["visible"] = False
         elif n + columns >= len(indicators):  # the lowest filled panel of its column
             x["title"] = {"text": labels.week}
-    layout.update(_layout_spec(labels, height=max(320, 230 * rows)))
+    layout.update(frame_layout)
     if not legend:
         layout["showlegend"] = False
     # Off the slider's hot path only while the Compare tab is closed: built as a plain spec (checked by

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from functools import lru_cache
 
 import plotly.graph_objects as go
@@ -34,13 +35,19 @@ def plot_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def wrapped_text(text: str, width: int) -> str:
+    """plot_text broken into lines of at most `width` characters: Plotly never wraps a title, and on a phone
+    a long one ran past the chart's edge or into its neighbour."""
+    return "<br>".join(plot_text(line) for line in textwrap.wrap(text, width) or [""])
+
+
 @lru_cache(maxsize=32)
-def grid(rows: int, columns: int, titles: tuple[str, ...]) -> dict:
+def grid(rows: int, columns: int, titles: tuple[str, ...], spacing: float | None = None) -> dict:
     """The layout of an empty grid of subplots (axes, domains, titles), built by plotly once per shape.
 
+    `spacing`: the gap between rows as a share of the plot's height, at least 0.35 / rows.
     Callers get a shared dict: copy it (copy.deepcopy) before changing it.
     """
-    fig = make_subplots(
-        rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.35 / rows if rows > 1 else 0.1
-    )
+    gap = max(0.35 / rows, spacing or 0.0) if rows > 1 else 0.1
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=gap)
     return fig.layout.to_plotly_json()

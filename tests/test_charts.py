@@ -254,7 +254,8 @@ def test_comparison_traces_and_axes_per_indicator():
 
 
 def test_comparison_layout():
-    fig = comparison_figure(BANDS, _two_references(), {"a": "Alpha", "b": "Beta", "c": "Gamma"}, LABELS, "Now")
+    indicators = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
+    fig = comparison_figure(BANDS, _two_references(), indicators, LABELS, "Now", columns=2)
     layout = fig.to_dict()["layout"]
 
     assert [layout[f"yaxis{s}"]["range"] for s in ("", "2", "3", "4")] == [[0, 100]] * 4
@@ -266,10 +267,10 @@ def test_comparison_layout():
 
 def test_comparison_height_has_a_floor_and_grows_with_rows():
     one = comparison_figure(BANDS, {}, {"a": "Alpha"}, LABELS, "Now")
-    five = comparison_figure(BANDS, {}, {f"i{n}": str(n) for n in range(10)}, LABELS, "Now")
+    ten = comparison_figure(BANDS, {}, {f"i{n}": str(n) for n in range(10)}, LABELS, "Now")
 
     assert one.layout.height == 320
-    assert five.layout.height == 230 * 5
+    assert ten.layout.height == 230 * 10  # one column by default
     assert len(one.data) == 2
 
 
@@ -494,3 +495,46 @@ def test_the_unvalidated_scaled_figures_are_exactly_what_plotly_validation_gives
             BANDS.assign(indicator="i1"), _two_references(), indicators, SCALED, "Now", scales=scales
         ).to_dict()
         assert go.Figure(spec).to_dict() == spec
+
+
+def test_long_titles_wrap_and_the_top_margin_makes_room_for_them():
+    # What a 400 px phone screen fits: the chart's title in lines of 36 characters, a panel's in lines of 32.
+    labels = Labels(title="Current settings compared with the presets <and> their medians", week="Wk", level="Lvl")
+    indicators = {"a": "South Korea/Japan readiness & US alignment", "b": "Beta"}
+    layout = comparison_figure(BANDS, {}, indicators, labels, "Now").to_dict()["layout"]
+
+    assert layout["title"]["text"] == "Current settings compared with the<br>presets &lt;and&gt; their medians"
+    assert [a["text"] for a in layout["annotations"]] == ["South Korea/Japan readiness &amp; US<br>alignment", "Beta"]
+    assert [layout["xaxis"]["domain"], layout["xaxis2"]["domain"]] == [[0.0, 1.0], [0.0, 1.0]]
+    # 12 px over the title, 24 px a line for its two lines and the first panel's two, 20 px under them.
+    assert layout["margin"]["t"] == 32 + 24 * 4
+    assert (layout["title"]["y"], layout["title"]["yanchor"], layout["title"]["yref"]) == (1, "top", "container")
+
+
+def test_a_short_title_keeps_one_line():
+    layout = trajectory_figure(BANDS, {"a": "Alpha"}, LABELS).to_dict()["layout"]
+
+    assert layout["title"]["text"] == "Title"
+    assert layout["margin"]["t"] == 32 + 24
+
+
+def test_the_legend_sits_a_fixed_distance_under_the_plot():
+    # 60 px under the plot (its ticks and the week title between), however tall the grid of panels.
+    short = trajectory_figure(BANDS, {"a": "Alpha"}, LABELS).to_dict()["layout"]
+    tall = comparison_figure(BANDS, {}, {f"i{n}": str(n) for n in range(10)}, LABELS, "Now").to_dict()["layout"]
+
+    assert short["legend"]["y"] == -60 / (420 - 56 - 50)
+    assert tall["legend"]["y"] == -60 / (2300 - 80 - 50)  # a line more on top: the panels' titles
+    assert (short["legend"]["yanchor"], tall["legend"]["orientation"]) == ("top", "h")
+
+
+def test_rows_of_panels_leave_room_for_the_ticks_and_a_two_line_title():
+    # 30 px for the upper panel's week ticks, 24 px a line for the lower panel's title; the plot is 460 px less
+    # the margins (80 on top: the chart's title and the first panel's, one line each; 50 below).
+    indicators = {"a": "Alpha", "b": "South Korea/Japan readiness and US alignment"}
+    layout = comparison_figure(BANDS, {}, indicators, LABELS, "Now").to_dict()["layout"]
+
+    assert layout["annotations"][1]["text"] == "South Korea/Japan readiness and<br>US alignment"
+    assert (layout["height"], layout["margin"]["t"], layout["margin"]["b"]) == (460, 80, 50)
+    gap = layout["yaxis"]["domain"][0] - layout["yaxis2"]["domain"][1]
+    assert round(gap * (460 - 80 - 50), 6) == 30 + 24 * 2

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
+from engine.limits import MAX_SCENARIO_BYTES
 from engine.loader import parse_scenario
 from engine.store import ScenarioStore
 from present.i18n import t, whole_number
@@ -308,3 +309,17 @@ def test_the_editor_lists_no_checks_for_an_invalid_scenario_or_one_without_check
     _save(at, (ROOT / "tests" / "data" / "tiny.yaml").read_text(encoding="utf-8"))  # schema 1: no checks
     assert at.success
     assert _check_texts(at) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_scenario_uploader_states_the_limit_the_loader_enforces(lang):
+    # Streamlit can only state whole MB ("1MB per file", hidden by the page's CSS, checked in the browser); the
+    # label states the loader's 256 KiB, and the browser's 1 MB cap never refuses a file the loader would take.
+    at = _app({"lang": lang})
+    _custom_tab(at, lang)
+    uploader = at.get_by_key("custom_upload")
+
+    assert MAX_SCENARIO_BYTES == 256 * 1024
+    assert uploader.proto.label == t("upload_limited", lang, size="256 KiB")
+    assert uploader.proto.max_upload_size_mb == 1
+    assert uploader.proto.max_upload_size_mb * 1024 * 1024 >= MAX_SCENARIO_BYTES

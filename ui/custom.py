@@ -15,6 +15,7 @@ from present.i18n import t, whole_number
 from present.tables import check_lines, checks_markdown
 from present.text import md_escape
 from ui import data, session
+from ui.page_style import UPLOAD
 
 EDITOR = "custom_editor"
 TEMPLATE = "_custom_template"  # the text the editor was last filled with
@@ -71,7 +72,7 @@ def _check_and_save(store: ScenarioStore | None, text: str | bytes, filename: st
 
 def _on_upload(store: ScenarioStore | None, lang: str) -> None:
     st.session_state[SOURCE] = "upload"
-    upload = st.session_state.get("custom_upload")
+    upload = st.session_state.get(UPLOAD)
     if upload is None:
         return
     # The bytes as uploaded: the loader alone checks their size and encoding (Streamlit caps uploads at 1 MB).
@@ -171,10 +172,12 @@ def render(store: ScenarioStore | None, template: str, lang: str) -> None:
     visitor learns only that saving is unavailable, never why (the log says)."""
     if store is None:
         st.warning(t("store_down", lang), icon=":material/cloud_off:")
+    # Streamlit states the size it lets through in whole MB ("1MB per file", hidden by ui.page_style); the
+    # loader refuses anything over MAX_SCENARIO_BYTES: the label states that limit.
     st.file_uploader(
-        t("upload", lang),
+        t("upload_limited", lang, size=f"{MAX_SCENARIO_BYTES // 1024} KiB"),
         type=["yaml", "yml"],
-        key="custom_upload",
+        key=UPLOAD,
         help=t("upload_help", lang),
         on_change=_on_upload,
         args=(store, lang),

@@ -10,7 +10,7 @@ from engine.state import RUNS_RANGE, SEED_RANGE
 from present.i18n import LANGUAGE_NAMES, LANGUAGES, t, whole_number
 from present.tables import cited
 from present.text import label_escape, md_escape
-from ui import session
+from ui import page_style, session
 from ui.data import Choice
 
 
@@ -97,10 +97,19 @@ def _ensemble_controls(scenario: Scenario, lang: str) -> None:
         st.number_input(t("seed", lang), *SEED_RANGE, step=1, key=session.SEED, help=t("seed_help", lang))
 
 
+def _phone_hint(lang: str) -> None:
+    """At the top of the main area, where a phone's reader starts: where the sliders are."""
+    # Inside the hint's box, which wide screens hide: a hidden <style> still applies, and takes no room there.
+    with st.container(key=page_style.PHONE_HINT, gap=None):
+        st.html(page_style.CSS)  # once per run: the rules for the hint, the tabs and the uploader
+        st.caption(t("phone_sidebar_hint", lang))
+
+
 def render_sidebar(choices: dict[str, Choice]) -> tuple[str, Model, dict[str, float]]:
     """Draw the sidebar; returns the scenario ref, its model and the sliders' values (session.current reads
     the rest of the state)."""
     lang = _language()
+    _phone_hint(lang)
     ref = _scenario_picker(choices, lang)
     choice = choices[ref]
     scenario = choice.model.scenario

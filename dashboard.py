@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from present.briefing import briefing_html
+from present.briefing import briefing_html, build_brief
 from present.i18n import TAB_KEYS, t
 from present.text import csv_text, md_escape
 from ui import auth, custom, data, explain, export, panels, session, share
@@ -60,6 +60,19 @@ def preset_projection(preset_id: str):
 
 baseline_questions = preset_projection(baseline_id)[2] if baseline_id else None
 
+
+def bottom_line() -> list[str]:
+    """The bottom line's sentences: every preset's answers (cached, the same runs and seed) and the baseline."""
+    preset_questions = {}
+    for preset_id in preset_names:
+        preset_questions[preset_id] = preset_projection(preset_id)[2]
+    known = {p: q for p, q in preset_questions.items() if q is not None}
+    reference = None
+    if baseline_id and baseline_questions is not None:
+        reference = (preset_names[baseline_id], scenario.preset_values(baseline_id), baseline_questions)
+    return panels.bottom_line_text(view, questions, known, reference)
+
+
 panels.header(scenario, lang)
 share.show_notices(lang)
 # Lazy too: the link's code block pulls a 1.5 MB highlighter into the page, wanted only once opened.
@@ -71,6 +84,7 @@ tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why = st.tabs(
 )
 if tab_projection.open:
     with tab_projection:
+        panels.bottom_line(bottom_line(), lang)
         panels.question_cards(view, questions, baseline_questions, preset_names.get(baseline_id, ""))
         panels.projection_charts(view, bands)
 
@@ -103,19 +117,25 @@ if share_box.open:
     with share_box:
         st.caption(t("share_help", lang))
         st.code(link, language=None, wrap_lines=True)
+        # One set of arguments for the pack's content, whichever format is asked for.
+        pack = dict(
+            model=view.model,
+            values=view.values,
+            questions=questions,
+            reference_questions=baseline_questions,
+            reference_name=preset_names.get(baseline_id, ""),
+            runs=view.runs,
+            seed=view.seed,
+            lang=lang,
+            link=link,
+        )
+
+        def figures() -> list:
+            return [fig for _, fig in panels.projection_figures(scenario, bands, lang)]
+
         export.downloads(
             view,
             bands_csv=lambda: csv_text(bands, float_format="%.6g"),
-            briefing=lambda: briefing_html(
-                view.model,
-                view.values,
-                questions,
-                baseline_questions,
-                preset_names.get(baseline_id, ""),
-                [fig for _, fig in panels.projection_figures(scenario, bands, lang)],
-                view.runs,
-                view.seed,
-                lang,
-                link=link,
-            ),
+            briefing=lambda: briefing_html(figures=figures(), bottom_line=bottom_line(), **pack),
+            brief=lambda: build_brief(figures=figures(), bottom_line=bottom_line(), **pack),
         )

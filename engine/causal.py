@@ -232,3 +232,107 @@ def layout(graph: CausalGraph) -> dict[str, tuple[float, float]]:
         a = turn - step * j
         positions[d] = (DRIVER_RADIUS * math.cos(a), DRIVER_RADIUS * math.sin(a))
     return positions
+
+
+# --- focus on one indicator ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What drives one indicator and what it drives, within `steps` impacts (engine.causal.focus)."""
+
+    indicator: str
+    steps: int
+    upstream: dict[str, int]  # node -> fewest impacts from it to the indicator (1..steps), the indicator excluded
+    downstream: dict[str, int]  # node -> fewest impacts from the indicator to it (1..steps)
+    graph: CausalGraph  # those nodes (scenario order) and the impacts on their paths, plus their self-impacts
+
+
+def _distances(start: str, neighbours: dict[str, list[str]], steps: int) -> dict[str, int]:
+    """Breadth first: each node reached from `start` in 1..steps moves, with its fewest moves."""
+    found: dict[str, int] = {}
+    frontier = [start]
+    for step in range(1, steps + 1):
+        frontier = [n for node in frontier for n in neighbours.get(node, []) if n != start and n not in found]
+        frontier = list(dict.fromkeys(frontier))
+        found |= dict.fromkeys(frontier, step)
+    return found
+
+
+def focus(graph: CausalGraph, indicator: str, steps: int = 1) -> Focus:
+    """The part of the map within `steps` impacts of `indicator`: upstream, every node with a chain of at most
+    `steps` impacts to it; downstream, every node it reaches by such a chain; and the impacts that are a link
+    of such a chain (u -> v upstream when v is the indicator or lies upstream fewer than `steps` impacts away;
+    downstream when u is the indicator or lies downstream fewer than `steps` away). Self-impacts form no chain;
+    those of the nodes kept come along, so the map can still name them. A node on a loop through the indicator
+    can lie both upstream and downstream.
+    """
+    graph.node(indicator)  # KeyError for an unknown node
+    between = [e for e in graph.edges if not e.is_self]
+    into: dict[str, list[str]] = {}
+    out: dict[str, list[str]] = {}
+    for e in between:
+        into.setdefault(e.target, []).append(e.source)
+        out.setdefault(e.source, []).append(e.target)
+    up = _distances(indicator, into, steps)
+    down = _distances(indicator, out, steps)
+    near_up = {indicator: 0} | up
+    near_down = {indicator: 0} | down
+    kept = {
+        e.index
+        for e in between
+        if (e.target in near_up and near_up[e.target] < steps and e.source in near_up)
+        or (e.source in near_down and near_down[e.source] < steps and e.target in near_down)
+    }
+    nodes = {indicator} | set(up) | set(down)
+    edges = tuple(e for e in graph.edges if e.index in kept or (e.is_self and e.source in nodes))
+    sub = CausalGraph(tuple(n for n in graph.nodes if n.id in nodes), edges)
+    return Focus(indicator, steps, up, down, sub)
+
+
+def columns(view: Focus) -> list[list[str]]:
+    """The focus map's columns, left to right: the drivers; then the upstream indicators, farthest first; the
+    indicator in focus; the downstream indicators, nearest first. A node both upstream and downstream goes to
+    the side where it lies nearer (upstream on a tie, as what drives the indicator); empty columns are left
+    out. Within a column, nodes keep the scenario's order."""
+    kinds = {n.id: n.kind for n in view.graph.nodes}
+    order = [n.id for n in view.graph.nodes]
+    side: dict[str, int] = {}  # column offset from the indicator in focus: negative upstream
+    for node in order:
+        if node == view.indicator or kinds[node] == "driver":
+            continue
+        up, down = view.upstream.get(node), view.downstream.get(node)
+        side[node] = -up if up is not None and (down is None or up <= down) else down or 0
+    layers = [[n for n in order if kinds[n] == "driver"]]
+    layers += [[n for n in order if side.get(n) == -k] for k in range(view.steps, 0, -1)]
+    layers += [[view.indicator]]
+    layers += [[n for n in order if side.get(n) == k] for k in range(1, view.steps + 1)]
+    return [layer for layer in layers if layer]
+
+
+def layered_layout(view: Focus) -> dict[str, tuple[float, float]]:
+    """Positions for the focus map: column k at x = k (columns()), rows one unit apart downwards from y = 0,
+    every other column shifted down by half a row, so that labels drawn under their nodes never meet the
+    labels of the next column. Within a column (after the first), nodes are ordered by the mean row of their
+    neighbours in the column before (ties in scenario order), which keeps arrows short and crossings few."""
+    layers = columns(view)
+    neighbours: dict[str, set[str]] = {}
+    for e in view.graph.edges:
+        if not e.is_self:
+            neighbours.setdefault(e.source, set()).add(e.target)
+            neighbours.setdefault(e.target, set()).add(e.source)
+    positions: dict[str, tuple[float, float]] = {}
+    previous: dict[str, int] = {}
+    for k, layer in enumerate(layers):
+        if previous:
+
+            def centre(node: str, before: dict[str, int] = previous) -> float:
+                rows = [before[n] for n in neighbours.get(node, ()) if n in before]
+                return sum(rows) / len(rows) if rows else math.inf
+
+            layer = sorted(layer, key=centre)  # stable: ties keep the scenario's order
+        shift = 0.5 if k % 2 else 0.0
+        for row, node in enumerate(layer):
+            positions[node] = (float(k), -(row + shift))
+        previous = {node: row for row, node in enumerate(layer)}
+    return positions

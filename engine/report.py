@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
-from engine.schema import Scenario
+from engine.schema import Question, Scenario
 
 
 def driver_differences(
@@ -25,14 +26,15 @@ def driver_differences(
 def end_deltas(
     current: pd.DataFrame, references: Mapping[str, pd.DataFrame], column: str = "p50", week: int | None = None
 ) -> pd.DataFrame:
-    """Per indicator at `week` (default: the last): the current value, each reference's, and current minus it."""
+    """Per indicator at `week` (default: the last): the current value, each reference's, and the reference
+    minus the current value ("delta <name>": preset minus current, what choosing the preset would change)."""
     week = int(current["week"].max()) if week is None else week
     now = current[current["week"] == week].set_index("indicator")[column]
     table = pd.DataFrame({"indicator": now.index, "current": now.to_numpy()})
     for name, frame in references.items():
         ref = frame[frame["week"] == week].set_index("indicator")[column].reindex(now.index)
         table[name] = ref.to_numpy()
-        table[f"delta {name}"] = now.to_numpy() - ref.to_numpy()
+        table[f"delta {name}"] = ref.to_numpy() - now.to_numpy()
     return table
 
 
@@ -63,3 +65,110 @@ def weekly_deltas(
             "delta_high": (table[band[1]] - table["reference"]).to_numpy(),
         }
     )
+
+
+# --- the bottom line: each question's answer, its spread across the presets and what drives it -------------
+
+# A driver counts among a question's key drivers when its swing moves the indicator by at least this many
+# points, and by at least this share of the largest swing: "depends most on" names what matters, not a list.
+KEY_DRIVER_POINTS = 1.0
+KEY_DRIVER_SHARE = 0.25
+KEY_DRIVERS = 3
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    """One question at the current settings, set against the presets: the numbers the bottom line states."""
+
+    question: Question
+    probability: float
+    low: float  # the 95 % Wilson interval of `probability`
+    high: float
+    lowest: tuple[str, float] | None  # (preset id, probability) of the preset that answers lowest
+    highest: tuple[str, float] | None
+    drivers: tuple[str, ...]  # the key drivers, strongest first
+
+
+def key_drivers(swings: pd.DataFrame, indicator: str) -> tuple[str, ...]:
+    """The drivers whose swing (engine.sensitivity.tornado_point, min to max) moves `indicator` most."""
+    rows = swings[swings["output"] == indicator].sort_values("rank")
+    effects = rows["effect"].abs().to_numpy()
+    if not len(effects):
+        return ()
+    floor = max(KEY_DRIVER_POINTS, KEY_DRIVER_SHARE * float(effects.max()))
+    return tuple(d for d, e in zip(rows["driver"], effects, strict=True) if e >= floor)[:KEY_DRIVERS]
+
+
+def question_summaries(
+    scenario: Scenario,
+    questions: pd.DataFrame,
+    preset_questions: Mapping[str, pd.DataFrame],
+    swings_by_week: Mapping[int, pd.DataFrame],
+) -> list[QuestionSummary]:
+    """Each question's probability and interval (`questions`, the ensemble's table), the presets answering it
+    lowest and highest (`preset_questions`: preset id -> its table, the same runs and seed), and its key
+    drivers from the point tornado at its deadline (`swings_by_week`: by_week -> tornado_point's frame)."""
+    now = questions.set_index("question")
+    out = []
+    for q in scenario.questions:
+        by_preset = [
+            (preset, float(table.set_index("question").loc[q.id, "probability"]))
+            for preset, table in preset_questions.items()
+        ]
+        # min and max name the first preset in the file among equal answers.
+        lowest = min(by_preset, key=lambda item: item[1]) if by_preset else None
+        highest = max(by_preset, key=lambda item: item[1]) if by_preset else None
+        by_week = min(q.by_week, scenario.horizon_weeks)
+        out.append(
+            QuestionSummary(
+                question=q,
+                probability=float(now.loc[q.id, "probability"]),
+                low=float(now.loc[q.id, "low"]),
+                high=float(now.loc[q.id, "high"]),
+                lowest=lowest,
+                highest=highest,
+                drivers=key_drivers(swings_by_week[by_week], q.indicator),
+            )
+        )
+    return out
+
+
+# --- which presets to compare with ---------------------------------------------------------------------------
+
+
+def setting_offset(scenario: Scenario, current: Mapping[str, float], other: Mapping[str, float]) -> tuple[float, float]:
+    """How far `other` lies from `current`: (mean |difference|, mean signed difference) of every driver's
+    value on its unit interval ((value - min) / (max - min), so a driver counts the same whatever its units),
+    `other` minus `current`; a driver missing from either takes its default. (0.0, 0.0) without drivers."""
+    if not scenario.drivers:
+        return 0.0, 0.0
+    steps = []
+    for d in scenario.drivers:
+        span = (d.max - d.min) or 1.0
+        steps.append((other.get(d.id, d.default) - current.get(d.id, d.default)) / span)
+    return sum(abs(s) for s in steps) / len(steps), sum(steps) / len(steps)
+
+
+def contrast_presets(scenario: Scenario, current: Mapping[str, float]) -> list[str]:
+    """The presets that differ most from `current`, the settings a comparison should open on.
+
+    "Differs most" is the largest mean absolute difference of the drivers on their unit intervals
+    (setting_offset). First the preset farthest from `current`; then, when that one lies above `current` on
+    average (mean signed difference > 0), the farthest preset that lies below it, and when it lies below, the
+    farthest one above: one preset on each side, escalation-like and de-escalation-like in the sense of "more
+    of the drivers" and "less of them" (the direction is the drivers' own, not a judgement of what escalates).
+    A preset equal to `current` (at the defaults, the baseline) is never chosen; ties go to the earlier
+    preset. Empty when no preset differs from `current`.
+    """
+    offsets = {p.id: setting_offset(scenario, current, scenario.preset_values(p.id)) for p in scenario.presets}
+    differing = [p for p, (distance, _) in offsets.items() if distance > 0]
+    if not differing:
+        return []
+
+    def farthest(ids: list[str]) -> str:
+        return max(ids, key=lambda p: offsets[p][0])  # max keeps the first of equal distances
+
+    first = farthest(differing)
+    direction = offsets[first][1]
+    other_side = [p for p in differing if offsets[p][1] * direction < 0]
+    return [first, farthest(other_side)] if other_side else [first]

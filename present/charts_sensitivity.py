@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -166,6 +166,10 @@ class CausalLabels:
     self_impact: str
 
 
+LAYERED_WRAP = 14  # characters per label line on the layered map: three columns of labels fit 400 px
+LAYERED_ROW = 120  # pixels per row on the layered map: half a row holds a label of three lines
+
+
 def node_key(node_id: str) -> str:
     return f"node:{node_id}"
 
@@ -203,12 +207,17 @@ def causal_figure(
     names: Mapping[str, str],
     labels: CausalLabels,
     lang: str = "en",
+    highlight: Collection[int] = (),
+    layered: bool = False,
 ) -> go.Figure:
     """Drivers (squares) and indicators (circles) at `positions`, impacts as arrows.
 
     Colour gives an impact's sign, width its |weight|. Each arrow has a small marker at its middle that
     carries the hover text and can be selected; node and edge markers carry customdata "node:<id>" and
     "edge:<impact index>". Self-impacts are not drawn; they are named in the indicator's hover text.
+    The impacts in `highlight` (indices: a feedback loop's) are drawn strong and the others faint.
+    `layered`: positions from engine.causal.layered_layout (columns left to right, rows downwards); every
+    label sits centred under its node, wrapped narrow, and the figure grows with the rows.
     """
     between = [e for e in graph.edges if not e.is_self]
     pairs = {(e.source, e.target) for e in between}
@@ -223,9 +232,15 @@ def causal_figure(
         if (e.target, e.source) in pairs:
             # Two arrows between the same pair: move each a little to its own left so both stay visible.
             length = math.hypot(x1 - x0, y1 - y0) or 1.0
-            dx, dy = -(y1 - y0) / length * 0.035, (x1 - x0) / length * 0.035
+            apart = 0.15 if layered else 0.035
+            dx, dy = -(y1 - y0) / length * apart, (x1 - x0) / length * apart
             x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         colour = POSITIVE if e.sign >= 0 else NEGATIVE
+        width = 0.8 + 4.2 * abs(e.weight) / strongest
+        alpha = 0.75
+        if highlight:
+            strong = e.index in highlight
+            width, alpha = (width + 1.5, 0.95) if strong else (width, 0.15)
         annotations.append(
             {
                 "x": x1,
@@ -239,8 +254,8 @@ def causal_figure(
                 "showarrow": True,
                 "arrowhead": 2,
                 "arrowsize": 1,
-                "arrowwidth": round(0.8 + 4.2 * abs(e.weight) / strongest, 2),
-                "arrowcolor": rgba(colour, 0.75),
+                "arrowwidth": round(width, 2),
+                "arrowcolor": rgba(colour, alpha),
                 "standoff": 9,
                 "startstandoff": 9,
                 "text": "",
@@ -282,15 +297,16 @@ def causal_figure(
                 text += f"<br>{plot_text(labels.self_impact)} {damping[node].weight:+g}"
             hovers.append(text)
         # Driver labels sit outside the ring as plain text; indicator labels, among the arrows, get a
-        # light background (annotations) so that they stay legible.
+        # light background (annotations) so that they stay legible. On the layered map every label is one.
+        as_text = kind == "driver" and not layered
         fig.add_trace(
             go.Scatter(
                 x=[round(positions[n][0], 4) for n in ids],
                 y=[round(positions[n][1], 4) for n in ids],
-                mode="markers+text" if kind == "driver" else "markers",
+                mode="markers+text" if as_text else "markers",
                 marker={"size": 18 if kind == "indicator" else 14, "color": colour, "symbol": symbol},
-                text=[_wrap_label(names.get(n, n)) for n in ids] if kind == "driver" else None,
-                textposition=[_text_position(*positions[n]) for n in ids] if kind == "driver" else None,
+                text=[_wrap_label(names.get(n, n)) for n in ids] if as_text else None,
+                textposition=[_text_position(*positions[n]) for n in ids] if as_text else None,
                 textfont={"size": 11},
                 name=name,
                 # A click selects a node; the others stay legible rather than fading to Plotly's default.
@@ -300,7 +316,26 @@ def causal_figure(
                 hoverinfo="text",
             )
         )
-        if kind == "indicator":
+        if layered:
+            for n in ids:
+                x, y = positions[n]
+                annotations.append(
+                    {
+                        "x": x,
+                        "y": y,
+                        "xref": "x",
+                        "yref": "y",
+                        "text": _wrap_label(names.get(n, n), LAYERED_WRAP),
+                        "showarrow": False,
+                        "yshift": -12,
+                        "yanchor": "top",
+                        "xanchor": "center",
+                        "font": {"size": 11, "color": "#1f3d36" if kind == "indicator" else "#333333"},
+                        "bgcolor": "rgba(255,255,255,0.85)",
+                        "borderpad": 1,
+                    }
+                )
+        elif kind == "indicator":
             for n in ids:
                 x, y = positions[n]
                 annotations.append(
@@ -319,6 +354,22 @@ def causal_figure(
                         "borderpad": 1,
                     }
                 )
+    if layered:
+        xs = [x for x, _ in positions.values()] or [0.0]
+        ys = [y for _, y in positions.values()] or [0.0]
+        fig.update_xaxes(visible=False, range=[min(xs) - 0.55, max(xs) + 0.55])
+        # A row of LAYERED_ROW pixels leaves half a row under each node for its label (the next column's
+        # nodes sit half a row lower).
+        span = max(ys) - min(ys) + 1.0
+        fig.update_yaxes(visible=False, range=[min(ys) - 0.75, max(ys) + 0.25])
+        return _layout(
+            fig,
+            labels.title,
+            height=int(150 + LAYERED_ROW * span),
+            annotations=annotations,
+            hovermode="closest",
+            clickmode="event+select",
+        )
     extent = max((max(abs(x), abs(y)) for x, y in positions.values()), default=1.0)
     # Equal scales on both axes; the plot area shrinks to keep them, so labels never fall off the ranges.
     fig.update_xaxes(visible=False, range=[-extent * 1.6, extent * 1.6], constrain="domain")

@@ -19,8 +19,11 @@ from engine.causal import (
     MAX_LOOPS,
     MAX_SEARCH,
     causal_graph,
+    columns,
     elementary_cycles,
     feedback_loops,
+    focus,
+    layered_layout,
     layout,
     self_impacts,
 )
@@ -330,3 +333,76 @@ def test_layout_keeps_drivers_in_the_order_of_their_targets(make_scenario):
         dx, dy = positions[driver]
         tx, ty = positions[target]
         assert (dx, dy) == pytest.approx((tx * DRIVER_RADIUS, ty * DRIVER_RADIUS))
+
+
+# --- focus on one indicator ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chain(make_scenario):
+    # d1 -> a -> b (the focus) -> e -> f -> b (a loop through b); d2 -> c -> a; self-impacts on b and c.
+    return causal_graph(
+        Model.of(
+            make_scenario(
+                drivers=(("d1", 0.0, 1.0, 0.5), ("d2", 0.0, 1.0, 0.5)),
+                indicators=(("a", 50.0), ("b", 50.0), ("c", 50.0), ("e", 50.0), ("f", 50.0)),
+                impacts=(
+                    ("d1", "a", 0.5),  # 0
+                    ("a", "b", 0.4),  # 1
+                    ("d2", "c", 0.3),  # 2
+                    ("c", "a", -0.2),  # 3
+                    ("b", "e", 0.6),  # 4
+                    ("e", "f", 0.1),  # 5
+                    ("f", "b", -0.3),  # 6
+                    ("c", "c", -0.5),  # 7
+                    ("b", "b", -0.4),  # 8
+                ),
+            )
+        )
+    )
+
+
+def test_focus_one_step_out_keeps_the_direct_drivers_and_the_direct_effects(chain):
+    view = focus(chain, "b", steps=1)
+
+    assert (view.upstream, view.downstream) == ({"a": 1, "f": 1}, {"e": 1})
+    assert [n.id for n in view.graph.nodes] == ["a", "b", "e", "f"]
+    assert [e.index for e in view.graph.edges] == [1, 4, 6, 8]  # a->b, b->e, f->b and b's self-impact
+
+
+def test_focus_two_steps_out_follows_chains_of_two_impacts_either_way(chain):
+    view = focus(chain, "b", steps=2)
+
+    # d2 is three impacts away; e lies both upstream (e -> f -> b) and downstream (b -> e), f likewise.
+    assert view.upstream == {"a": 1, "f": 1, "d1": 2, "c": 2, "e": 2}
+    assert view.downstream == {"e": 1, "f": 2}
+    assert [n.id for n in view.graph.nodes] == ["d1", "a", "b", "c", "e", "f"]
+    # d2 -> c is no link of a chain of two; c's self-impact comes along with c.
+    assert [e.index for e in view.graph.edges] == [0, 1, 3, 4, 5, 6, 7, 8]
+
+
+def test_focus_columns_run_from_the_drivers_to_the_downstream_indicators(chain):
+    view = focus(chain, "b", steps=2)
+
+    # e is nearer downstream (1) than upstream (2): right of b; f the other way round: left of it.
+    assert columns(view) == [["d1"], ["c"], ["a", "f"], ["b"], ["e"]]
+    assert layered_layout(view) == {
+        "d1": (0.0, 0.0),
+        "c": (1.0, -0.5),  # every other column half a row lower: its labels sit between the next column's
+        "a": (2.0, 0.0),  # a is c's neighbour, f has none in the column before: a first
+        "f": (2.0, -1.0),
+        "b": (3.0, -0.5),
+        "e": (4.0, 0.0),
+    }
+
+
+def test_focus_on_an_indicator_without_links_is_the_indicator_alone(make_scenario):
+    graph = causal_graph(Model.of(make_scenario(indicators=(("x", 50.0), ("y", 50.0)), impacts=(("x", "x", -0.5),))))
+    view = focus(graph, "x", steps=2)
+
+    assert [n.id for n in view.graph.nodes] == ["x"]
+    assert [e.index for e in view.graph.edges] == [0]
+    assert columns(view) == [["x"]]
+    assert layered_layout(view) == {"x": (0.0, 0.0)}
+    with pytest.raises(KeyError):
+        focus(graph, "nowhere")

@@ -172,3 +172,59 @@ def test_delta_figure_has_a_band_and_a_line_per_indicator(seed_scenario):
     assert [a.text for a in fig.layout.annotations][: len(names)] == list(names.values())
     assert [trace.showlegend for trace in fig.data[:2]] == [True, True]
     assert fig.data[3].showlegend is False
+
+
+def test_the_layered_focus_map_puts_every_label_under_its_node(small):
+    from engine.causal import focus, layered_layout
+
+    view = focus(causal_graph(Model.of(small)), "x", steps=1)
+    positions = layered_layout(view)
+    fig = causal_figure(view.graph, positions, {"d": "D <x>", "x": "X", "y": "Y"}, CAUSAL, layered=True)
+    labels = [a for a in fig.layout.annotations if not a.showarrow]
+
+    assert [(a.text, a.x, a.y, a.xanchor, a.yanchor) for a in labels] == [
+        ("D &lt;x&gt;", 0.0, 0.0, "center", "top"),
+        ("X", 2.0, 0.0, "center", "top"),
+        ("Y", 1.0, -0.5, "center", "top"),
+    ]
+    by_name = {trace.name: trace for trace in fig.data}
+    assert by_name["driver"].mode == "markers"  # no second label beside the node
+    assert fig.layout.yaxis.scaleanchor is None
+    assert fig.layout.height == 150 + 120 * 1.5
+
+
+def test_a_highlighted_loop_is_drawn_strong_and_the_rest_faint(small):
+    graph = causal_graph(Model.of(small))
+    fig = causal_figure(graph, layout(graph), {"d": "D", "x": "X", "y": "Y"}, CAUSAL, highlight=(1, 2))
+    arrows = [a for a in fig.layout.annotations if a.showarrow]
+
+    assert [a.arrowcolor for a in arrows] == ["rgba(0,114,178,0.15)", "rgba(0,114,178,0.95)", "rgba(213,94,0,0.95)"]
+    assert [a.arrowwidth for a in arrows] == [round(0.8 + 4.2 * 0.4 / 0.6, 2)] + [
+        round(0.8 + 4.2 * w / 0.6 + 1.5, 2) for w in (0.2, 0.6)
+    ]
+
+
+def test_question_figure_draws_a_dot_and_its_interval_per_setting():
+    from present.charts_compare import QuestionLabels, question_figure
+
+    frame = pd.DataFrame(
+        {
+            "question": ["Q <1>?", "Q2?", "Q <1>?", "Q2?"],
+            "setting": ["Now", "Now", "Preset & co", "Preset & co"],
+            "probability": [0.5, 0.1, 0.75, 0.0],
+            "low": [0.4, 0.05, 0.7, 0.0],
+            "high": [0.6, 0.2, 0.8, 0.01],
+        }
+    )
+    fig = question_figure(frame, QuestionLabels(title="P", axis="Probability", interval="95 %"))
+
+    now, preset = fig.data
+    assert (now.name, preset.name) == ("Now", "Preset &amp; co")
+    assert list(now.x) == [50.0, 10.0] and list(preset.x) == [75.0, 0.0]
+    assert list(now.error_x.array) == [10.0, 10.0] and list(now.error_x.arrayminus) == [10.0, 5.0]
+    assert list(preset.error_x.array) == [5.0, 1.0] and list(preset.error_x.arrayminus) == [5.0, 0.0]
+    # Each question's dots sit one row apart under its text; the texts are escaped.
+    assert list(now.y) == [1.6, 5.2] and list(preset.y) == [2.6, 6.2]
+    assert [a.text for a in fig.layout.annotations] == ["Q &lt;1&gt;?", "Q2?"]
+    assert (now.marker.color, preset.marker.color) == (PALETTE[0], PALETTE[1])
+    assert tuple(fig.layout.xaxis.range) == (0, 100)

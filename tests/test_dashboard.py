@@ -189,14 +189,16 @@ def test_projection_and_compare_tabs_draw_at_least_four_charts():
     compare = chart_specs(open_tab(at, "tab_compare"))
     assert_clean(at)
 
-    # One chart per indicator group on the first tab, one comparison chart on the second.
+    # One chart per indicator group on the first tab; on the second the comparison chart and the questions'
+    # probabilities per setting.
     assert len(projection) == len(indicator_groups(SEED)) == 3
-    assert len(compare) == 1
+    assert len(compare) == 2
+    assert compare[1]["layout"]["title"]["text"] == t("compare_questions_title", "en")
     assert len(projection) + len(compare) >= 4
     assert [s["layout"]["title"]["text"] for s in projection] == [
         "Projected indicators: security",
         "Projected indicators: alliances",
-        "Projected indicators: pressure and strain",
+        "Projected indicators: pressure and<br>strain",  # wrapped to fit a phone's screen
     ]
 
 
@@ -299,12 +301,12 @@ def test_language_switch_keeps_the_open_tab():
     # label, and the page would jump back to the first tab, losing the reader's place.
     at = run_app()
     open_tab(at, "tab_compare")
-    assert len(chart_specs(tab(at, "tab_compare"))) == 1
+    assert len(chart_specs(tab(at, "tab_compare"))) == 2
 
     at.radio(key="lang").set_value("de").run()
 
     assert_clean(at)
-    assert len(chart_specs(tab(at, "tab_compare", "de"))) == 1
+    assert len(chart_specs(tab(at, "tab_compare", "de"))) == 2
     assert chart_specs(tab(at, "tab_projection", "de")) == []
 
 
@@ -324,10 +326,13 @@ def test_german_end_of_horizon_table_has_no_english_column_names():
     at = run_app()
     at.radio(key="lang").set_value("de").run()
     deltas = shown(open_tab(at, "tab_compare", "de").dataframe[-1])
-    baseline = SEED.preset("baseline").label.de
+    escalation = SEED.preset("escalation").label.de
 
-    assert list(deltas.columns)[:3] == ["Indikator", "Aktuelle Einstellungen", *level_column(SEED, "de"), baseline][:3]
+    assert (
+        list(deltas.columns)[:3] == ["Indikator", "Aktuelle Einstellungen", *level_column(SEED, "de"), escalation][:3]
+    )
     assert [c for c in deltas.columns if c.startswith("delta ")] == []
+    assert f"Δ {escalation} minus aktuell" in list(deltas.columns)
 
 
 def test_question_readouts_show_a_percentage_and_a_delta_vs_the_baseline():
@@ -386,14 +391,17 @@ def test_every_scenario_in_the_folder_renders(path):
 def test_compare_tab_renders_the_chosen_presets_and_the_drivers_that_differ():
     at = run_app()
     compare_tab = open_tab(at, "tab_compare")
-    assert compare_picker(at, SEED.id).value == ["baseline"]
-    assert compare_tab.caption[0].value == t("no_differences", "en")
+    # At the defaults (the baseline's settings) Compare opens on the preset farthest from them and the
+    # farthest on the other side.
+    assert compare_picker(at, SEED.id).value == ["escalation", "de-escalation"]
 
+    compare_picker(at, SEED.id).set_value(["baseline"]).run()
+    assert tab(at, "tab_compare").caption[1].value == t("no_differences", "en")
     compare_picker(at, SEED.id).set_value(["escalation", "de-escalation"]).run()
     assert_clean(at)
     compare_tab = tab(at, "tab_compare")
 
-    (chart,) = chart_specs(compare_tab)
+    chart, questions = chart_specs(compare_tab)
     esc, de = SEED.preset("escalation").label.en, SEED.preset("de-escalation").label.en
     assert len(chart["data"]) == 4 * len(SEED.indicators)
     assert [trace["name"] for trace in chart["data"][:4]] == ["Current settings (p10-p90)", "Current settings", esc, de]
@@ -413,11 +421,34 @@ def test_compare_tab_renders_the_chosen_presets_and_the_drivers_that_differ():
         "Current settings",
         *level_column(SEED),
         esc,
-        f"Δ {esc}",
+        f"Δ {esc} minus current",
         de,
-        f"Δ {de}",
+        f"Δ {de} minus current",
     ]
     assert deltas["Indicator"].tolist() == [i.label.en for i in SEED.indicators]
+    # Preset minus current: escalation ends higher on every indicator, de-escalation lower.
+    assert (deltas[f"Δ {esc} minus current"] > 0).all() and (deltas[f"Δ {de} minus current"] < 0).all()
+    assert compare_tab.caption[-1].value == t("compare_delta_caption", "en")
+
+    # The questions' probabilities: a dot and its Wilson interval per setting, the current settings first.
+    assert [trace["name"] for trace in questions["data"]] == ["Current settings", esc, de]
+    model = Model.of(SEED)
+    for trace, values in zip(questions["data"], [defaults, escalation, de_escalation], strict=True):
+        expected = run_ensemble(model, values, runs=DEFAULT_RUNS, seed=DEFAULT_SEED).questions
+        assert trace["x"] == (expected["probability"] * 100).round(2).tolist()
+        assert trace["error_x"]["array"] == ((expected["high"] - expected["probability"]) * 100).round(2).tolist()
+        assert trace["error_x"]["arrayminus"] == ((expected["probability"] - expected["low"]) * 100).round(2).tolist()
+
+
+def test_compare_follows_the_settings_until_the_reader_picks():
+    at = run_app()
+    at.selectbox(key="preset").set_value("escalation").run()
+    open_tab(at, "tab_compare")
+    # From the escalation's settings every other preset lies below: the farthest one only.
+    assert compare_picker(at, SEED.id).value == ["de-escalation"]
+    compare_picker(at, SEED.id).set_value(["sanctions-squeeze"]).run()
+    at.selectbox(key="preset").set_value("baseline").run()
+    assert compare_picker(at, SEED.id).value == ["sanctions-squeeze"]
 
 
 def test_compared_presets_survive_closing_the_compare_tab():
@@ -677,7 +708,7 @@ def test_edge_scenario_without_presets_questions_or_events_renders(project):
     assert_clean(at)
     assert [m.key for m in at.multiselect if m.key.endswith(f"compare:{edge.id}")] == []
     assert [s["layout"]["title"]["text"] for s in chart_specs(compare_tab)] == [
-        "Current settings against presets (medians)"
+        "Current settings against presets<br>(medians)"
     ]
     assert compare_tab.caption[0].value == t("no_differences", "en")
     open_tab(at, "tab_assumptions")
@@ -829,7 +860,7 @@ def test_the_schema_2_charts_and_the_end_of_horizon_table_name_the_levels(projec
 
     compare = open_tab(at, "tab_compare")
     assert_clean(at)
-    (chart,) = chart_specs(compare)
+    chart, _questions = chart_specs(compare)
     # The small multiples show one indicator each: each panel draws its own scale.
     assert [(s["yref"], s["y0"], s["label"]["text"]) for s in chart["layout"]["shapes"]] == [
         ("y", 20.0, "Quiet"),
@@ -844,8 +875,8 @@ def test_the_schema_2_charts_and_the_end_of_horizon_table_name_the_levels(projec
         "Indicator",
         "Current settings",
         "Level reached (current)",
-        "Baseline",
-        "Δ Baseline",
+        "Low",
+        "Δ Low minus current",
     ]
     assert deltas["Current settings"].tolist() == [43.9, 61.3]
     assert deltas["Level reached (current)"].tolist() == ["Quiet", "Loud"]
@@ -937,7 +968,14 @@ def test_a_schema_1_scenario_shows_no_levels_and_no_checks(project):
     assert t("checks_title", "en") not in [h.value for h in assumptions.subheader]
     assert list(shown(assumptions.dataframe[1]).columns) == ["Indicator", "Start value", "Source", "Section"]
     compare = open_tab(at, "tab_compare")
-    assert list(shown(compare.dataframe[-1]).columns) == ["Indicator", "Current settings", "Low", "Δ Low"]
+    assert list(shown(compare.dataframe[-1]).columns) == [
+        "Indicator",
+        "Current settings",
+        "Low",
+        "Δ Low minus current",
+        "High",
+        "Δ High minus current",
+    ]
 
 
 def _hostile_tiny2() -> str:
@@ -1081,3 +1119,25 @@ def test_presets_labelled_like_table_columns_keep_compare_and_the_diff_working(t
     open_tab(at, "tab_why")
     next(s for s in at.selectbox if s.key.endswith(":diff-b")).set_value(second).run()
     assert_clean(at)
+
+
+def test_the_projections_open_on_the_bottom_line_and_say_what_a_change_did():
+    at = run_app()
+    assert_clean(at)
+    projection = tab(at, "tab_projection")
+    assert [h.value for h in projection.subheader][:2] == [t("bottom_title", "en"), t("questions_title", "en")]
+    lines = projection.markdown[0].value.split("\n")
+    assert len(lines) == len(SEED.questions)  # at the baseline: one sentence per question, no change to report
+    assert lines[2] == "- " + md_escape(
+        "North Korean assertiveness reaches level 60 “ICBM launches and incursions across the sea border” by week "
+        "26 in 37% of runs (95%: 34–40%); 13–77% across the presets; it depends most on Backing Pyongyang "
+        "perceives from Moscow, North Korean troops deployed and Equipment supplied by Russia."
+    )
+
+    at.slider(key="drv:dprk-russia-2024:troops_deployed").set_value(20000).run()
+    assert_clean(at)
+    lines = tab(at, "tab_projection").markdown[0].value.split("\n")
+    assert len(lines) == len(SEED.questions) + 1
+    assert lines[-1].startswith(
+        "- " + md_escape("Against “Reported baseline”, the current settings change North Korean troops deployed from")
+    )

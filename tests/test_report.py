@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from engine.report import driver_differences, end_deltas
+from engine.report import contrast_presets, driver_differences, end_deltas, setting_offset
 
 
 @pytest.fixture
@@ -79,9 +79,9 @@ def test_end_deltas_at_the_last_week_with_two_references():
             "indicator": ["x", "y"],
             "current": [60.5, 30.25],
             "low": [40.0, 10.0],
-            "delta low": [20.5, 20.25],
+            "delta low": [-20.5, -20.25],
             "high": [70.5, 30.25],
-            "delta high": [-10.0, 0.0],
+            "delta high": [10.0, 0.0],
         }
     )
     pd.testing.assert_frame_equal(result, expected)
@@ -92,7 +92,7 @@ def test_end_deltas_at_a_given_week_and_column():
 
     result = end_deltas(CURRENT, {"r": ref}, column="mean", week=1)
 
-    expected = pd.DataFrame({"indicator": ["x", "y"], "current": [3.0, 4.0], "r": [1.5, 5.0], "delta r": [1.5, -1.0]})
+    expected = pd.DataFrame({"indicator": ["x", "y"], "current": [3.0, 4.0], "r": [1.5, 5.0], "delta r": [-1.5, 1.0]})
     pd.testing.assert_frame_equal(result, expected)
 
 
@@ -103,7 +103,7 @@ def test_end_deltas_indicator_missing_from_a_reference_is_nan():
 
     assert result["indicator"].tolist() == ["x", "y"]
     assert result["r"].iloc[0] == 50.5
-    assert result["delta r"].iloc[0] == 10.0
+    assert result["delta r"].iloc[0] == -10.0  # preset minus current
     assert math.isnan(result["r"].iloc[1])
     assert math.isnan(result["delta r"].iloc[1])
 
@@ -111,3 +111,49 @@ def test_end_deltas_indicator_missing_from_a_reference_is_nan():
 def test_end_deltas_without_references():
     expected = pd.DataFrame({"indicator": ["x", "y"], "current": [60.5, 30.25]})
     pd.testing.assert_frame_equal(end_deltas(CURRENT, {}), expected)
+
+
+# --- which presets a comparison opens on -----------------------------------------------------------------
+
+
+PRESETS = (
+    {"id": "baseline", "values": {}},
+    {"id": "up", "values": {"a": 90.0}},  # +0.4 on a: mean over two drivers 0.2
+    {"id": "far-down", "values": {"a": 30.0, "b": 2.0}},  # -0.2 on a, -0.3 on b
+    {"id": "down", "values": {"b": 3.0}},  # -0.2 on b
+    {"id": "up-too", "values": {"a": 90.0}},  # ties "up"
+)
+
+
+@pytest.fixture
+def preset_scenario(make_scenario):
+    return make_scenario(
+        drivers=(("a", 0.0, 100.0, 50.0), ("b", 0.0, 10.0, 5.0)), indicators=(("x", 50.0),), presets=PRESETS
+    )
+
+
+def test_setting_offset_is_the_mean_unit_difference_other_minus_current(preset_scenario):
+    distance, signed = setting_offset(preset_scenario, {"a": 50.0, "b": 5.0}, {"a": 30.0, "b": 2.0})
+    # a: -20/100 = -0.2, b: -3/10 = -0.3
+    assert (round(distance, 12), round(signed, 12)) == (0.25, -0.25)
+    assert setting_offset(preset_scenario, {"a": 50.0, "b": 5.0}, {"a": 90.0, "b": 2.0}) == pytest.approx((0.35, 0.05))
+
+
+def test_contrast_presets_open_on_the_farthest_preset_and_the_farthest_on_the_other_side(preset_scenario):
+    # At the defaults the baseline equals the current settings and is never a contrast. Distances: up 0.2 (+),
+    # far-down 0.25 (-), down 0.1 (-), up-too 0.2 (+, tied with up: the earlier preset wins).
+    assert contrast_presets(preset_scenario, {"a": 50.0, "b": 5.0}) == ["far-down", "up"]
+    # From "up": baseline 0.2 (-), far-down 0.45 (-), down 0.3 (-), up-too equal: nothing lies above.
+    assert contrast_presets(preset_scenario, {"a": 90.0, "b": 5.0}) == ["far-down"]
+
+
+def test_contrast_presets_of_the_seed_scenario_are_escalation_and_de_escalation(seed_scenario):
+    assert contrast_presets(seed_scenario, seed_scenario.defaults()) == ["escalation", "de-escalation"]
+
+
+def test_no_contrast_without_a_differing_preset(make_scenario):
+    alone = make_scenario(
+        drivers=(("a", 0.0, 100.0, 50.0), ("b", 0.0, 10.0, 5.0)), indicators=(("x", 50.0),), presets=PRESETS[:1]
+    )
+    assert contrast_presets(alone, {"a": 50.0, "b": 5.0}) == []
+    assert contrast_presets(alone, {"a": 51.0, "b": 5.0}) == ["baseline"]

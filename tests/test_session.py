@@ -62,3 +62,11 @@ def test_a_view_reads_every_driver_and_the_states_settings(seed_path):
         None,
     )
     assert view.digest == scenario.digest
+
+
+def test_compare_opens_on_the_presets_that_differ_most_from_the_current_settings(seed_path):
+    scenario = load_scenario(seed_path)
+    # At the defaults the current settings are the baseline's: never a contrast with themselves.
+    assert session.default_compare(scenario, scenario.defaults()) == ["escalation", "de-escalation"]
+    assert session.default_compare(scenario, scenario.preset_values("escalation")) == ["de-escalation"]
+    assert session.default_compare(scenario, scenario.preset_values("de-escalation")) == ["escalation"]

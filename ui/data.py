@@ -18,6 +18,7 @@ from engine.limits import scenarios_folder
 from engine.loader import ScenarioError
 from engine.model import Model
 from engine.schema import Scenario
+from engine.sensitivity import tornado_point
 from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
 from present.i18n import t, whole_number
 from ui import session
@@ -88,6 +89,16 @@ def reality_checks(model: Model) -> tuple[CheckResult, ...]:
     """Every reality check of the model's scenario on the point run (shared between sessions: frozen).
     Raises one of REFUSALS when the computation is refused."""
     return tuple(run_checks(model))
+
+
+# One simulate call of 2 x drivers + 1 point runs per deadline: what the bottom line's "depends most on" reads.
+_swings = ByteCache(16 * 1024 * 1024)
+
+
+def swings(model: Model, values: Setting, week: int) -> pd.DataFrame:
+    """engine.sensitivity.tornado_point at `week` (shared between sessions: never mutate it). Raises one of
+    REFUSALS when the computation is refused."""
+    return _swings.get_or_compute((model.digest, values, week), lambda: tornado_point(model, dict(values), week=week))
 
 
 def refusal_text(err: Exception, what: str, lang: str) -> str:

@@ -8,10 +8,10 @@ import streamlit as st
 
 from engine.budget import MAX_WORK, BudgetExceeded
 from engine.cache import ByteCache
-from engine.causal import CausalGraph, causal_graph, feedback_loops, layout, self_impacts
+from engine.causal import CausalGraph, causal_graph, feedback_loops, focus, layered_layout, layout, self_impacts
 from engine.limits import SOBOL_DEFAULT, SOBOL_SIZES
 from engine.model import Model
-from engine.report import driver_differences, weekly_deltas
+from engine.report import contrast_presets, driver_differences, weekly_deltas
 from engine.schema import Scenario
 from engine.sensitivity import (
     SobolResult,
@@ -47,6 +47,7 @@ from ui.session import View
 
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
 CURRENT = "__current__"
+NOISY_SOBOL_N = 512  # below this sample size, S1 > ST is read as sampling noise and said so
 
 
 # --- cached computations, keyed on plain values (the digest stands for the scenario) -------------------------
@@ -89,13 +90,22 @@ def _graph(model: Model) -> tuple[CausalGraph, dict[str, tuple[float, float]]]:
     return graph, layout(graph)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_DIGEST)
-def _map_figure(model: Model, lang: str) -> go.Figure:
-    # Depends on the scenario and the language only, so it is built once and shared (never mutated:
-    # st.plotly_chart serialises a copy).
+@st.cache_resource(max_entries=64, show_spinner=False, hash_funcs=BY_DIGEST)
+def _map_figure(
+    model: Model, lang: str, indicator: str | None = None, steps: int = 1, highlight: tuple[int, ...] = ()
+) -> go.Figure:
+    """The full map (`indicator` None) or the focus map of `indicator` within `steps` impacts, with the
+    impacts in `highlight` drawn strong. Depends on plain values only, so each is built once and shared
+    (never mutated: st.plotly_chart serialises a copy)."""
     graph, positions = _graph(model)
+    names = _names(model.scenario, lang)
+    title = t("why_map_title", lang)
+    if indicator is not None:
+        view = focus(graph, indicator, steps)
+        graph, positions = view.graph, layered_layout(view)
+        title = t("why_map_focus_title", lang, indicator=names[indicator])
     labels = CausalLabels(
-        title=t("why_map_title", lang),
+        title=title,
         positive=t("why_map_positive", lang),
         negative=t("why_map_negative", lang),
         driver=t("why_map_driver", lang),
@@ -104,7 +114,7 @@ def _map_figure(model: Model, lang: str) -> go.Figure:
         range=t("range", lang),
         self_impact=t("why_map_self", lang),
     )
-    return causal_figure(graph, positions, _names(model.scenario, lang), labels, lang)
+    return causal_figure(graph, positions, names, labels, lang, highlight=highlight, layered=indicator is not None)
 
 
 # --- sections ------------------------------------------------------------------------------------------------
@@ -119,7 +129,9 @@ def _impact_name(scenario: Scenario, index: int, names: dict[str, str]) -> str:
     return f"{names[impact.source_id]} → {names[impact.target]}"
 
 
-def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str) -> None:
+def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str) -> str | None:
+    """The tornado's section; returns its chosen question as the Sobol picker names it ("question:<id>"),
+    for the picker to follow, or None when it shows an indicator's value."""
     scenario, digest = model.scenario, model.digest
     st.subheader(t("why_tornado_title", lang))
     prefix = f"why:{digest[:16]}"
@@ -140,6 +152,7 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
             key=f"{prefix}:tornado-question",
             format_func=lambda q: questions[q].text.get(lang),
         )
+        output = f"question:{chosen}"
         q = questions[chosen]
         # The swings take the cards' own ensemble (its runs and seed, common draws), so the tornado's
         # centre is the card's probability to the digit. Fewer runs would show a second, different figure
@@ -150,12 +163,12 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
             st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
             if fitting > 0:
                 st.caption(t("why_tornado_fewer_runs", lang, runs=whole_number(fitting, lang)))
-            return
+            return output
         try:
             frame = _tornado_probability(model, values, chosen, runs, seed)
         except data.REFUSALS as refused:
             st.warning(data.refusal_text(refused, t("what_tornado_probability", lang), lang))
-            return
+            return output
         labels = TornadoLabels(
             title=t(
                 "why_tornado_chart_probability",
@@ -174,11 +187,12 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
     else:
         ids = [i.id for i in scenario.indicators]
         chosen = st.selectbox(t("indicator", lang), ids, key=f"{prefix}:tornado-indicator", format_func=names.get)
+        output = None  # the Sobol picker follows a question only: the end values are its own options
         try:
             frame = _tornado_point(model, values)
         except data.REFUSALS as refused:
             st.warning(data.refusal_text(refused, t("what_tornado_value", lang), lang))
-            return
+            return output
         frame = frame[frame["output"] == chosen]
         week = scenario.horizon_weeks
         labels = TornadoLabels(
@@ -192,6 +206,7 @@ def _tornado(model: Model, values: data.Setting, runs: int, seed: int, lang: str
         caption = t("why_tornado_caption_value", lang)
     st.plotly_chart(fig, key=f"{prefix}:tornado", config=CHART_CONFIG)
     st.caption(caption)
+    return output
 
 
 def _output_name(scenario: Scenario, kind: str, output: str, week: int, names: dict[str, str], lang: str) -> str:
@@ -200,7 +215,7 @@ def _output_name(scenario: Scenario, kind: str, output: str, week: int, names: d
     return t("why_sobol_output_end", lang, indicator=names[output], week=week)
 
 
-def _sobol_section(model: Model, values: data.Setting, seed: int, lang: str) -> None:
+def _sobol_section(model: Model, values: data.Setting, seed: int, lang: str, follow: str | None = None) -> None:
     scenario, digest = model.scenario, model.digest
     st.subheader(t("why_sobol_title", lang))
     st.markdown(t("why_sobol_intro", lang))
@@ -249,10 +264,12 @@ def _sobol_section(model: Model, values: data.Setting, seed: int, lang: str) -> 
     except data.REFUSALS as refused:
         st.warning(data.refusal_text(refused, t("what_sobol", lang), lang))
         return
-    _sobol_results(scenario, result, prefix, lang)
+    _sobol_results(scenario, result, prefix, lang, follow)
 
 
-def _sobol_results(scenario: Scenario, result: SobolResult, prefix: str, lang: str) -> None:
+def _sobol_results(scenario: Scenario, result: SobolResult, prefix: str, lang: str, follow: str | None = None) -> None:
+    """The indices of a finished Sobol run; the output picker follows `follow` (the tornado's chosen output)
+    whenever that changes, and stays where the reader puts it in between."""
     names = _names(scenario, lang)
     indices = result.indices
     coefficient = {k: _impact_name(scenario, k, names) for k in result.uncertain}
@@ -263,10 +280,11 @@ def _sobol_results(scenario: Scenario, result: SobolResult, prefix: str, lang: s
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("why_question", lang): [questions[o] for o in top["output"]],
-                    t("why_coefficient", lang): [coefficient[int(k)] for k in top["impact"]],
+                    # The indices first, the long texts after them: S1 and ST stay in view on a narrow screen.
                     "S1": top["S1"].round(3).to_numpy(),
                     "ST": top["ST"].round(3).to_numpy(),
+                    t("why_question", lang): [questions[o] for o in top["output"]],
+                    t("why_coefficient", lang): [coefficient[int(k)] for k in top["impact"]],
                 }
             ),
             hide_index=True,
@@ -276,10 +294,14 @@ def _sobol_results(scenario: Scenario, result: SobolResult, prefix: str, lang: s
     options = [f"{kind}:{output}" for kind, output in zip(outputs["kind"], outputs["output"], strict=True)]
     weeks = dict(zip(options, outputs["week"], strict=True))
     spread = dict(zip(options, outputs["std"], strict=True))
+    output_key, followed_key = f"{prefix}:sobol-output", f"{prefix}:sobol-followed"
+    if follow in options and st.session_state.get(followed_key) != follow:
+        st.session_state[output_key] = follow
+    st.session_state[followed_key] = follow
     chosen = st.selectbox(
         t("why_sobol_output", lang),
         options,
-        key=f"{prefix}:sobol-output",
+        key=output_key,
         format_func=lambda o: _output_name(scenario, *o.split(":", 1), int(weeks[o]), names, lang),
     )
     kind, output = chosen.split(":", 1)
@@ -299,11 +321,11 @@ def _sobol_results(scenario: Scenario, result: SobolResult, prefix: str, lang: s
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("why_coefficient", lang): [coefficient[int(k)] for k in table["impact"]],
                     "S1": table["S1"].round(3).to_numpy(),
-                    "± S1": table["S1_conf"].round(3).to_numpy(),
                     "ST": table["ST"].round(3).to_numpy(),
+                    "± S1": table["S1_conf"].round(3).to_numpy(),
                     "± ST": table["ST_conf"].round(3).to_numpy(),
+                    t("why_coefficient", lang): [coefficient[int(k)] for k in table["impact"]],
                 }
             ),
             hide_index=True,
@@ -312,6 +334,8 @@ def _sobol_results(scenario: Scenario, result: SobolResult, prefix: str, lang: s
     st.caption(
         t("why_sobol_caption", lang, n=result.n, evaluations=whole_number(result.evaluations, lang), seed=result.seed)
     )
+    if result.n < NOISY_SOBOL_N and bool((indices["S1"] > indices["ST"]).any()):
+        st.caption(f":material/info: {t('why_sobol_noise', lang, n=result.n)}")
 
 
 def _selected(event) -> str | None:
@@ -369,20 +393,91 @@ def _detail(scenario: Scenario, graph: CausalGraph, choice: str, values: dict[st
     st.markdown("  \n".join(lines))
 
 
+def _links(graph: CausalGraph, node: str, names: dict[str, str], prefix: str, lang: str) -> None:
+    """A node's incoming and outgoing impacts (self-impacts apart), each with its weight, range and source;
+    a judgement is named as one (the source's kind)."""
+    for direction, other in (("in", "source"), ("out", "target")):
+        edges = [e for e in graph.edges if not e.is_self and (e.target if direction == "in" else e.source) == node]
+        st.markdown(f"**{t(f'why_links_{direction}', lang)}**")
+        if not edges:
+            st.caption(t("why_links_none", lang))
+            continue
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("why_link_from" if direction == "in" else "why_link_to", lang): [
+                        names[getattr(e, other)] for e in edges
+                    ],
+                    t("weight", lang): [f"{e.weight:+g}" for e in edges],
+                    t("range", lang): [f"{e.low:g} … {e.high:g}" for e in edges],
+                    t("source_label", lang): [cited(e.basis, lang).kind for e in edges],
+                    t("source_words", lang): [cited(e.basis, lang).plain(lang) for e in edges],
+                }
+            ),
+            hide_index=True,
+            key=f"{prefix}:links-{direction}",
+        )
+
+
 def _causal_section(model: Model, values: dict[str, float], lang: str) -> None:
     scenario, digest = model.scenario, model.digest
     st.subheader(t("why_map_title", lang))
     prefix = f"why:{digest[:16]}"
     names = _names(scenario, lang)
     graph, _ = _graph(model)
+    loops, truncated = feedback_loops(graph)
+
+    # Focus on one indicator first (the first question's, else the first indicator); the full map is one
+    # click away.
+    indicators = [i.id for i in scenario.indicators]
+    mode = st.radio(
+        t("why_map_view", lang),
+        ["focus", "full"],
+        key=f"{prefix}:map-view",
+        horizontal=True,
+        format_func=lambda m: t(f"why_map_{m}", lang),
+    )
+    indicator, steps = None, 1
+    if mode == "focus":
+        first = scenario.questions[0].indicator if scenario.questions else indicators[0]
+        left, right = st.columns([3, 1])
+        with left:
+            indicator = st.selectbox(
+                t("why_map_focus_on", lang),
+                indicators,
+                index=indicators.index(first),
+                key=f"{prefix}:focus-indicator",
+                format_func=names.get,
+            )
+        with right:
+            steps = st.radio(t("why_map_steps", lang), [1, 2], key=f"{prefix}:focus-steps", horizontal=True)
+    highlight: tuple[int, ...] = ()
+    if loops:
+        chosen_loop = st.selectbox(
+            t("why_loop_highlight", lang),
+            [-1, *range(len(loops))],
+            key=f"{prefix}:loop-highlight",
+            format_func=lambda k: (
+                t("why_loop_highlight_none", lang)
+                if k < 0
+                else " → ".join(names[n] for n in (*loops[k].nodes, loops[k].nodes[0]))
+            ),
+        )
+        if chosen_loop >= 0:
+            highlight = loops[chosen_loop].edges
     event = st.plotly_chart(
-        _map_figure(model, lang),
+        _map_figure(model, lang, indicator, int(steps), highlight),
         key=f"{prefix}:map",
         config=CHART_CONFIG,
         on_select="rerun",
         selection_mode="points",
     )
-    st.caption(t("why_map_caption", lang))
+    if indicator is not None:
+        if highlight and not set(highlight) <= {e.index for e in focus(graph, indicator, int(steps)).graph.edges}:
+            st.caption(t("why_loop_outside", lang))
+        st.caption(t("why_map_focus_caption", lang))
+    else:
+        st.caption(t("why_map_caption", lang))
 
     # A click on the map picks the element in the selectbox below; the selectbox stays usable afterwards.
     options = [""] + [node_key(n.id) for n in graph.nodes] + [edge_key(e.index) for e in graph.edges]
@@ -403,19 +498,21 @@ def _causal_section(model: Model, values: dict[str, float], lang: str) -> None:
     choice = st.selectbox(t("why_inspect", lang), options, key=inspect_key, format_func=label)
     if choice:
         _detail(scenario, graph, choice, values, lang)
+        if choice.startswith("node:"):
+            _links(graph, choice.split(":", 1)[1], names, prefix, lang)
 
     st.markdown(f"**{t('why_loops_title', lang)}**")
-    loops, truncated = feedback_loops(graph)
     if not loops:
         st.caption(t("why_loops_none", lang))
     else:
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("why_loop", lang): [" → ".join(names[n] for n in (*lp.nodes, lp.nodes[0])) for lp in loops],
+                    # The short columns first: on a narrow screen the long loop text scrolls, they stay.
                     t("why_polarity", lang): [t(f"why_{lp.polarity}", lang) for lp in loops],
                     t("why_length", lang): [len(lp.nodes) for lp in loops],
                     t("why_strength", lang): [round(lp.strength, 4) for lp in loops],
+                    t("why_loop", lang): [" → ".join(names[n] for n in (*lp.nodes, lp.nodes[0])) for lp in loops],
                 }
             ),
             hide_index=True,
@@ -452,14 +549,16 @@ def _diff_section(model: Model, values: dict[str, float], runs: int, seed: int, 
     prefix = f"why:{digest[:16]}"
     presets = {p.id: p for p in scenario.presets}
     title = {CURRENT: t("current", lang)} | {p.id: p.label.get(lang) for p in scenario.presets}
-    baseline = scenario.baseline_preset()
+    # B opens on the preset that differs most from the current settings (the baseline when none differs).
+    contrast = contrast_presets(scenario, values)
+    opening = contrast[0] if contrast else scenario.baseline_preset()
     left, right = st.columns(2)
     with left:
         a = st.selectbox(t("why_diff_a", lang), [CURRENT, *presets], key=f"{prefix}:diff-a", format_func=title.get)
     with right:
         options = [*presets, CURRENT]
         b = st.selectbox(
-            t("why_diff_b", lang), options, index=options.index(baseline), key=f"{prefix}:diff-b", format_func=title.get
+            t("why_diff_b", lang), options, index=options.index(opening), key=f"{prefix}:diff-b", format_func=title.get
         )
 
     def setting_of(choice: str) -> dict[str, float]:
@@ -509,9 +608,9 @@ def render(view: View) -> None:
     model, values, runs, seed, lang = view.model, view.values, view.runs, view.seed, view.lang
     setting = data.setting(values)
     st.markdown(t("why_intro", lang))
-    _tornado(model, setting, runs, seed, lang)
+    chosen = _tornado(model, setting, runs, seed, lang)
     st.divider()
-    _sobol_section(model, setting, seed, lang)
+    _sobol_section(model, setting, seed, lang, follow=chosen)
     st.divider()
     _causal_section(model, values, lang)
     st.divider()

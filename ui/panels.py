@@ -7,8 +7,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from engine.catalog import Catalog
-from engine.report import driver_differences, end_deltas
+from engine.report import driver_differences, end_deltas, question_summaries
 from engine.schema import Scenario
+from present.bottomline import bottom_line as bottom_line_sentences
+from present.bottomline import change_sentence
 from present.charts import Labels, Scale, comparison_figure, event_marks, trajectory_figure
 from present.i18n import LANGUAGE_NAMES, t, whole_number
 from present.tables import (
@@ -50,6 +52,41 @@ def _table_height(rows: int) -> int:
 def header(scenario: Scenario, lang: str) -> None:
     st.title(md_escape(scenario.title.get(lang)))
     st.markdown(md_escape(scenario.summary.get(lang)))
+
+
+def bottom_line_text(
+    view: View,
+    questions: pd.DataFrame,
+    preset_questions: dict[str, pd.DataFrame],
+    reference: tuple[str, dict[str, float], pd.DataFrame] | None,
+) -> list[str]:
+    """The bottom line as sentences, for the page and the briefing pack alike.
+
+    `preset_questions` holds each preset's question table at the page's runs and seed; `reference` is the
+    baseline as (name, values, questions), against which a changed setting is described.
+    """
+    scenario, lang = view.scenario, view.lang
+    if not scenario.questions:
+        return []
+    values = data.setting(view.values)
+    weeks = sorted({min(q.by_week, scenario.horizon_weeks) for q in scenario.questions})
+    try:
+        swings_by_week = {week: data.swings(view.model, values, week) for week in weeks}
+    except data.REFUSALS:
+        # Too large to swing every driver: the sentences go without their "depends most on".
+        swings_by_week = {week: pd.DataFrame(columns=["output", "driver", "effect", "rank"]) for week in weeks}
+    summaries = question_summaries(scenario, questions, preset_questions, swings_by_week)
+    change = None
+    if reference is not None:
+        name, reference_values, reference_questions = reference
+        change = change_sentence(scenario, view.values, reference_values, name, questions, reference_questions, lang)
+    return bottom_line_sentences(scenario, summaries, lang, change)
+
+
+def bottom_line(sentences: list[str], lang: str) -> None:
+    if sentences:
+        st.subheader(t("bottom_title", lang))
+        st.markdown("\n".join(f"- {md_escape(sentence)}" for sentence in sentences))
 
 
 def question_cards(view: View, questions: pd.DataFrame, reference: pd.DataFrame | None, reference_name: str) -> None:
@@ -172,12 +209,27 @@ def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict
         scales=scales(scenario, lang),
     )
     st.plotly_chart(fig, key="chart-compare", config=CHART_CONFIG)
+    _question_comparison(view, references)
 
     # Tables are keyed by position ("ref0", "ref1", ...), never by a label: a preset may be labelled
     # "Driver" or "Current settings", and a column name seen twice crashes the table. The labels are
     # only what the reader sees, through the column config.
     keys = {f"ref{k}": name for k, name in enumerate(references)}
     by_key = {key: references[name] for key, name in keys.items()}
+
+    def narrow(shown: dict[str, str], name: str) -> dict:
+        # Numbers in narrow columns, the names pinned at the left: the table fits the panel at 1400 px, and
+        # on a phone the names stay in view while the numbers scroll; a cut header shows in full on hover.
+        return {
+            column: st.column_config.Column(
+                label=label,
+                width="medium" if column in (name, "level") else "small",
+                pinned=column == name or None,
+                help=label,
+            )
+            for column, label in shown.items()
+        }
+
     # Stacked, full width: side by side, the delta table's columns were cut off.
     left = right = st.container()
     with left:
@@ -188,7 +240,7 @@ def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict
         else:
             diff["driver"] = [scenario.driver(d).label.get(lang) for d in diff["driver"]]
             shown = {"driver": t("driver", lang), "current": t("current", lang)} | keys
-            st.dataframe(diff, hide_index=True, height=_table_height(len(diff)), column_config=column_labels(shown))
+            st.dataframe(diff, hide_index=True, height=_table_height(len(diff)), column_config=narrow(shown, "driver"))
     with right:
         horizon = int(bands["week"].max())
         st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
@@ -202,10 +254,54 @@ def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict
             shown["level"] = t("level_now", lang)
         deltas["indicator"] = [names[i] for i in deltas["indicator"]]
         shown |= keys
-        shown |= {f"delta {key}": f"{t('delta', lang)} {name}" for key, name in keys.items()}
+        shown |= {f"delta {key}": t("delta_preset_minus_current", lang, preset=name) for key, name in keys.items()}
         st.dataframe(
-            deltas.round(1), hide_index=True, height=_table_height(len(deltas)), column_config=column_labels(shown)
+            deltas.round(1),
+            hide_index=True,
+            height=_table_height(len(deltas)),
+            column_config=narrow(shown, "indicator"),
         )
+        if keys:
+            st.caption(t("compare_delta_caption", lang))
+
+
+def _question_comparison(view: View, references: dict[str, tuple[dict[str, float], pd.DataFrame]]) -> None:
+    """Each question's probability under the current settings and under every compared preset, with intervals.
+
+    The projections are the page's own (ui.data caches them by setting, runs and seed): no new ensemble."""
+    scenario, lang = view.scenario, view.lang
+    if not scenario.questions:
+        return
+    settings = {t("current", lang): view.values} | {name: v[0] for name, v in references.items()}
+    text = {q.id: q.text.get(lang) for q in scenario.questions}
+    rows = []
+    for name, values in settings.items():
+        try:
+            _, questions = data.projection(view.model, data.setting(values), view.runs, view.seed)
+        except data.REFUSALS:
+            continue  # the page has said so where the projection was asked for
+        for q in questions.itertuples():
+            rows.append(
+                {
+                    "question": text[q.question],
+                    "setting": name,
+                    "probability": q.probability,
+                    "low": q.low,
+                    "high": q.high,
+                }
+            )
+    if not rows:
+        return
+    # Imported here: this file's imports are shared with work going on elsewhere in it.
+    from present.charts_compare import QuestionLabels, question_figure
+
+    labels = QuestionLabels(
+        title=t("compare_questions_title", lang),
+        axis=t("compare_questions_axis", lang),
+        interval=t("compare_interval", lang),
+    )
+    st.plotly_chart(question_figure(pd.DataFrame(rows), labels), key="chart-compare-questions", config=CHART_CONFIG)
+    st.caption(t("compare_questions_caption", lang, runs=whole_number(view.runs, lang), seed=view.seed))
 
 
 def _table(table: Table, file_name: str, lang: str) -> None:

@@ -16,6 +16,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 
 from engine.limits import DEFAULT_RUNS, DEFAULT_SEED
 from engine.model import Model
+from engine.report import contrast_presets
 from engine.schema import Driver, Scenario
 from engine.state import ViewState, allowed_runs, decode, parse_query
 from engine.store import LINK_PREFIX
@@ -256,15 +257,29 @@ def pop_open_failed() -> bool:
 # --- the comparison ------------------------------------------------------------------------------------------
 
 
-def default_compare(scenario: Scenario) -> list[str]:
-    """What the page compares with until the reader picks otherwise: the baseline preset, if any."""
-    baseline = scenario.baseline_preset()
-    return [baseline] if baseline else []
+def default_compare(scenario: Scenario, values: dict[str, float]) -> list[str]:
+    """What the page compares with until the reader picks otherwise: the presets that differ most from the
+    current settings `values` (engine.report.contrast_presets: the farthest, and the farthest on the other side)."""
+    return contrast_presets(scenario, values)
+
+
+def _slider_values(ref: str, scenario: Scenario) -> dict[str, float]:
+    """The drivers' values as the sidebar's sliders hold them (their defaults before a slider has run)."""
+    return {d.id: float(st.session_state.get(driver_key(ref, d.id), d.default)) for d in scenario.drivers}
 
 
 def compared_presets(ref: str, scenario: Scenario) -> list[str]:
-    """The presets to compare with; kept outside the widget so it survives while the tab is closed."""
-    return st.session_state.setdefault(compare_key(ref), default_compare(scenario))
+    """The presets to compare with: the reader's pick, kept outside the widget so it survives while the tab
+    is closed; until the reader picks, the default for the current settings, following them as they move."""
+    if compare_key(ref) in st.session_state:
+        return st.session_state[compare_key(ref)]
+    default = default_compare(scenario, _slider_values(ref, scenario))
+    st.session_state[compare_default_key(ref)] = default
+    return default
+
+
+def compare_default_key(ref: str) -> str:
+    return f"_compare_default:{ref}"
 
 
 def on_compare(ref: str) -> None:
@@ -273,7 +288,8 @@ def on_compare(ref: str) -> None:
 
 def compare_start(ref: str, options: list[str]) -> str:
     """The comparison widget's key, holding the kept comparison (cut to the options there are)."""
-    st.session_state[compare_widget_key(ref)] = [p for p in st.session_state[compare_key(ref)] if p in options]
+    kept = st.session_state.get(compare_key(ref), st.session_state.get(compare_default_key(ref), []))
+    st.session_state[compare_widget_key(ref)] = [p for p in kept if p in options]
     return compare_widget_key(ref)
 
 
@@ -290,6 +306,6 @@ def current(model: Model, ref: str, values: dict[str, float], compare: list[str]
         lang=st.session_state.get(LANG),
         runs=int(st.session_state[RUNS]),
         seed=int(st.session_state[SEED]),
-        compare=None if compare is None or compare == default_compare(scenario) else tuple(compare),
+        compare=None if compare is None or compare == default_compare(scenario, values) else tuple(compare),
     )
     return View(state, model)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from present.briefing import briefing_html, build_brief
+from present.briefing import build_brief
 from present.i18n import TAB_KEYS, t
 from present.text import csv_text, md_escape
 from ui import auth, custom, data, explain, export, panels, session, share
@@ -136,6 +136,5 @@ if share_box.open:
         export.downloads(
             view,
             bands_csv=lambda: csv_text(bands, float_format="%.6g"),
-            briefing=lambda: briefing_html(figures=figures(), bottom_line=bottom_line(), **pack),
             brief=lambda: build_brief(figures=figures(), bottom_line=bottom_line(), **pack),
         )

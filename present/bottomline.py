@@ -13,22 +13,25 @@ import pandas as pd
 from engine.report import QuestionSummary
 from engine.schema import Scenario
 from present.i18n import t, whole_number
+from present.tables import percent_digits
 
 # How many changed drivers the change sentence names before it says "and N more".
 NAMED_CHANGES = 3
 
 
+def _digits(share: float, lang: str) -> str:
+    text = percent_digits(share)
+    return text.replace(".", ",") if lang == "de" else text
+
+
 def percent(share: float, lang: str) -> str:
     """'28%' / '28 %'; within a point of 0 or 100 (but not on it) one decimal, since '0%' would claim no run."""
-    value = share * 100
-    text = f"{value:.1f}" if 0 < value < 1 or 99 < value < 100 else f"{value:.0f}"
-    return t("percent_value", lang, value=text.replace(".", ",") if lang == "de" else text)
+    return t("percent_value", lang, value=_digits(share, lang))
 
 
 def _span(low: float, high: float, lang: str) -> str:
     """'25–31%' / '25–31 %': one unit for both bounds."""
-    first = percent(low, lang).removesuffix(t("percent_value", lang, value=""))
-    return f"{first}–{percent(high, lang)}"
+    return f"{_digits(low, lang)}–{percent(high, lang)}"
 
 
 def number(value: float, lang: str) -> str:

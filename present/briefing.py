@@ -382,43 +382,8 @@ def render_html(brief: Brief, static: bool | None = None) -> str:
     )
 
 
-class PackHtml(str):
-    """The HTML pack as a string that also carries the Brief it was rendered from, so that a caller holding
-    only `briefing_html`'s result can build the PDF and PPTX from the very same content."""
+def briefing_html(*args, static: bool | None = None, **kwargs) -> str:
+    """The HTML pack: build_brief's arguments, rendered from the template briefing.html.j2 (autoescaped).
 
-    brief: Brief
-
-
-def briefing_html(
-    model: Model,
-    values: Mapping[str, float],
-    questions: pd.DataFrame,
-    reference_questions: pd.DataFrame | None,
-    reference_name: str,
-    figures: Sequence[go.Figure],
-    runs: int,
-    seed: int,
-    lang: str,
-    link: str = "",
-    generated: datetime | None = None,
-    bottom_line: Sequence[str] = (),
-    static: bool | None = None,
-) -> PackHtml:
-    """Everything a reader needs away from the dashboard, from the template briefing.html.j2 (autoescaped)."""
-    brief = build_brief(
-        model,
-        values,
-        questions,
-        reference_questions,
-        reference_name,
-        figures,
-        runs,
-        seed,
-        lang,
-        link=link,
-        generated=generated,
-        bottom_line=bottom_line,
-    )
-    page = PackHtml(render_html(brief, static=static))
-    page.brief = brief
-    return page
+    `static` as in render_html: static charts where a browser can draw them, else interactive ones."""
+    return render_html(build_brief(*args, **kwargs), static=static)

@@ -185,8 +185,9 @@ def impacts_table(scenario: Scenario, lang: str) -> Table:
 # --- question readouts --------------------------------------------------------------------------------------
 
 
-def _bound(share: float) -> str:
-    # Whole percent, except within a point of 0 or 100 but not on it: "0–0%" would claim no run at all.
+def percent_digits(share: float) -> str:
+    """A share as percent digits: whole, except within a point of 0 or 100 but not on it, where one decimal
+    stays ("0–0%" would claim no run at all)."""
     percent = share * 100
     return f"{percent:.1f}" if 0 < percent < 1 or 99 < percent < 100 else f"{percent:.0f}"
 
@@ -217,8 +218,8 @@ class Readout:
         return t(
             "question_interval",
             lang,
-            low=_bound(self.low),
-            high=_bound(self.high),
+            low=percent_digits(self.low),
+            high=percent_digits(self.high),
             runs=whole_number(runs, lang),
         )
 

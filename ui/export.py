@@ -38,33 +38,15 @@ def byline(lang: str) -> Byline:
     )
 
 
-def _reader_brief(briefing: Callable[[], str], brief: Callable[[], Brief] | None, by: Byline) -> Brief | None:
-    made = brief() if brief is not None else getattr(briefing(), "brief", None)
-    if made is None:
-        return None
-    return for_reader(made, by, st.context.timezone or "")
-
-
-def downloads(
-    settings: View,
-    bands_csv: Callable[[], str],
-    briefing: Callable[[], str],
-    brief: Callable[[], Brief] | None = None,
-) -> None:
-    """The byline inputs, then the buttons; every file is built only when its button is clicked.
-
-    `brief` builds the pack's content (present.briefing.build_brief); without it the content is taken from
-    what `briefing` (present.briefing.briefing_html) returns."""
+def downloads(settings: View, bands_csv: Callable[[], str], brief: Callable[[], Brief]) -> None:
+    """The byline inputs, then the buttons; every file is built only when its button is clicked, from the
+    content `brief` builds (present.briefing.build_brief) with the reader's byline and time zone."""
     lang = settings.lang
     by = byline(lang)
     stem = f"{settings.scenario.id}-seed{settings.seed}"
 
     def pack(render: Callable[[Brief], bytes | str]) -> Callable[[], bytes | str]:
-        def build() -> bytes | str:
-            made = _reader_brief(briefing, brief, by)
-            return briefing() if made is None else render(made)
-
-        return build
+        return lambda: render(for_reader(brief(), by, st.context.timezone or ""))
 
     chromium = find_chromium() is not None
     files = [

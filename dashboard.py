@@ -61,12 +61,15 @@ def preset_projection(preset_id: str):
 baseline_questions = preset_projection(baseline_id)[2] if baseline_id else None
 
 
+def preset_questions() -> dict:
+    """Every preset's question table (cached, the same runs and seed), by preset id; a refused one is left out."""
+    tables = {preset_id: preset_projection(preset_id)[2] for preset_id in preset_names}
+    return {preset_id: table for preset_id, table in tables.items() if table is not None}
+
+
 def bottom_line() -> list[str]:
-    """The bottom line's sentences: every preset's answers (cached, the same runs and seed) and the baseline."""
-    preset_questions = {}
-    for preset_id in preset_names:
-        preset_questions[preset_id] = preset_projection(preset_id)[2]
-    known = {p: q for p, q in preset_questions.items() if q is not None}
+    """The bottom line's sentences: every preset's answers and the baseline."""
+    known = preset_questions()
     reference = None
     if baseline_id and baseline_questions is not None:
         reference = (preset_names[baseline_id], scenario.preset_values(baseline_id), baseline_questions)
@@ -122,7 +125,6 @@ if share_box.open:
             model=view.model,
             values=view.values,
             questions=questions,
-            reference_questions=baseline_questions,
             reference_name=preset_names.get(baseline_id, ""),
             runs=view.runs,
             seed=view.seed,
@@ -136,5 +138,10 @@ if share_box.open:
         export.downloads(
             view,
             bands_csv=lambda: csv_text(bands, float_format="%.6g"),
-            brief=lambda: build_brief(figures=figures(), bottom_line=bottom_line(), **pack),
+            brief=lambda: build_brief(
+                figures=figures(),
+                bottom_line=bottom_line(),
+                preset_questions={preset_names[p]: table for p, table in preset_questions().items()},
+                **pack,
+            ),
         )

@@ -21,6 +21,18 @@ SOBOL_DEFAULT = 256
 MAX_SCENARIO_BYTES = 256 * 1024
 MAX_ARTICLE_CHARS = 200_000
 
+# The brief's byline (author, unit, handling marking): one line each, kept in the link.
+BYLINE_FIELDS = ("author", "unit", "marking")
+BYLINE_LIMIT = 120
+
+
+def clean_byline(text: str) -> str:
+    """One byline field as the brief and the link hold it: whitespace runs as one space, at most BYLINE_LIMIT
+    characters, control characters dropped (a link may carry anything)."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in str(text or ""))
+    return " ".join(printable.split())[:BYLINE_LIMIT]
+
+
 # Where the folder scenarios come from: read at call time, so a test or a deployment can point elsewhere.
 SCENARIOS_DIR_ENV = "SCENARIO_FOLDER"
 _REPO_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

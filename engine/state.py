@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 from engine.budget import max_runs
-from engine.limits import DEFAULT_RUNS, DEFAULT_SEED, LANGUAGES, RUNS_RANGE, SEED_RANGE
+from engine.limits import (
+    BYLINE_FIELDS,
+    BYLINE_LIMIT,
+    DEFAULT_RUNS,
+    DEFAULT_SEED,
+    LANGUAGES,
+    RUNS_RANGE,
+    SEED_RANGE,
+    clean_byline,
+)
 from engine.schema import Scenario
 
 # The defaults and ranges live in engine.limits; importers of the link codec find them here too.
@@ -41,6 +50,10 @@ class ViewState:
     runs: int = DEFAULT_RUNS
     seed: int = DEFAULT_SEED
     compare: tuple[str, ...] | None = None  # None: the page's default comparison
+    # The brief's byline, as the reader typed it (engine.limits.clean_byline): empty when not given.
+    author: str = ""
+    unit: str = ""
+    marking: str = ""
 
 
 # The repairs decode() can report, by code, with the names of their parameters. The words, in every
@@ -56,6 +69,7 @@ REPAIR_CODES = {
     "not_whole": ("name", "default"),
     "out_of_range": ("name", "value", "low", "high", "clamped"),
     "runs_over_budget": ("runs", "allowed"),
+    "byline_cut": ("name", "limit"),
 }
 
 
@@ -114,6 +128,9 @@ def encode(state: ViewState, scenario: Scenario) -> dict[str, str]:
         params["seed"] = str(state.seed)
     if state.compare is not None:
         params["compare"] = ",".join(state.compare)
+    for name in BYLINE_FIELDS:
+        if getattr(state, name):
+            params[name] = getattr(state, name)
     for d in scenario.drivers:
         value = state.values.get(d.id, d.default)
         if value != d.default:
@@ -205,10 +222,19 @@ def decode(
             elif item not in known:
                 notices.append(_repair("unknown_compare", preset=item[:80]))
 
+    byline: dict[str, str] = {}
+    for name in BYLINE_FIELDS:
+        if name in params:
+            raw = params[name]
+            raw = raw if isinstance(raw, str) else (raw[-1] if raw else "")
+            byline[name] = clean_byline(raw)
+            if len(" ".join(raw.split())) > BYLINE_LIMIT:
+                notices.append(_repair("byline_cut", name=name, limit=str(BYLINE_LIMIT)))
+
     values: dict[str, float] = {}
     drivers = {d.id: d for d in scenario.drivers}
     for key in params:
-        if key in ("scenario", "preset", "lang", "runs", "seed", "compare"):
+        if key in ("scenario", "preset", "lang", "runs", "seed", "compare", *BYLINE_FIELDS):
             continue
         if not key.startswith(DRIVER_PREFIX) or key[len(DRIVER_PREFIX) :] not in drivers:
             notices.append(_repair("unknown_setting", name=key[:80]))
@@ -232,7 +258,7 @@ def decode(
             )
         if clamped != d.default:
             values[d.id] = clamped
-    state = ViewState(ref, values, preset, lang, runs, seed, None if compare is None else tuple(compare))
+    state = ViewState(ref, values, preset, lang, runs, seed, None if compare is None else tuple(compare), **byline)
     return state, scenario, list(dict.fromkeys(notices))  # a repeated mistake is one notice
 
 

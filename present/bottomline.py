@@ -13,25 +13,10 @@ import pandas as pd
 from engine.report import QuestionSummary
 from engine.schema import Scenario
 from present.i18n import t, whole_number
-from present.tables import percent_digits
+from present.tables import percent_span, percent_text
 
 # How many changed drivers the change sentence names before it says "and N more".
 NAMED_CHANGES = 3
-
-
-def _digits(share: float, lang: str) -> str:
-    text = percent_digits(share)
-    return text.replace(".", ",") if lang == "de" else text
-
-
-def percent(share: float, lang: str) -> str:
-    """'28%' / '28 %'; within a point of 0 or 100 (but not on it) one decimal, since '0%' would claim no run."""
-    return t("percent_value", lang, value=_digits(share, lang))
-
-
-def _span(low: float, high: float, lang: str) -> str:
-    """'25–31%' / '25–31 %': one unit for both bounds."""
-    return f"{_digits(low, lang)}–{percent(high, lang)}"
 
 
 def number(value: float, lang: str) -> str:
@@ -61,11 +46,11 @@ def question_sentence(scenario: Scenario, summary: QuestionSummary, lang: str) -
         indicator=indicator.label.get(lang),
         target=target,
         week=q.by_week,
-        probability=percent(summary.probability, lang),
-        interval=_span(summary.low, summary.high, lang),
+        probability=percent_text(summary.probability, lang),
+        interval=percent_span(summary.low, summary.high, lang),
     )
     if summary.lowest is not None and summary.highest is not None:
-        sentence += t("bottom_presets", lang, span=_span(summary.lowest[1], summary.highest[1], lang))
+        sentence += t("bottom_presets", lang, span=percent_span(summary.lowest[1], summary.highest[1], lang))
     if summary.drivers:
         names = [scenario.driver(d).label.get(lang) for d in summary.drivers]
         sentence += t("bottom_drivers", lang, drivers=listing(names, lang))

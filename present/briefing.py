@@ -30,17 +30,26 @@ from plotly.offline import get_plotlyjs
 from engine import MODEL_VERSION
 from engine.budget import BudgetExceeded, ServerBusy
 from engine.checks import run_checks
+from engine.limits import clean_byline
 from engine.model import Model
 from engine.sensitivity import tornado_point
 from present.charts import event_marks
 from present.charts_sensitivity import TornadoLabels, tornado_figure
 from present.i18n import t, whole_number
-from present.tables import CheckLine, Table, check_lines, drivers_table, impacts_table, indicators_table, readouts
+from present.tables import (
+    CheckLine,
+    Table,
+    check_lines,
+    drivers_table,
+    impacts_table,
+    indicators_table,
+    percent_text,
+    readouts,
+)
 
 logger = logging.getLogger(__name__)
 
 # The longest author, unit and handling marking the pack takes (characters); longer text is cut.
-BYLINE_LIMIT = 120
 # Names of a system Chromium, in the order they are looked for on PATH; BROWSER_PATH overrides them.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Static chart size (CSS pixels): the page's width on A4 at 96 dpi scales them down, as vectors.
@@ -132,12 +141,8 @@ class Byline:
 
     @classmethod
     def of(cls, author: str = "", unit: str = "", marking: str = "") -> Byline:
-        """Trimmed to one line of at most BYLINE_LIMIT characters each."""
-
-        def clean(text: str) -> str:
-            return " ".join(str(text or "").split())[:BYLINE_LIMIT]
-
-        return cls(clean(author), clean(unit), clean(marking))
+        """Trimmed to one line of at most BYLINE_LIMIT characters each (engine.limits.clean_byline)."""
+        return cls(clean_byline(author), clean_byline(unit), clean_byline(marking))
 
 
 @dataclass(frozen=True, eq=False)
@@ -230,22 +235,23 @@ def _number(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _question_table(model: Model, questions, reference_questions, reference_name: str, runs: int, lang: str) -> Table:
+def _question_table(
+    model: Model, questions: pd.DataFrame, preset_questions: Mapping[str, pd.DataFrame], runs: int, lang: str
+) -> Table:
+    """Question x preset: each question at the current settings with its interval, then its answer under each
+    preset (`preset_questions`: the preset's name -> its question table, the same runs and seed)."""
     scenario = model.scenario
+    by_preset = {name: table.set_index("question")["probability"] for name, table in preset_questions.items()}
     rows = []
-    for r in readouts(scenario, questions, reference_questions):
-        answer = f"{r.percent} ({r.interval(runs, lang)})"
+    for r in readouts(scenario, questions, None):
+        answer = f"{r.percent(lang)} ({r.interval(runs, lang)})"
         if r.saturated:
             answer += f" — {t('saturated_' + r.saturated, lang)}"
-        row: list[object] = [r.question.text.get(lang), r.condition(scenario, lang), answer]
-        if reference_questions is not None:
-            before = float(reference_questions.set_index("question").loc[r.question.id, "probability"])
-            row += [f"{before * 100:.0f}%", r.versus(reference_name, lang)]
+        row = [r.question.text.get(lang), r.condition(scenario, lang), answer]
+        row += [percent_text(float(column.loc[r.question.id]), lang) for column in by_preset.values()]
         rows.append(tuple(row))
-    columns = [t("pack_question", lang), t("pack_condition", lang), t("current", lang)]
-    if reference_questions is not None:
-        columns += [reference_name or t("pack_reference", lang), t("pack_change", lang)]
-    return Table(columns=tuple(columns), rows=tuple(rows))
+    columns = (t("pack_question", lang), t("pack_condition", lang), t("current", lang), *by_preset)
+    return Table(columns=columns, rows=tuple(rows))
 
 
 def _tornado(model: Model, values: Mapping[str, float], lang: str) -> tuple[Chart | None, str]:
@@ -277,7 +283,7 @@ def build_brief(
     model: Model,
     values: Mapping[str, float],
     questions: pd.DataFrame,
-    reference_questions: pd.DataFrame | None,
+    preset_questions: Mapping[str, pd.DataFrame],
     reference_name: str,
     figures: Sequence[go.Figure],
     runs: int,
@@ -289,7 +295,10 @@ def build_brief(
     byline: Byline | None = None,
     timezone: str = "",
 ) -> Brief:
-    """Every section of the pack, computed once; the three formats only lay it out."""
+    """Every section of the pack, computed once; the three formats only lay it out.
+
+    `preset_questions` maps each preset's name to its question table (the same runs and seed as `questions`);
+    `reference_name` names the preset the bottom line's change sentence is measured from."""
     scenario = model.scenario
     generated = generated or datetime.now(UTC)
     tornado, tornado_caption = _tornado(model, values, lang)
@@ -316,7 +325,7 @@ def build_brief(
         link=link if link.lower().startswith(("https://", "http://")) else "",
         bottom_line=tuple(str(s) for s in bottom_line),
         caveats=(t("pack_is", lang), t("model_plain", lang), t("caveat", lang), t("pack_is_not", lang)),
-        questions=_question_table(model, questions, reference_questions, reference_name, runs, lang),
+        questions=_question_table(model, questions, preset_questions, runs, lang),
         # Plotly titles hold escaped text (present.style.plot_text): the brief keeps it plain.
         charts=tuple(Chart(html.unescape(str(fig.layout.title.text or "")), fig) for fig in figures),
         # The charts mark events ①, ②, ...: the pack lists what each mark stands for, as the page does.

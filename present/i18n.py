@@ -497,8 +497,8 @@ STRINGS.update(
             "de": "{indicator} fällt auf {level} oder darunter, spätestens in Woche {week}",
         },
         "question_interval": {
-            "en": "95% interval {low}–{high}%, {runs} runs",
-            "de": "95-%-Intervall {low}–{high}%, {runs} Läufe",
+            "en": "95% interval {span}, {runs} runs",
+            "de": "95-%-Intervall {span}, {runs} Läufe",
         },
         "saturated_yes": {
             "en": (
@@ -870,6 +870,10 @@ _REPAIRS = {
     "runs_over_budget": (
         "{runs} runs are more than this scenario allows; using {allowed}, the most it allows",
         "{runs} Läufe sind mehr, als dieses Szenario erlaubt; verwendet werden {allowed}, das Maximum",
+    ),
+    "byline_cut": (
+        "'{name}' is longer than {limit} characters and was cut",
+        "„{name}“ ist länger als {limit} Zeichen und wurde gekürzt",
     ),
 }
 STRINGS.update({f"repair_{code}": {"en": en, "de": de} for code, (en, de) in _REPAIRS.items()})

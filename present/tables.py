@@ -192,6 +192,21 @@ def percent_digits(share: float) -> str:
     return f"{percent:.1f}" if 0 < percent < 1 or 99 < percent < 100 else f"{percent:.0f}"
 
 
+def _digits(share: float, lang: str) -> str:
+    text = percent_digits(share)
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def percent_text(share: float, lang: str) -> str:
+    """'28%' / '28 %'; within a point of 0 or 100 (but not on it) one decimal ('0.4%' / '0,4 %')."""
+    return t("percent_value", lang, value=_digits(share, lang))
+
+
+def percent_span(low: float, high: float, lang: str) -> str:
+    """'25–31%' / '25–31 %': one unit for both bounds."""
+    return f"{_digits(low, lang)}–{percent_text(high, lang)}"
+
+
 @dataclass(frozen=True)
 class Readout:
     """One question's answer as both the page's cards and the pack show it."""
@@ -202,9 +217,8 @@ class Readout:
     low: float  # the 95 % Wilson interval of `probability` (0-1)
     high: float
 
-    @property
-    def percent(self) -> str:
-        return f"{self.probability * 100:.0f}%"
+    def percent(self, lang: str) -> str:
+        return percent_text(self.probability, lang)
 
     def versus(self, reference_name: str, lang: str) -> str:
         """'+3 pts vs. Reported baseline'; no change reads '±0', never '+0' or '-0'."""
@@ -215,13 +229,7 @@ class Readout:
 
     def interval(self, runs: int, lang: str) -> str:
         """'95% interval 25–31%, 1,000 runs': how far the share itself may be off from the runs drawn."""
-        return t(
-            "question_interval",
-            lang,
-            low=percent_digits(self.low),
-            high=percent_digits(self.high),
-            runs=whole_number(runs, lang),
-        )
+        return t("question_interval", lang, span=percent_span(self.low, self.high, lang), runs=whole_number(runs, lang))
 
     @property
     def saturated(self) -> Literal["yes", "no"] | None:
@@ -255,7 +263,7 @@ class Readout:
         return t(
             key,
             lang,
-            probability=self.percent,
+            probability=self.percent(lang),
             runs=whole_number(runs, lang),
             indicator=scenario.indicator(q.indicator).label.get(lang),
             level=self.target(scenario, lang),

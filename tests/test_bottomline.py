@@ -10,7 +10,8 @@ from engine.model import Model
 from engine.report import key_drivers, question_summaries
 from engine.sensitivity import tornado_point
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
-from present.bottomline import bottom_line, change_sentence, listing, number, percent
+from present.bottomline import bottom_line, change_sentence, listing, number
+from present.tables import percent_text
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +126,7 @@ def test_the_same_numbers_give_the_same_words(seed_lines, seed_scenario):
     ],
 )
 def test_percentages_are_written_the_readers_way(share, en, de):
-    assert (percent(share, "en"), percent(share, "de")) == (en, de)
+    assert (percent_text(share, "en"), percent_text(share, "de")) == (en, de)
 
 
 def test_numbers_and_lists_are_written_the_readers_way():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,13 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from engine import MODEL_VERSION
-from engine.ensemble import run_ensemble
 from engine.loader import load_scenario, parse_scenario
-from engine.model import Model
-from present.briefing import Byline, build_brief, chromium_missing, find_chromium, render_html
+from present.briefing import Byline, chromium_missing, find_chromium, render_html
 from present.i18n import t
 from present.pdf import briefing_pdf
 from present.pptx import briefing_pptx
-from ui.panels import projection_figures
 
+from .briefs import brief_of
 from .test_hostile import ATTACK, hostile_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,26 +30,7 @@ needs_chromium = pytest.mark.skipif(find_chromium() is None, reason=chromium_mis
 
 
 def _brief(scenario, byline=None, bottom_line=BOTTOM, link=LINK):
-    model = Model.of(scenario)
-    projection = run_ensemble(model, None, runs=200, seed=3)
-    baseline = run_ensemble(model, scenario.defaults(), runs=200, seed=3)
-    figures = [fig for _, fig in projection_figures(scenario, projection.bands, "en")]
-    return build_brief(
-        model,
-        scenario.defaults(),
-        projection.questions,
-        baseline.questions,
-        "Reported baseline",
-        figures,
-        runs=200,
-        seed=3,
-        lang="en",
-        link=link,
-        generated=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
-        bottom_line=bottom_line,
-        byline=byline,
-        timezone="Europe/Berlin",
-    )
+    return brief_of(scenario, "en", byline, bottom_line, link, timezone="Europe/Berlin")
 
 
 def _pdf_text(data: bytes) -> tuple[int, str]:
@@ -75,7 +53,11 @@ def test_the_brief_is_in_reading_order():
     assert brief.written_by == "A. Author, Unit 7"
     assert brief.bottom_line == BOTTOM
     assert len(brief.questions.rows) == len(SEED.questions)
-    assert brief.questions.columns == ("Question", "Condition", "Current settings", "Reported baseline", "Change")
+    presets = ("Reported baseline", "Escalation", "De-escalation", "Sanctions squeeze")
+    assert brief.questions.columns == ("Question", "Condition", "Current settings", *presets)
+    # At the defaults the current settings are the baseline's: the same runs, the same answers.
+    assert [row[3] for row in brief.questions.rows] == [row[2].split(" ")[0] for row in brief.questions.rows]
+    assert brief.questions.rows[0][2:] == ("42% (95% interval 36–49%, 200 runs)", "42%", "66%", "8%", "42%")
     assert len(brief.charts) == 3
     assert brief.tornado is not None
     assert SEED.questions[0].text.en in brief.tornado_caption

@@ -1200,7 +1200,7 @@ def test_the_briefing_pack_escapes_hostile_scenario_text():
         Model.of(scenario),
         values,
         result.questions,
-        result.questions,
+        {scenario.preset("baseline").label.en: result.questions},
         scenario.preset("baseline").label.en,
         figures,
         100,

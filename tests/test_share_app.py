@@ -225,3 +225,27 @@ def test_a_one_line_file_the_yaml_constructor_cannot_build_is_refused_in_the_pag
     assert [e.value for e in at.error] == ["The scenario was not saved. Problems found:"]
     [code] = [c.value for c in at.code if "<editor>" in c.value]
     assert code.splitlines()[0].startswith(problem)
+
+
+def test_the_byline_is_kept_in_the_link_both_ways():
+    reader = _app({"scenario": "dprk-russia-2024", "author": "A. Weber", "marking": "VS-NfD <b>x</b>"})
+    reader.session_state[SHARE_BOX] = True
+    reader.run()
+    assert reader.text_input(key="export:author").value == "A. Weber"
+    assert reader.text_input(key="export:unit").value == ""
+    assert reader.text_input(key="export:marking").value == "VS-NfD <b>x</b>"
+    assert not reader.warning
+
+    reader.text_input(key="export:unit").set_value("Lage & Analyse").run()
+    assert _link_params(reader) == {
+        "scenario": "dprk-russia-2024",
+        "preset": "baseline",
+        "lang": "en",  # the page's language, once a widget has run
+        "author": "A. Weber",
+        "unit": "Lage & Analyse",
+        "marking": "VS-NfD <b>x</b>",
+    }
+    shown = [c.value for c in reader.code if c.value.startswith(("http", "?"))]
+    assert len(shown) == 1 and shown[0].endswith(
+        "?scenario=dprk-russia-2024&preset=baseline&lang=en&author=A.+Weber&unit=Lage+%26+Analyse&marking=VS-NfD+%3Cb%3Ex%3C%2Fb%3E"
+    )

@@ -207,6 +207,7 @@ def test_a_repair_is_a_plain_record_of_its_code_and_parameters():
         "not_whole",
         "out_of_range",
         "runs_over_budget",
+        "byline_cut",
     }
 
 
@@ -246,3 +247,27 @@ def test_a_link_of_more_parameters_than_the_server_reads_still_opens_its_first_o
     state, _, notices = decode(params, resolve, SID, total=total)
     assert (state.lang, dict(state.values)) == ("de", {"troops_deployed": 3000.0})
     assert english(notices)[0] == "the link has 1202 parameters; only the first 400 were read"
+
+
+def test_the_byline_rides_in_the_link_and_reads_back_the_same():
+    state = ViewState(SID, author="A. Weber", unit="Referat 203 & Lage", marking="VS-NfD <intern>")
+    params = encode(state, SCENARIO)
+    assert params == {
+        "scenario": SID,
+        "author": "A. Weber",
+        "unit": "Referat 203 & Lage",
+        "marking": "VS-NfD <intern>",
+    }
+    decoded, _, notices = decode(params, resolve, SID)
+    assert notices == []
+    assert decoded == state
+
+
+def test_a_tampered_byline_is_one_clean_line_cut_to_the_limit_with_a_notice():
+    params = {"scenario": SID, "author": "x" * 150, "unit": "line\none\ttwo\x00\x1b[31m", "marking": "   "}
+    decoded, _, notices = decode(params, resolve, SID)
+    assert decoded.author == "x" * 120
+    assert decoded.unit == "line one two [31m"
+    assert decoded.marking == ""
+    assert english(notices) == ["'author' is longer than 120 characters and was cut"]
+    assert "marking" not in encode(decoded, SCENARIO)

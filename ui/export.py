@@ -7,13 +7,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from engine.limits import BYLINE_LIMIT
 from engine.serialize import scenario_to_yaml, with_defaults
-from present.briefing import BYLINE_LIMIT, Brief, Byline, chromium_missing, find_chromium, for_reader, render_html
+from present.briefing import Brief, Byline, chromium_missing, find_chromium, for_reader, render_html
 from present.i18n import t
-from ui.session import View
-
-# The byline's widget keys, owned by this module (not yet part of the link state: see engine.state).
-AUTHOR, UNIT, MARKING = "export:author", "export:unit", "export:marking"
+from ui.session import BYLINE_KEYS, View
 
 
 def scenario_yaml(settings: View) -> str:
@@ -25,24 +23,23 @@ def scenario_yaml(settings: View) -> str:
     return scenario_to_yaml(scenario, header)
 
 
-def byline(lang: str) -> Byline:
-    """Three optional text inputs; what they hold goes on the pack in every format (escaped there)."""
-    columns = st.columns(3)
-    fields = ((AUTHOR, "pack_author_input", None), (UNIT, "pack_unit_input", None))
-    fields += ((MARKING, "pack_marking_input", t("pack_marking_help", lang)),)
-    for column, (key, label, help_text) in zip(columns, fields, strict=True):
+def byline(settings: View) -> Byline:
+    """Three optional text inputs, kept in the link (ui.session.BYLINE_KEYS); what they hold goes on the pack
+    in every format (escaped there). The View was read before they were drawn, with what they hold now."""
+    lang = settings.lang
+    fields = (("author", "pack_author_input", None), ("unit", "pack_unit_input", None))
+    fields += (("marking", "pack_marking_input", t("pack_marking_help", lang)),)
+    for column, (name, label, help_text) in zip(st.columns(3), fields, strict=True):
         with column:
-            st.text_input(t(label, lang), key=key, max_chars=BYLINE_LIMIT, help=help_text)
-    return Byline.of(
-        st.session_state.get(AUTHOR, ""), st.session_state.get(UNIT, ""), st.session_state.get(MARKING, "")
-    )
+            st.text_input(t(label, lang), key=BYLINE_KEYS[name], max_chars=BYLINE_LIMIT, help=help_text)
+    return Byline.of(*settings.byline)
 
 
 def downloads(settings: View, bands_csv: Callable[[], str], brief: Callable[[], Brief]) -> None:
     """The byline inputs, then the buttons; every file is built only when its button is clicked, from the
     content `brief` builds (present.briefing.build_brief) with the reader's byline and time zone."""
     lang = settings.lang
-    by = byline(lang)
+    by = byline(settings)
     stem = f"{settings.scenario.id}-seed{settings.seed}"
 
     def pack(render: Callable[[Brief], bytes | str]) -> Callable[[], bytes | str]:

@@ -118,7 +118,7 @@ def _question_card(scenario: Scenario, readout: Readout, reference_name: str, ru
     st.caption(md_escape(readout.condition(scenario, lang)))
     st.metric(
         text,
-        readout.percent,
+        readout.percent(lang),
         delta=delta,
         delta_color="off",
         delta_arrow=arrow,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from engine.limits import DEFAULT_RUNS, DEFAULT_SEED
+from engine.limits import DEFAULT_RUNS, DEFAULT_SEED, clean_byline
 from engine.model import Model
 from engine.report import contrast_presets
 from engine.schema import Driver, Scenario
@@ -32,6 +32,8 @@ RUNS = "runs"
 SEED = "seed"
 TAB = "main_tab"  # the open tab, by its translated label
 SHARE_BOX = "share_box"  # the "Share and export" expander: open or closed
+# The brief's byline inputs (ui/export.py draws them), by ViewState field.
+BYLINE_KEYS = {"author": "export:author", "unit": "export:unit", "marking": "export:marking"}
 # Bookkeeping of this module's own.
 PRESET_OWNER = "_preset_for"  # the scenario whose presets the preset box shows
 SHOWN_LANGUAGE = "_lang_shown"
@@ -92,6 +94,11 @@ class View:
     @property
     def seed(self) -> int:
         return self.state.seed
+
+    @property
+    def byline(self) -> tuple[str, str, str]:
+        """Author, unit and handling marking, as the link keeps them."""
+        return self.state.author, self.state.unit, self.state.marking
 
 
 # --- loading a state -----------------------------------------------------------------------------------------
@@ -214,6 +221,9 @@ def restore_from_link(resolve: Callable[[str], Scenario | None], default_ref: st
     st.session_state[SEED] = state.seed
     if state.compare is not None:
         st.session_state[compare_key(state.scenario)] = list(state.compare)
+    for name, key in BYLINE_KEYS.items():
+        if getattr(state, name):
+            st.session_state[key] = getattr(state, name)
     load_values(state.scenario, scenario, values)
     if notices:
         logger.info("link repaired: %s", ", ".join(n.code for n in notices))
@@ -307,5 +317,6 @@ def current(model: Model, ref: str, values: dict[str, float], compare: list[str]
         runs=int(st.session_state[RUNS]),
         seed=int(st.session_state[SEED]),
         compare=None if compare is None or compare == default_compare(scenario, values) else tuple(compare),
+        **{name: clean_byline(st.session_state.get(key, "")) for name, key in BYLINE_KEYS.items()},
     )
     return View(state, model)

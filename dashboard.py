@@ -7,8 +7,9 @@ from pathlib import Path
 import streamlit as st
 
 from present.briefing import build_brief
+from present.data_export import projection_data
 from present.i18n import TAB_KEYS, t
-from present.text import csv_text, md_escape
+from present.text import md_escape
 from ui import auth, custom, data, explain, export, panels, session, share
 from ui.sidebar import render_sidebar
 
@@ -137,7 +138,9 @@ if share_box.open:
 
         export.downloads(
             view,
-            bands_csv=lambda: csv_text(bands, float_format="%.6g"),
+            data=lambda: projection_data(
+                scenario, bands, questions, view.values, view.runs, view.seed, view.digest, link, lang
+            ),
             brief=lambda: build_brief(
                 figures=figures(),
                 bottom_line=bottom_line(),

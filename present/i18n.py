@@ -25,7 +25,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Scenario (YAML, current settings as defaults)",
         "de": "Szenario (YAML, aktuelle Werte als Standard)",
     },
-    "download_csv": {"en": "Projections (CSV)", "de": "Projektionen (CSV)"},
+    "download_data": {"en": "Data (CSV files, zip)", "de": "Daten (CSV-Dateien, zip)"},
     "download_html": {"en": "Briefing pack (HTML, works offline)", "de": "Briefing-Paket (HTML, offline lesbar)"},
     "sources_caveats": {"en": "Sources and caveats", "de": "Quellen und Vorbehalte"},
     "model_plain": {

@@ -35,7 +35,7 @@ def byline(settings: View) -> Byline:
     return Byline.of(*settings.byline)
 
 
-def downloads(settings: View, bands_csv: Callable[[], str], brief: Callable[[], Brief]) -> None:
+def downloads(settings: View, data: Callable[[], bytes], brief: Callable[[], Brief]) -> None:
     """The byline inputs, then the buttons; every file is built only when its button is clicked, from the
     content `brief` builds (present.briefing.build_brief) with the reader's byline and time zone."""
     lang = settings.lang
@@ -54,7 +54,7 @@ def downloads(settings: View, bands_csv: Callable[[], str], brief: Callable[[], 
             "application/x-yaml",
             "description",
         ),
-        ("download_csv", bands_csv, f"{stem}-projections.csv", "text/csv", "table"),
+        ("download_data", data, f"{stem}-data.zip", "application/zip", "table"),
         ("download_html", pack(render_html), f"{stem}-briefing.html", "text/html", "article"),
     ]
     if chromium:

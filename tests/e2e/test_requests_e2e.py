@@ -26,7 +26,7 @@ QUIET_MS = 1_000
 MAX_QUIET_WAITS = 10
 # data: and blob: URLs are built inside the page and never touch the network.
 IN_PAGE_SCHEMES = {"data", "blob"}
-DOWNLOADS = ("download_yaml", "download_csv", "download_html")
+DOWNLOADS = ("download_yaml", "download_data", "download_html")
 
 SIDEBAR = '[data-testid="stSidebar"]'
 ACTIVE_PANEL = '[role="tabpanel"]:not([hidden])'

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -461,7 +462,7 @@ def _download(page: Page, button: str, folder: Path) -> Path:
     return path
 
 
-def test_briefing_pack_and_csv_downloads(open_app, fresh_context, tmp_path, seed_scenario, chart_count):
+def test_briefing_pack_and_data_downloads(open_app, fresh_context, tmp_path, seed_scenario, chart_count):
     import unicodedata
 
     from pptx import Presentation
@@ -520,10 +521,14 @@ def test_briefing_pack_and_csv_downloads(open_app, fresh_context, tmp_path, seed
     first = " ".join(s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame)
     assert seed_scenario.title.get("en") in first and "A. Author <b>x</b>" in first and "Internal" in first
 
-    table = _download(page, t("download_csv", "en"), tmp_path)
-    assert table.name == f"{SEED_ID}-seed2024-projections.csv"
-    text = table.read_text(encoding="utf-8")
-    assert text.splitlines()[0] == "week,indicator,mean,p10,p50,p90"
+    bundle = _download(page, t("download_data", "en"), tmp_path)
+    assert bundle.name == f"{SEED_ID}-seed2024-data.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        assert archive.namelist() == ["projections.csv", "questions.csv", "settings.csv"]
+        text = archive.read("projections.csv").decode("utf-8-sig")
+        settings = list(csv.DictReader(io.StringIO(archive.read("settings.csv").decode("utf-8-sig"))))
+    assert text.splitlines()[0] == "week,indicator,indicator_name,mean,p10,p50,p90,p50_level"
+    assert {r["setting"]: r["value"] for r in settings}["seed"] == "2024"
     rows = list(csv.DictReader(io.StringIO(text)))
     weeks = seed_scenario.horizon_weeks
     indicators = [i.id for i in seed_scenario.indicators]

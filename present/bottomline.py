@@ -12,19 +12,11 @@ import pandas as pd
 
 from engine.report import QuestionSummary
 from engine.schema import Scenario
-from present.i18n import t, whole_number
-from present.tables import percent_span, percent_text
+from present.i18n import t
+from present.tables import number, percent_span, percent_text
 
 # How many changed drivers the change sentence names before it says "and N more".
 NAMED_CHANGES = 3
-
-
-def number(value: float, lang: str) -> str:
-    """A slider value: thousands grouped, a decimal only where there is one (12,000 / 12.000; 2.5 / 2,5)."""
-    if float(value).is_integer():
-        return whole_number(int(value), lang)
-    text = f"{value:,.10g}" if abs(value) >= 1000 else f"{value:.10g}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") if lang == "de" else text
 
 
 def listing(items: Sequence[str], lang: str) -> str:

@@ -19,6 +19,8 @@ from present.style import (
     LEVEL_TEXT,
     PALETTE,
     TEMPLATE_SPEC,
+    TITLE_CHARS,
+    TITLE_LINE_PX,
     grid,
     plot_text,
     rgba,
@@ -30,11 +32,9 @@ from present.style import (
 Scale = Sequence[tuple[float, str]]
 # A small multiple is about half the page wide: a longer level label would run into the next panel.
 PANEL_LABEL_CHARS = 40
-# Lines of a chart's title and of a panel's title: what fits across a 400 px phone screen at Plotly's title
-# sizes (17 px and 16 px), so that neither is cut off at the edge nor runs into the next.
-TITLE_CHARS = 36
+# A panel's title: what fits across a 400 px phone screen at Plotly's 16 px, so that it does not run into
+# the next panel (a chart's own title: present.style.TITLE_CHARS).
 PANEL_TITLE_CHARS = 32
-TITLE_LINE_PX = 24
 # From the plot's lower edge to the legend's top: room for the week ticks and the axis title.
 LEGEND_GAP_PX = 60
 # Under a panel, above the next one's title: its week ticks.

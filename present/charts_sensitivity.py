@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from engine.causal import CausalGraph, Edge
 from present.i18n import t
-from present.style import PALETTE, TEMPLATE, grid, plot_text, rgba
+from present.style import PALETTE, TEMPLATE, TITLE_CHARS, TITLE_LINE_PX, grid, plot_text, rgba, wrapped_text
 from present.tables import cited
 
 POSITIVE = PALETTE[0]  # blue
@@ -28,13 +28,27 @@ DRIVER_COLOUR = PALETTE[6]  # grey
 INDICATOR_COLOUR = PALETTE[2]  # bluish green
 FIRST_ORDER = PALETTE[5]  # sky blue
 TOTAL = PALETTE[0]  # blue
+DRIVER_CHARS = 28
 
 
 def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
+    """The title wrapped to what a phone's width holds, the top margin and the height grown with its lines."""
+    text = wrapped_text(title, TITLE_CHARS)
+    more = TITLE_LINE_PX * text.count("<br>")
     fig.update_layout(
-        title={"text": plot_text(title), "x": 0, "xanchor": "left"},
-        height=height,
-        margin={"l": 20, "r": 20, "t": 60, "b": 90},
+        # Hung from the figure's top edge, as the projection charts' titles are: a title of several lines
+        # grows down into the margin made for it, clear of the note above the plot.
+        title={
+            "text": text,
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 12},
+        },
+        height=height + more,
+        margin={"l": 20, "r": 20, "t": 60 + more, "b": 90},
         # Below the plot, measured from the figure's edge: clear of titles and subplot titles at any height.
         legend={"orientation": "h", "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         template=TEMPLATE,
@@ -66,7 +80,8 @@ def tornado_figure(
     rows = frame.sort_values("rank")
     scale = 100.0 if percent else 1.0
     suffix = "%" if percent else ""
-    drivers = [plot_text(names.get(d, d)) for d in rows["driver"]]
+    # Driver names in lines of at most DRIVER_CHARS: on a phone one long name took half the chart's width.
+    drivers = [wrapped_text(names.get(d, d), DRIVER_CHARS) for d in rows["driver"]]
     base = float(rows["base"].iloc[0]) * scale if len(rows) else 0.0
     fig = go.Figure()
     for column, name, colour in (("at_min", labels.at_min, AT_MIN), ("at_max", labels.at_max, AT_MAX)):
@@ -105,13 +120,17 @@ def tornado_figure(
                 "text": plot_text(f"{labels.base}: {base:.1f}{suffix}"),
                 "showarrow": False,
                 "yanchor": "bottom",
+                # Towards the middle of the axis, so that the note is never cut at the chart's edge.
+                "xanchor": "right" if base > 50 else "left",
                 "font": {"size": 11, "color": "#444444"},
             }
         ],
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title_text=plot_text(labels.axis), range=[0, 100], ticksuffix=suffix)
-    return _layout(fig, labels.title, height=max(300, 28 * len(rows) + 140), barmode="overlay", bargap=0.3)
+    lines = sum(name.count("<br>") + 1 for name in drivers)
+    height = max(300, 20 * lines + 10 * len(rows) + 140)
+    return _layout(fig, labels.title, height=height, barmode="overlay", bargap=0.3)
 
 
 # --- Sobol ---------------------------------------------------------------------------------------------------
@@ -132,7 +151,7 @@ def sobol_figure(frame: pd.DataFrame, names: Mapping[int, str], labels: SobolLab
     to its label.
     """
     rows = frame.sort_values(["ST", "impact"], ascending=[False, True], kind="stable").head(top)
-    ys = [plot_text(names.get(int(k), str(k))) for k in rows["impact"]]
+    ys = [wrapped_text(names.get(int(k), str(k)), DRIVER_CHARS) for k in rows["impact"]]
     fig = go.Figure()
     for column, name, colour in (("ST", labels.total, TOTAL), ("S1", labels.first, FIRST_ORDER)):
         fig.add_trace(
@@ -148,7 +167,8 @@ def sobol_figure(frame: pd.DataFrame, names: Mapping[int, str], labels: SobolLab
         )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title_text=plot_text(labels.axis), rangemode="tozero")
-    return _layout(fig, labels.title, height=max(300, 40 * len(rows) + 140), barmode="group")
+    lines = sum(max(2, y.count("<br>") + 1) for y in ys)  # two bars a row need two lines' room
+    return _layout(fig, labels.title, height=max(300, 20 * lines + 140), barmode="group")
 
 
 # --- causal map ----------------------------------------------------------------------------------------------

@@ -314,6 +314,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "Intervall. Jede Einstellung nutzt dieselben Läufe und denselben Seed.",
     },
     "delta_preset_minus_current": {"en": "Δ {preset} minus current", "de": "Δ {preset} minus aktuell"},
+    "compare_setting": {"en": "Indicator / settings", "de": "Indikator / Einstellungen"},
+    "compare_median": {"en": "Median", "de": "Median"},
+    "compare_delta": {"en": "Δ preset minus current", "de": "Δ Voreinstellung minus aktuell"},
+    "compare_level": {"en": "Level the median reaches", "de": "Stufe, die der Median erreicht"},
     "compare_delta_caption": {
         "en": "Every Δ is the preset minus the current settings: positive where the preset ends higher.",
         "de": "Jedes Δ ist die Voreinstellung minus die aktuellen Einstellungen: positiv, wo die "

@@ -19,6 +19,10 @@ BAND_ALPHA = 0.1
 LEVEL_LINE = "#9E9E9E"
 LEVEL_TEXT = "#555555"
 LEVEL_FONT_SIZE = 10
+# Lines of a chart's title: what fits across a 400 px phone screen at Plotly's 17 px title size, so that it
+# is not cut off at the edge; each further line takes TITLE_LINE_PX of the top margin.
+TITLE_CHARS = 36
+TITLE_LINE_PX = 24
 # plotly_white's layout alone, built once: passing the name makes plotly deep-copy and validate the
 # whole template (defaults for every trace type) for each figure, the largest cost of a slider move.
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)

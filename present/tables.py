@@ -26,6 +26,7 @@ class Table:
     rows: tuple[tuple[object, ...], ...]
     numeric: frozenset[int] = frozenset()
     long: frozenset[int] = frozenset()
+    headings: frozenset[int] = frozenset()  # rows that name the group of rows under them (first cell only)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(list(self.rows), columns=list(self.columns))
@@ -348,3 +349,69 @@ def check_lines(scenario: Scenario, results: Sequence[CheckResult], lang: str) -
         source = cited(c.source, lang) if c.source is not None else None
         out.append(CheckLine(result.holds, c.text.get(lang), detail, source))
     return out
+
+
+# --- comparisons --------------------------------------------------------------------------------------------
+
+
+def number(value: float, lang: str) -> str:
+    """A slider value: thousands grouped, a decimal only where there is one (12,000 / 12.000; 2.5 / 2,5)."""
+    if float(value).is_integer():
+        return whole_number(int(value), lang)
+    text = f"{value:,.10g}" if abs(value) >= 1000 else f"{value:.10g}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".") if lang == "de" else text
+
+
+def decimal(value: float, lang: str, signed: bool = False) -> str:
+    """One decimal the reader's way ('63.1' / '63,1'); `signed` for a difference ('+3.2', '−1.0', '±0.0')."""
+    text = f"{abs(value):.1f}" if signed else f"{value:.1f}"
+    if signed:
+        text = ("±" if text == "0.0" else "+" if value > 0 else "−") + text
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def _distinct(labels: Sequence[str]) -> tuple[str, ...]:
+    """Column labels made distinct ('Driver', 'Driver (2)'): a preset may share a label with a column."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return tuple(out)
+
+
+def differences_table(scenario: Scenario, differences: pd.DataFrame, presets: Mapping[str, str], lang: str) -> Table:
+    """Drivers that differ (engine.report.driver_differences): the driver, its current value, each preset's.
+    `presets` maps the frame's reference columns to the presets' names."""
+    columns = _distinct((t("driver", lang), t("current", lang), *presets.values()))
+    rows = tuple(
+        (scenario.driver(row["driver"]).label.get(lang), *(number(row[c], lang) for c in ("current", *presets)))
+        for _, row in differences.iterrows()
+    )
+    return Table(columns=columns, rows=rows, numeric=frozenset(range(1, len(columns))))
+
+
+def end_comparison_table(scenario: Scenario, deltas: pd.DataFrame, presets: Mapping[str, str], lang: str) -> Table:
+    """The end of the horizon in long form, narrow enough for a phone: per indicator a heading row, then a
+    row for the current settings and one per preset with its median, its difference (preset minus current)
+    and the level the median reaches. `deltas` is engine.report.end_deltas's frame; `presets` maps its
+    columns to the presets' names."""
+    scaled = any(i.scale for i in scenario.indicators)
+    columns = [t("compare_setting", lang), t("compare_median", lang), t("compare_delta", lang)]
+    if scaled:
+        columns.append(t("compare_level", lang))
+    rows: list[tuple[object, ...]] = []
+    headings = set()
+    for _, row in deltas.iterrows():
+        indicator = scenario.indicator(row["indicator"])
+        headings.add(len(rows))
+        rows.append((indicator.label.get(lang), *[""] * (len(columns) - 1)))
+        now = float(row["current"])
+        lines = [(t("current", lang), now, None)]
+        lines += [(name, float(row[key]), float(row[f"delta {key}"])) for key, name in presets.items()]
+        for setting, value, delta in lines:
+            cells = [setting, decimal(value, lang), "" if delta is None else decimal(delta, lang, signed=True)]
+            if scaled:
+                cells.append(level_name(indicator, round(value, 1), lang) or "")
+            rows.append(tuple(cells))
+    return Table(columns=tuple(columns), rows=tuple(rows), numeric=frozenset({1, 2}), headings=frozenset(headings))

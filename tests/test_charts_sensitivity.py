@@ -92,7 +92,10 @@ def test_tornado_of_the_seed_scenario_has_one_row_per_driver(seed_scenario):
     fig = tornado_figure(frame[frame["output"] == "dprk_assertiveness"], names, TORNADO)
 
     assert len(fig.data[0].y) == len(seed_scenario.drivers)
-    assert fig.data[0].y[0] == names["perceived_moscow_backing"]
+    # Long names wrap at a space to lines of at most 28 characters, for a phone's width.
+    assert fig.data[0].y[0] == "Backing Pyongyang perceives<br>from Moscow"
+    assert names["perceived_moscow_backing"] == "Backing Pyongyang perceives from Moscow"
+    assert all(len(line) <= 28 for y in fig.data[0].y for line in y.split("<br>"))
 
 
 def test_sobol_figure_shows_the_top_coefficients_by_total_index_with_intervals():
@@ -228,3 +231,28 @@ def test_question_figure_draws_a_dot_and_its_interval_per_setting():
     assert [a.text for a in fig.layout.annotations] == ["Q &lt;1&gt;?", "Q2?"]
     assert (now.marker.color, preset.marker.color) == (PALETTE[0], PALETTE[1])
     assert tuple(fig.layout.xaxis.range) == (0, 100)
+
+
+def test_a_long_title_wraps_for_a_phone_and_the_chart_grows_by_a_line_each(seed_scenario):
+    from dataclasses import replace
+
+    frame = tornado_point(Model.of(seed_scenario), seed_scenario.defaults())
+    rows = frame[frame["output"] == "dprk_assertiveness"]
+    names = {d.id: d.label.en for d in seed_scenario.drivers}
+    short = tornado_figure(rows, names, TORNADO)
+    long = "Tension on the Korean peninsula: level in week 52, each driver at its minimum and its maximum"
+    wrapped = tornado_figure(rows, names, replace(TORNADO, title=long))
+    assert short.layout.title.text == "T &lt;b&gt;"
+    assert wrapped.layout.title.text == (
+        "Tension on the Korean peninsula:<br>level in week 52, each driver at its<br>minimum and its maximum"
+    )
+    assert wrapped.layout.height - short.layout.height == 2 * 24
+    assert wrapped.layout.margin.t - short.layout.margin.t == 2 * 24
+
+
+def test_the_current_value_note_leans_towards_the_middle_so_the_edge_never_cuts_it():
+    def note(base: float) -> str:
+        frame = pd.DataFrame({"driver": ["a"], "base": [base], "at_min": [base - 5], "at_max": [base + 5], "rank": [1]})
+        return tornado_figure(frame, {"a": "A"}, TORNADO).layout.annotations[0].xanchor
+
+    assert (note(20.0), note(50.0), note(61.7)) == ("left", "left", "right")

@@ -11,9 +11,11 @@ so a test opens a tab by putting its label into session state, as a click would.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -25,6 +27,7 @@ from engine.model import Model
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED
 from engine.store import DATA_DIR_ENV, DATABASE_URL_ENV
 from present.i18n import STRINGS, t, whole_number
+from present.tables import number
 from present.text import md_escape
 from tests.apptest_helpers import shown
 
@@ -157,8 +160,23 @@ def in_group_order(drivers):
 
 
 def level_column(scenario, lang: str = "en") -> list[str]:
-    """The end-of-horizon table's column naming the current median's level: there when the scenario has scales."""
-    return [t("level_now", lang)] if any(i.scale for i in scenario.indicators) else []
+    """The end-of-horizon table's column naming each median's level: there when the scenario has scales."""
+    return [t("compare_level", lang)] if any(i.scale for i in scenario.indicators) else []
+
+
+def end_columns(scenario, lang: str = "en") -> list[str]:
+    keys = ("compare_setting", "compare_median", "compare_delta")
+    return [t(key, lang) for key in keys] + level_column(scenario, lang)
+
+
+def static_frame(element) -> pd.DataFrame:
+    """An st.table as the reader sees it: its cells are Markdown-escaped text (ui.panels.static_table)."""
+    frame = element.value
+    unescape = lambda text: re.sub(r"\\(.)", r"\1", str(text))  # noqa: E731
+    return pd.DataFrame(
+        [[unescape(cell) for cell in row] for row in frame.itertuples(index=False)],
+        columns=[unescape(c) for c in frame.columns],
+    )
 
 
 def clear_caches() -> None:
@@ -325,14 +343,21 @@ def test_german_end_of_horizon_table_has_no_english_column_names():
     # shows no English "delta ..." header.
     at = run_app()
     at.radio(key="lang").set_value("de").run()
-    deltas = shown(open_tab(at, "tab_compare", "de").dataframe[-1])
+    deltas = static_frame(open_tab(at, "tab_compare", "de").table[-1])
     escalation = SEED.preset("escalation").label.de
 
-    assert (
-        list(deltas.columns)[:3] == ["Indikator", "Aktuelle Einstellungen", *level_column(SEED, "de"), escalation][:3]
-    )
-    assert [c for c in deltas.columns if c.startswith("delta ")] == []
-    assert f"Δ {escalation} minus aktuell" in list(deltas.columns)
+    assert list(deltas.columns) == [
+        "Indikator / Einstellungen",
+        "Median",
+        "Δ Voreinstellung minus aktuell",
+        "Stufe, die der Median erreicht",
+    ]
+    first = f"**{SEED.indicators[0].label.de}**"
+    shown_first = deltas["Indikator / Einstellungen"].tolist()[:4]
+    assert shown_first == [first, "Aktuelle Einstellungen", escalation, "Deeskalation"]
+    # German decimals: a comma, and a signed difference.
+    assert all(re.fullmatch(r"\d+,\d", v) for v in deltas["Median"] if v)
+    assert all(re.fullmatch(r"[+−±]\d+,\d", v) for v in deltas["Δ Voreinstellung minus aktuell"] if v)
 
 
 def test_question_readouts_show_a_percentage_and_a_delta_vs_the_baseline():
@@ -406,28 +431,32 @@ def test_compare_tab_renders_the_chosen_presets_and_the_drivers_that_differ():
     assert len(chart["data"]) == 4 * len(SEED.indicators)
     assert [trace["name"] for trace in chart["data"][:4]] == ["Current settings (p10-p90)", "Current settings", esc, de]
 
-    diff, deltas = (shown(d) for d in compare_tab.dataframe)
+    diff, deltas = (static_frame(d) for d in compare_tab.table)
+    assert compare_tab.dataframe == []  # static tables only: they wrap to the panel, never scroll sideways
     defaults = expected_values(SEED, None)
     escalation, de_escalation = expected_values(SEED, "escalation"), expected_values(SEED, "de-escalation")
     differing = [d for d in SEED.drivers if escalation[d.id] != defaults[d.id] or de_escalation[d.id] != defaults[d.id]]
     assert list(diff.columns) == ["Driver", "Current settings", esc, de]
     assert diff["Driver"].tolist() == [d.label.en for d in differing]
-    assert diff["Current settings"].tolist() == [defaults[d.id] for d in differing]
-    assert diff[esc].tolist() == [escalation[d.id] for d in differing]
-    assert diff[de].tolist() == [de_escalation[d.id] for d in differing]
+    assert diff["Current settings"].tolist() == [number(defaults[d.id], "en") for d in differing]
+    assert diff[esc].tolist() == [number(escalation[d.id], "en") for d in differing]
+    assert diff[de].tolist() == [number(de_escalation[d.id], "en") for d in differing]
+    assert diff["Current settings"].tolist()[0] == "12,000"
 
-    assert list(deltas.columns) == [
-        "Indicator",
-        "Current settings",
-        *level_column(SEED),
-        esc,
-        f"Δ {esc} minus current",
-        de,
-        f"Δ {de} minus current",
-    ]
-    assert deltas["Indicator"].tolist() == [i.label.en for i in SEED.indicators]
-    # Preset minus current: escalation ends higher on every indicator, de-escalation lower.
-    assert (deltas[f"Δ {esc} minus current"] > 0).all() and (deltas[f"Δ {de} minus current"] < 0).all()
+    # Long form: per indicator the current settings, then each preset with preset minus current.
+    assert list(deltas.columns) == end_columns(SEED)
+    n = len(SEED.indicators)
+    settings = deltas["Indicator / settings"].tolist()
+    assert settings == [name for i in SEED.indicators for name in (f"**{i.label.en}**", "Current settings", esc, de)]
+    delta = deltas["Δ preset minus current"].tolist()
+    assert delta[0::4] == delta[1::4] == [""] * n  # a heading, then the current settings: no difference
+    # Escalation ends higher on every indicator, de-escalation lower.
+    assert all(v.startswith("+") for v in delta[2::4]) and all(v.startswith("−") for v in delta[3::4])
+    medians = deltas["Median"].tolist()
+    for k in range(n):
+        now, up, down = (float(v) for v in medians[4 * k + 1 : 4 * k + 4])
+        assert float(delta[4 * k + 2].replace("−", "-")) == pytest.approx(up - now, abs=0.11)
+        assert float(delta[4 * k + 3].replace("−", "-")) == pytest.approx(down - now, abs=0.11)
     assert compare_tab.caption[-1].value == t("compare_delta_caption", "en")
 
     # The questions' probabilities: a dot and its Wilson interval per setting, the current settings first.
@@ -870,16 +899,12 @@ def test_the_schema_2_charts_and_the_end_of_horizon_table_name_the_levels(projec
         ("y2", 30.0, "Audible"),
         ("y2", 60.0, "Loud"),
     ]
-    deltas = shown(compare.dataframe[-1])
-    assert list(deltas.columns) == [
-        "Indicator",
-        "Current settings",
-        "Level reached (current)",
-        "Low",
-        "Δ Low minus current",
-    ]
-    assert deltas["Current settings"].tolist() == [43.9, 61.3]
-    assert deltas["Level reached (current)"].tolist() == ["Quiet", "Loud"]
+    deltas = static_frame(compare.table[-1])
+    assert list(deltas.columns) == end_columns(load_scenario(TINY2_FILE))
+    shown_settings = deltas["Indicator / settings"].tolist()
+    assert shown_settings == ["**Level**", "Current settings", "Low", "**Echo**", "Current settings", "Low"]
+    assert deltas["Median"].tolist()[1::3] == ["43.9", "61.3"]
+    assert deltas["Level the median reaches"].tolist()[1::3] == ["Quiet", "Loud"]
 
 
 def test_the_assumptions_tab_lists_every_check_and_every_source_in_full(project):
@@ -968,14 +993,9 @@ def test_a_schema_1_scenario_shows_no_levels_and_no_checks(project):
     assert t("checks_title", "en") not in [h.value for h in assumptions.subheader]
     assert list(shown(assumptions.dataframe[1]).columns) == ["Indicator", "Start value", "Source", "Section"]
     compare = open_tab(at, "tab_compare")
-    assert list(shown(compare.dataframe[-1]).columns) == [
-        "Indicator",
-        "Current settings",
-        "Low",
-        "Δ Low minus current",
-        "High",
-        "Δ High minus current",
-    ]
+    deltas = static_frame(compare.table[-1])
+    assert list(deltas.columns) == ["Indicator / settings", "Median", "Δ preset minus current"]
+    assert deltas["Indicator / settings"].tolist()[1:4] == ["Current settings", "Low", "High"]
 
 
 def _hostile_tiny2() -> str:
@@ -1113,9 +1133,9 @@ def test_presets_labelled_like_table_columns_keep_compare_and_the_diff_working(t
     open_tab(at, "tab_compare")
     compare_picker(at, saved.ref).set_value([first, second]).run()
     assert_clean(at)
-    diff, deltas = (shown(d) for d in tab(at, "tab_compare").dataframe)
-    assert list(diff.columns)[:4] == ["Driver", "Current settings", "Driver", "Current settings"]
-    assert list(deltas.columns)[:3] == ["Indicator", "Current settings", *level_column(SEED), "Driver"][:3]
+    diff, deltas = (static_frame(d) for d in tab(at, "tab_compare").table)
+    assert list(diff.columns) == ["Driver", "Current settings", "Driver (2)", "Current settings (2)"]
+    assert deltas["Indicator / settings"].tolist()[1:4] == ["Current settings", "Driver", "Current settings"]
     open_tab(at, "tab_why")
     next(s for s in at.selectbox if s.key.endswith(":diff-b")).set_value(second).run()
     assert_clean(at)

@@ -368,3 +368,40 @@ def test_check_lines_word_every_condition_and_a_failing_check_over_every_week(ma
         "(level 50) bei der Referenz (derselbe Lauf ohne die Einstellungen der Prüfung) in Woche 3",
         "erwartet: y über 60 in jeder Woche; am schlechtesten: 57.4 (level 50) in Woche 1",
     ]
+
+
+def test_decimals_and_differences_are_written_the_readers_way():
+    from present.tables import decimal
+
+    assert [decimal(v, "en") for v in (63.14, 0.0, 100.0)] == ["63.1", "0.0", "100.0"]
+    assert [decimal(v, "de", signed=True) for v in (16.04, -19.0, 0.04, -0.04)] == ["+16,0", "−19,0", "±0,0", "±0,0"]
+
+
+def test_the_end_comparison_is_long_form_with_a_heading_per_indicator():
+    from engine.report import end_deltas
+    from present.tables import end_comparison_table
+
+    def bands(values):
+        return pd.DataFrame(
+            {
+                "week": [5, 5],
+                "indicator": ["level", "echo"],
+                "p50": values,
+                "mean": values,
+                "p10": values,
+                "p90": values,
+            }
+        )
+
+    deltas = end_deltas(bands([43.94, 61.3]), {"ref0": bands([12.0, 61.3])})
+    table = end_comparison_table(TINY2, deltas, {"ref0": "Low"}, "en")
+    assert table.columns == ("Indicator / settings", "Median", "Δ preset minus current", "Level the median reaches")
+    assert table.rows == (
+        ("Level", "", "", ""),
+        ("Current settings", "43.9", "", "Quiet"),
+        ("Low", "12.0", "−31.9", "below “Quiet”"),
+        ("Echo", "", "", ""),
+        ("Current settings", "61.3", "", "Loud"),
+        ("Low", "61.3", "±0.0", "Loud"),
+    )
+    assert table.headings == frozenset({0, 3})

@@ -12,10 +12,14 @@ UPLOAD = "custom_upload"
 #   an arrow.
 # - Streamlit can state an upload limit in whole MB only ("1MB per file"); the loader refuses a scenario
 #   over 256 KiB, which the uploader's label states, so the dropzone's own line is hidden.
+# - A code block's copy button shows only while the pointer hovers over it, which a touch screen never does:
+#   there it always shows (the share box's link is the one the reader needs to copy).
 CSS = f"""<style>
 @media (min-width: 768px) {{ .st-key-{PHONE_HINT} {{ display: none; }} }}
 @media (max-width: 767.98px) {{ [data-testid="stMain"] [role="tablist"] {{ flex-wrap: wrap; row-gap: 0.25rem; }} }}
 .st-key-{UPLOAD} [data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+@media (hover: none) {{ [data-testid="stCode"] > div:has([data-testid="stElementToolbarButton"]) {{
+  visibility: visible; opacity: 1; }} }}
 </style><span hidden></span>"""
 # The empty span keeps the sheet in the page's own flow: Streamlit sends a body of <style> alone to its event
 # container, which a rerun sometimes left empty (the e2e phone test saw the rules missing).

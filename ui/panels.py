@@ -19,10 +19,11 @@ from present.tables import (
     check_lines,
     checks_markdown,
     cited,
+    differences_table,
     drivers_table,
+    end_comparison_table,
     impacts_table,
     indicators_table,
-    level_name,
     readouts,
     scale_of,
     scale_text,
@@ -211,58 +212,37 @@ def comparison(view: View, bands: pd.DataFrame, references: dict[str, tuple[dict
     st.plotly_chart(fig, key="chart-compare", config=CHART_CONFIG)
     _question_comparison(view, references)
 
-    # Tables are keyed by position ("ref0", "ref1", ...), never by a label: a preset may be labelled
-    # "Driver" or "Current settings", and a column name seen twice crashes the table. The labels are
-    # only what the reader sees, through the column config.
+    # The presets by position ("ref0", ...), never by label: a preset may be labelled "Driver" or "Current
+    # settings", and the frames' columns must stay distinct (present.tables makes the labels distinct).
     keys = {f"ref{k}": name for k, name in enumerate(references)}
     by_key = {key: references[name] for key, name in keys.items()}
+    # Static tables whose cells wrap: they fit the panel at 1400 px and on a 400 px phone, never scrolling
+    # sideways; the end-of-horizon table is in long form (a row per indicator and setting) for that reason.
+    st.markdown(f"**{t('differences', lang)}**")
+    diff = driver_differences(scenario, values, {key: v[0] for key, v in by_key.items()})
+    if diff.empty:
+        st.caption(t("no_differences", lang))
+    else:
+        static_table(differences_table(scenario, diff, keys, lang))
+    horizon = int(bands["week"].max())
+    st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
+    deltas = end_deltas(bands, {key: v[1] for key, v in by_key.items()})
+    static_table(end_comparison_table(scenario, deltas, keys, lang))
+    if keys:
+        st.caption(t("compare_delta_caption", lang))
 
-    def narrow(shown: dict[str, str], name: str) -> dict:
-        # Numbers in narrow columns, the names pinned at the left: the table fits the panel at 1400 px, and
-        # on a phone the names stay in view while the numbers scroll; a cut header shows in full on hover.
-        return {
-            column: st.column_config.Column(
-                label=label,
-                width="medium" if column in (name, "level") else "small",
-                pinned=column == name or None,
-                help=label,
-            )
-            for column, label in shown.items()
-        }
 
-    # Stacked, full width: side by side, the delta table's columns were cut off.
-    left = right = st.container()
-    with left:
-        st.markdown(f"**{t('differences', lang)}**")
-        diff = driver_differences(scenario, values, {key: v[0] for key, v in by_key.items()})
-        if diff.empty:
-            st.caption(t("no_differences", lang))
-        else:
-            diff["driver"] = [scenario.driver(d).label.get(lang) for d in diff["driver"]]
-            shown = {"driver": t("driver", lang), "current": t("current", lang)} | keys
-            st.dataframe(diff, hide_index=True, height=_table_height(len(diff)), column_config=narrow(shown, "driver"))
-    with right:
-        horizon = int(bands["week"].max())
-        st.markdown(f"**{t('end_deltas', lang, week=horizon)}**")
-        deltas = end_deltas(bands, {key: v[1] for key, v in by_key.items()})
-        shown = {"indicator": t("indicator", lang), "current": t("current", lang)}
-        if any(i.scale for i in scenario.indicators):
-            # The level of the current median, named as the table shows it: to one decimal.
-            now = zip(deltas["indicator"], deltas["current"], strict=True)
-            levels = [level_name(scenario.indicator(i), value, lang) or "" for i, value in now]
-            deltas.insert(2, "level", levels)
-            shown["level"] = t("level_now", lang)
-        deltas["indicator"] = [names[i] for i in deltas["indicator"]]
-        shown |= keys
-        shown |= {f"delta {key}": t("delta_preset_minus_current", lang, preset=name) for key, name in keys.items()}
-        st.dataframe(
-            deltas.round(1),
-            hide_index=True,
-            height=_table_height(len(deltas)),
-            column_config=narrow(shown, "indicator"),
-        )
-        if keys:
-            st.caption(t("compare_delta_caption", lang))
+def static_table(table: Table) -> None:
+    """A small table as st.table draws it: cells wrap to the panel's width. Its cells take Markdown, so every
+    text (scenario text included) is escaped to show as written; a heading row's name is set in bold."""
+    rows = []
+    for n, row in enumerate(table.rows):
+        cells = [md_escape(str(cell)) for cell in row]
+        if n in table.headings and cells[0]:
+            cells[0] = f"**{cells[0]}**"
+        rows.append(cells)
+    frame = pd.DataFrame(rows, columns=[md_escape(c) for c in table.columns])
+    st.table(frame, hide_index=True, border="horizontal")
 
 
 def _question_comparison(view: View, references: dict[str, tuple[dict[str, float], pd.DataFrame]]) -> None:

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from engine.causal import CausalGraph, Edge
+from present.charts import PANEL_TITLE_CHARS, ROW_GAP_PX
 from present.i18n import t
 from present.style import PALETTE, TEMPLATE, TITLE_CHARS, TITLE_LINE_PX, grid, plot_text, rgba, wrapped_text
 from present.tables import cited
@@ -414,17 +415,22 @@ class DeltaLabels:
 
 
 def delta_figure(
-    deltas: pd.DataFrame, indicators: Mapping[str, str], labels: DeltaLabels, columns: int = 2
+    deltas: pd.DataFrame, indicators: Mapping[str, str], labels: DeltaLabels, columns: int = 1
 ) -> go.Figure:
     """Small multiples, one per indicator: the per-week delta of the medians and the shifted band around it.
 
-    `deltas` is engine.report.weekly_deltas' frame; `indicators` maps id to label (and sets the order).
+    `deltas` is engine.report.weekly_deltas' frame; `indicators` maps id to label (and sets the order). One
+    column by default: side by side, two panels' titles ran into each other on a phone.
     """
     # The figure is built in one go on the shared grid's layout: adding traces and shapes subplot by subplot
     # costs Plotly a validation pass each, ten times what the data costs.
     count = len(indicators)
     rows = max(1, math.ceil(count / columns))
-    layout = copy.deepcopy(grid(rows, columns, tuple(plot_text(name) for name in indicators.values())))
+    titles = tuple(wrapped_text(name, PANEL_TITLE_CHARS) for name in indicators.values())
+    height = max(320, 230 * rows)
+    lines = max((title.count("<br>") + 1 for title in titles), default=1)
+    spacing = (ROW_GAP_PX + TITLE_LINE_PX * lines) / (height - 60 - 90)  # the plot area: less _layout's margins
+    layout = copy.deepcopy(grid(rows, columns, titles, spacing))
     traces = []
     for n, indicator in enumerate(indicators):
         col = n % columns
@@ -480,4 +486,4 @@ def delta_figure(
         suffix = str(n + 1)
         layout[f"xaxis{suffix}"]["visible"] = layout[f"yaxis{suffix}"]["visible"] = False
     fig = go.Figure(data=traces, layout=layout)
-    return _layout(fig, labels.title, height=max(320, 230 * rows), hovermode="x unified")
+    return _layout(fig, labels.title, height=height, hovermode="x unified")

@@ -172,7 +172,12 @@ def test_delta_figure_has_a_band_and_a_line_per_indicator(seed_scenario):
     first = deltas[deltas["indicator"] == seed_scenario.indicators[0].id].sort_values("week")
     assert list(fig.data[1].y) == first["delta"].round(2).tolist()
     assert list(fig.data[0].y) == first["delta_high"].round(2).tolist() + first["delta_low"].round(2).tolist()[::-1]
-    assert [a.text for a in fig.layout.annotations][: len(names)] == list(names.values())
+    # One panel per row; long names wrap at a space to lines of at most 32 characters, for a phone.
+    titles = [a.text for a in fig.layout.annotations][: len(names)]
+    assert [title.replace("<br>", " ") for title in titles] == list(names.values())
+    assert "South Korea/Japan readiness and<br>US alignment" in titles
+    assert all(len(line) <= 32 for title in titles for line in title.split("<br>"))
+    assert {a.x for a in fig.layout.annotations[: len(names)]} == {0.5}
     assert [trace.showlegend for trace in fig.data[:2]] == [True, True]
     assert fig.data[3].showlegend is False
 

@@ -81,8 +81,11 @@ def new_page(chromium_browser, streamlit_server):
     """A factory for pages in fresh browser contexts (own cookies, locale, viewport); all closed afterwards."""
     contexts = []
 
-    def open_page(width: int = 1400, height: int = 900, locale: str = "en-US"):
-        context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    def open_page(width: int = 1400, height: int = 900, locale: str = "en-US", touch: bool = False):
+        # `touch`: a phone's touch screen, which has no hover (CSS `(hover: none)` matches).
+        context = chromium_browser.new_context(
+            viewport={"width": width, "height": height}, locale=locale, has_touch=touch, is_mobile=touch
+        )
         context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.e2e
 PHONE = (400, 900)
 DESKTOP = (1400, 900)
 HINT = ".st-key-phone_sidebar_hint"
-# The tabs whose charts present/charts.py draws; the Why tab's come from present/charts_sensitivity.py.
-CHART_TABS = ("tab_projection", "tab_compare")
+# The tabs with charts: present/charts.py draws the first two's, present/charts_sensitivity.py the Why tab's.
+CHART_TABS = ("tab_projection", "tab_compare", "tab_why")
 
 # Each tab's box, and whether its list or its label scrolls (overflow hidden behind the tab bar's arrow); to say
 # why when they do, whether the bar wraps and how many st.html elements (the page's style sheet) there are.
@@ -58,8 +58,8 @@ def _pairs(boxes: list[dict]) -> list[tuple[str, str]]:
     return [(a["name"], b["name"]) for n, a in enumerate(boxes) for b in boxes[n + 1 :] if _overlap(a, b)]
 
 
-def _open(new_page, streamlit_server: str, lang: str, size: tuple[int, int]) -> Page:
-    page = new_page(*size)
+def _open(new_page, streamlit_server: str, lang: str, size: tuple[int, int], touch: bool = False) -> Page:
+    page = new_page(*size, touch=touch)
     page.goto(f"{streamlit_server}/?lang={lang}", wait_until="domcontentloaded")
     wait_for_panel(page)
     return page
@@ -125,3 +125,37 @@ def test_the_uploader_states_only_the_loader_limit(new_page, streamlit_server, l
     expect(uploader.locator('[data-testid="stFileUploaderDropzoneInstructions"]')).to_be_hidden()
     assert "MB" not in uploader.inner_text()
     wait_until_idle(page)
+
+
+# Every table in the open panel that is wider than its box (it would scroll sideways), by its first header.
+WIDE_TABLES_JS = """(panel) => [...document.querySelectorAll(panel + ' [data-testid="stTable"]')]
+    .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth)
+    .map(el => (el.querySelector('th') || el).innerText.trim())"""
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_compare_tables_fit_a_phone_without_scrolling_sideways(new_page, streamlit_server, lang):
+    page = _open(new_page, streamlit_server, lang, PHONE)
+    page.get_by_role("tab", name=t("tab_compare", lang), exact=True).click()
+    wait_for_panel(page)
+    tables = page.locator(f'{ACTIVE_PANEL} [data-testid="stTable"]')
+    expect(tables).to_have_count(2)
+    assert page.evaluate(WIDE_TABLES_JS, ACTIVE_PANEL) == []
+
+
+def test_the_share_links_copy_button_shows_on_a_touch_screen(new_page, streamlit_server):
+    page = _open(new_page, streamlit_server, "en", PHONE, touch=True)
+    assert page.evaluate("() => matchMedia('(hover: none)').matches")
+    page.get_by_text(t("share_title", "en"), exact=True).click()
+    copy = page.locator('[data-testid="stCode"] [data-testid="stElementToolbarButton"] button')
+    expect(copy).to_be_visible()  # no hover: Streamlit alone would keep it hidden here
+    expect(copy).to_be_in_viewport()
+
+
+def test_the_copy_button_still_waits_for_the_pointer_on_a_desktop(new_page, streamlit_server):
+    page = _open(new_page, streamlit_server, "en", DESKTOP)
+    page.get_by_text(t("share_title", "en"), exact=True).click()
+    copy = page.locator('[data-testid="stCode"] [data-testid="stElementToolbarButton"] button')
+    expect(copy).to_be_hidden()
+    page.locator('[data-testid="stCode"]').hover()
+    expect(copy).to_be_visible()

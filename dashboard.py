@@ -6,8 +6,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from present.briefing import build_brief
-from present.data_export import projection_data
 from present.i18n import TAB_KEYS, t
 from present.text import md_escape
 from ui import auth, custom, data, explain, export, panels, session, share
@@ -119,32 +117,11 @@ if tab_why.open:
 link = share.sync_link(view)
 if share_box.open:
     with share_box:
-        st.caption(t("share_help", lang))
-        st.code(link, language=None, wrap_lines=True)
-        # One set of arguments for the pack's content, whichever format is asked for.
-        pack = dict(
-            model=view.model,
-            values=view.values,
-            questions=questions,
-            reference_name=preset_names.get(baseline_id, ""),
-            runs=view.runs,
-            seed=view.seed,
-            lang=lang,
-            link=link,
-        )
-
-        def figures() -> list:
-            return [fig for _, fig in panels.projection_figures(scenario, bands, lang)]
-
-        export.downloads(
+        export.share_and_export(
             view,
-            data=lambda: projection_data(
-                scenario, bands, questions, view.values, view.runs, view.seed, view.digest, link, lang
-            ),
-            brief=lambda: build_brief(
-                figures=figures(),
-                bottom_line=bottom_line(),
-                preset_questions={preset_names[p]: table for p, table in preset_questions().items()},
-                **pack,
-            ),
+            link,
+            bands,
+            questions,
+            preset_questions=lambda: {preset_names[p]: table for p, table in preset_questions().items()},
+            bottom_line=bottom_line,
         )

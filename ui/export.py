@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from engine.limits import BYLINE_LIMIT
 from engine.serialize import scenario_to_yaml, with_defaults
-from present.briefing import Brief, Byline, chromium_missing, find_chromium, for_reader, render_html
+from present.briefing import Brief, Byline, build_brief, chromium_missing, find_chromium, for_reader, render_html
+from present.data_export import projection_data
 from present.i18n import t
+from ui.panels import projection_figures
 from ui.session import BYLINE_KEYS, View
 
 
@@ -33,6 +36,43 @@ def byline(settings: View) -> Byline:
         with column:
             st.text_input(t(label, lang), key=BYLINE_KEYS[name], max_chars=BYLINE_LIMIT, help=help_text)
     return Byline.of(*settings.byline)
+
+
+def share_and_export(
+    view: View,
+    link: str,
+    bands: pd.DataFrame,
+    questions: pd.DataFrame,
+    preset_questions: Callable[[], dict[str, pd.DataFrame]],
+    bottom_line: Callable[[], list[str]],
+) -> None:
+    """The share box: the link to copy, then the downloads. `preset_questions` (each preset's name -> its
+    question table) and `bottom_line` are the page's own, cached, and asked for only when a pack is built."""
+    lang = view.lang
+    st.caption(t("share_help", lang))
+    st.code(link, language=None, wrap_lines=True)
+    scenario = view.scenario
+    baseline = scenario.baseline_preset()
+
+    def brief() -> Brief:
+        return build_brief(
+            view.model,
+            view.values,
+            questions,
+            preset_questions(),
+            scenario.preset(baseline).label.get(lang) if baseline else "",
+            [fig for _, fig in projection_figures(scenario, bands, lang)],
+            runs=view.runs,
+            seed=view.seed,
+            lang=lang,
+            link=link,
+            bottom_line=bottom_line(),
+        )
+
+    def data() -> bytes:
+        return projection_data(scenario, bands, questions, view.values, view.runs, view.seed, view.digest, link, lang)
+
+    downloads(view, data, brief)
 
 
 def downloads(settings: View, data: Callable[[], bytes], brief: Callable[[], Brief]) -> None:

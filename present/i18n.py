@@ -431,18 +431,18 @@ STRINGS: dict[str, dict[str, str]] = {
 STRINGS.update(
     {
         "bottom_title": {"en": "Bottom line", "de": "Das Wichtigste in Kürze"},
-        "percent_value": {"en": "{value}%", "de": "{value} %"},
+        "percent_value": {"en": "{value}%", "de": "{value}\u00a0%"},  # no line break before the sign
         "and_list": {"en": "{first} and {last}", "de": "{first} und {last}"},
         "bottom_question": {
             "en": "{indicator} reaches {target} by week {week} in {probability} of runs (95%: {interval})",
             # "{indicator}: ... wird erreicht" needs no verb to agree with a label that may be plural.
-            "de": "{indicator}: {target} wird bis Woche {week} in {probability} der Läufe erreicht (95 %: {interval})",
+            "de": "{indicator}: {target} wird bis Woche {week} in {probability} der Läufe erreicht (95\u00a0%: {interval})",
         },
         "bottom_question_below": {
             "en": "{indicator} falls to or below {target} by week {week} in {probability} of runs (95%: {interval})",
             "de": (
                 "{indicator}: {target} oder darunter wird bis Woche {week} in {probability} der Läufe erreicht "
-                "(95 %: {interval})"
+                "(95\u00a0%: {interval})"
             ),
         },
         "bottom_presets": {"en": "; {span} across the presets", "de": "; {span} über die Voreinstellungen"},

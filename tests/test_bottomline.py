@@ -68,13 +68,13 @@ def test_the_seeds_baseline_bottom_line_in_german(seed_lines):
     assert len(lines) == 5  # at the baseline nothing changed: no sentence about changes
     assert lines[2] == (
         "Nordkoreanische Durchsetzungsfreude: Stufe 60 „Starts von Interkontinentalraketen und Vorstöße über die "
-        "Seegrenze“ wird bis Woche 26 in 37 % der Läufe erreicht (95 %: 34–40 %); 13–77 % über die "
+        "Seegrenze“ wird bis Woche 26 in 37\u00a0% der Läufe erreicht (95\u00a0%: 34–40\u00a0%); 13–77\u00a0% über die "
         "Voreinstellungen; die stärksten Treiber: Von Pjöngjang wahrgenommene Rückendeckung Moskaus, Entsandte "
         "nordkoreanische Soldaten und Ausrüstung durch Russland."
     )
     assert lines[4] == (
         "Wirtschaftliche Belastung beider Staaten: Stufe 70 „Rationierung oder Kürzung ziviler Haushalte, Währung "
-        "im Fall“ wird bis Woche 52 in 16 % der Läufe erreicht (95 %: 14–19 %); 7–36 % über die Voreinstellungen; "
+        "im Fall“ wird bis Woche 52 in 16\u00a0% der Läufe erreicht (95\u00a0%: 14–19\u00a0%); 7–36\u00a0% über die Voreinstellungen; "
         "die stärksten Treiber: Zusätzliche Militärausgaben in Pjöngjang und Moskau und Neue internationale "
         "Sanktionen."
     )
@@ -118,11 +118,11 @@ def test_the_same_numbers_give_the_same_words(seed_lines, seed_scenario):
 @pytest.mark.parametrize(
     ("share", "en", "de"),
     [
-        (0.28, "28%", "28 %"),
-        (0.004, "0.4%", "0,4 %"),
-        (0.0, "0%", "0 %"),
-        (0.9961, "99.6%", "99,6 %"),
-        (1.0, "100%", "100 %"),
+        (0.28, "28%", "28\u00a0%"),
+        (0.004, "0.4%", "0,4\u00a0%"),
+        (0.0, "0%", "0\u00a0%"),
+        (0.9961, "99.6%", "99,6\u00a0%"),
+        (1.0, "100%", "100\u00a0%"),
     ],
 )
 def test_percentages_are_written_the_readers_way(share, en, de):

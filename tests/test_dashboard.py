@@ -863,9 +863,9 @@ def test_a_question_card_names_its_level_and_direction_and_the_uncertainty_of_it
     assert_clean(at)
     assert [c.value for c in tab(at, "tab_projection", "de").caption][:4] == [
         md_escape("Niveau erreicht Stufe 50 „Belebt“, spätestens in Woche 8"),
-        md_escape("95-%-Intervall 7–10 %, 1.000 Läufe"),
+        md_escape("95-%-Intervall 7–10\u00a0%, 1.000 Läufe"),
         md_escape("Echo fällt auf Stufe 10 „Schwach“ oder darunter, spätestens in Woche 10"),
-        md_escape("95-%-Intervall 0–0,4 %, 1.000 Läufe"),
+        md_escape("95-%-Intervall 0–0,4\u00a0%, 1.000 Läufe"),
     ]
 
 

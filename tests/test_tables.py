@@ -74,7 +74,7 @@ def test_the_pack_shows_the_same_tables_as_the_page(seed_scenario):
     # The question x preset table: the current settings with their interval, then each preset's answer.
     header = "".join(f"<th>{c}</th>" for c in ("Frage", "Bedingung", "Aktuelle Einstellungen", *presets))
     assert header in page
-    assert page.count("<td>25 %</td>") == 2 * len(seed_scenario.questions)
+    assert page.count("<td>25\u00a0%</td>") == 2 * len(seed_scenario.questions)
 
 
 # --- units, sources and scales in the tables ----------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_a_readout_carries_its_interval_and_names_the_level_and_the_direction():
     busy, faint = readouts(TINY2, _questions(TINY2, [0.28, 0.0]), None)
     assert (busy.low, busy.high) == wilson_interval(280, 1000)
     assert busy.interval(1000, "en") == "95% interval 25–31%, 1,000 runs"
-    assert busy.interval(1000, "de") == "95-%-Intervall 25–31 %, 1.000 Läufe"
+    assert busy.interval(1000, "de") == "95-%-Intervall 25–31\u00a0%, 1.000 Läufe"
     assert busy.condition(TINY2, "en") == "Level reaches level 50 “Busy” by week 8"
     assert busy.condition(TINY2, "de") == "Niveau erreicht Stufe 50 „Belebt“, spätestens in Woche 8"
     assert faint.condition(TINY2, "en") == "Echo falls to or below level 10 “Faint” by week 10"
@@ -256,14 +256,14 @@ def test_a_readout_carries_its_interval_and_names_the_level_and_the_direction():
         "up to week 8."
     )
     assert busy.explanation(TINY2, 1000, "de") == (
-        "In 28 % der 1.000 Monte-Carlo-Läufe erreicht oder überschreitet Niveau Stufe 50 „Belebt“ in mindestens "
+        "In 28\u00a0% der 1.000 Monte-Carlo-Läufe erreicht oder überschreitet Niveau Stufe 50 „Belebt“ in mindestens "
         "einer Woche bis Woche 8."
     )
     assert faint.explanation(TINY2, 1000, "de") == (
-        "In 0 % der 1.000 Monte-Carlo-Läufe fällt Echo in mindestens einer Woche bis Woche 10 auf Stufe 10 "
+        "In 0\u00a0% der 1.000 Monte-Carlo-Läufe fällt Echo in mindestens einer Woche bis Woche 10 auf Stufe 10 "
         "„Schwach“ oder darunter."
     )
-    # Within a point of 0 % but not on it, the bound keeps a decimal: "0–0%" would say no run could say yes.
+    # Within a point of 0\u00a0% but not on it, the bound keeps a decimal: "0–0%" would say no run could say yes.
     assert faint.interval(1000, "en") == "95% interval 0–0.4%, 1,000 runs"
 
 

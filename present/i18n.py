@@ -398,6 +398,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "de": "In den Diagrammen eingezeichnete Stufen (was man auf jeder Stufe beobachten würde):",
     },
     "pack_tornado_title": {"en": "What moves the lead question", "de": "Was die Leitfrage bewegt"},
+    "pack_tornado_unmoved": {
+        "en": "Left out, since they do not reach this indicator ({count}): {drivers}.",
+        "de": "Nicht gezeigt, weil sie diesen Indikator nicht erreichen ({count}): {drivers}.",
+    },
     "pack_tornado_caption": {
         "en": (
             "For the question “{question}”: each driver swung from its minimum to its maximum, the others at "
@@ -436,7 +440,10 @@ STRINGS.update(
         "bottom_question": {
             "en": "{indicator} reaches {target} by week {week} in {probability} of runs (95%: {interval})",
             # "{indicator}: ... wird erreicht" needs no verb to agree with a label that may be plural.
-            "de": "{indicator}: {target} wird bis Woche {week} in {probability} der Läufe erreicht (95\u00a0%: {interval})",
+            "de": (
+                "{indicator}: {target} wird bis Woche {week} in {probability} der Läufe erreicht "
+                "(95\u00a0%: {interval})"
+            ),
         },
         "bottom_question_below": {
             "en": "{indicator} falls to or below {target} by week {week} in {probability} of runs (95%: {interval})",

@@ -74,7 +74,8 @@ def test_the_seeds_baseline_bottom_line_in_german(seed_lines):
     )
     assert lines[4] == (
         "Wirtschaftliche Belastung beider Staaten: Stufe 70 „Rationierung oder Kürzung ziviler Haushalte, Währung "
-        "im Fall“ wird bis Woche 52 in 16\u00a0% der Läufe erreicht (95\u00a0%: 14–19\u00a0%); 7–36\u00a0% über die Voreinstellungen; "
+        "im Fall“ wird bis Woche 52 in 16\u00a0% der Läufe erreicht (95\u00a0%: 14–19\u00a0%); 7–36\u00a0% über die "
+        "Voreinstellungen; "
         "die stärksten Treiber: Zusätzliche Militärausgaben in Pjöngjang und Moskau und Neue internationale "
         "Sanktionen."
     )

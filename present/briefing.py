@@ -33,9 +33,11 @@ from engine.checks import run_checks
 from engine.limits import clean_byline
 from engine.model import Model
 from engine.sensitivity import tornado_point
+from present.bottomline import listing
 from present.charts import event_marks
 from present.charts_sensitivity import TornadoLabels, tornado_figure
 from present.i18n import t, whole_number
+from present.style import TITLE_LINE_PX
 from present.tables import (
     CheckLine,
     Table,
@@ -49,12 +51,13 @@ from present.tables import (
 
 logger = logging.getLogger(__name__)
 
-# The longest author, unit and handling marking the pack takes (characters); longer text is cut.
 # Names of a system Chromium, in the order they are looked for on PATH; BROWSER_PATH overrides them.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # Static chart size (CSS pixels): the page's width on A4 at 96 dpi scales them down, as vectors.
 CHART_WIDTH = 1000
 CHART_HEIGHT = 440
+# A slide's charts: wider, for a 16:9 slide's room under its title, so that their text stays legible there.
+SLIDE_CHART_WIDTH = 1200
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
@@ -105,7 +108,7 @@ def chromium_missing(lang: str) -> str:
     return t("pack_no_chromium", lang)
 
 
-def render_images(figures: Sequence[go.Figure], fmt: str, scale: float = 1.0) -> list[bytes]:
+def render_images(figures: Sequence[go.Figure], fmt: str, scale: float = 1.0, width: int = CHART_WIDTH) -> list[bytes]:
     """Each figure through plotly's own static export (kaleido, one browser for all of them).
 
     Raises RuntimeError without a Chromium. MathJax is off: nothing is fetched from the network."""
@@ -115,7 +118,7 @@ def render_images(figures: Sequence[go.Figure], fmt: str, scale: float = 1.0) ->
     if path is None:
         raise RuntimeError("no Chromium found for plotly's static export")
     specs = [
-        (fig.to_dict(), {"format": fmt, "width": CHART_WIDTH, "height": int(fig.layout.height or CHART_HEIGHT)})
+        (fig.to_dict(), {"format": fmt, "width": width, "height": int(fig.layout.height or CHART_HEIGHT)})
         for fig in figures
     ]
 
@@ -149,6 +152,8 @@ class Byline:
 class Chart:
     title: str
     figure: go.Figure
+    # The same chart laid out for a 16:9 slide (panels side by side, names unwrapped); None: `figure` serves.
+    slide_figure: go.Figure | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,6 +199,15 @@ class Brief:
             self._images[key] = render_images(self.figures, fmt, scale)
         return self._images[key]
 
+    def slide_images(self, scale: float = 1.0) -> list[bytes]:
+        """The slide charts, then the tornado, as PNG without their own titles (the slide's title says it)."""
+        key = ("slides", scale)
+        if key not in self._images:
+            tornado = (self.tornado,) if self.tornado else ()
+            figures = [untitled(c.slide_figure or c.figure) for c in (*self.charts, *tornado)]
+            self._images[key] = render_images(figures, "png", scale, width=SLIDE_CHART_WIDTH)
+        return self._images[key]
+
     @property
     def utc_time(self) -> str:
         return self.generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -219,6 +233,24 @@ class Brief:
     def written_by(self) -> str:
         """'Author, Unit', either alone, or ''."""
         return ", ".join(part for part in (self.byline.author, self.byline.unit) if part)
+
+
+def untitled(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` without its title, the top margin cut by the title's lines."""
+    title = str(fig.layout.title.text or "")
+    copy = go.Figure(fig)
+    lines = title.count("<br>") + 1 if title else 0
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 60
+    height = fig.layout.height or CHART_HEIGHT
+    cut = min(max(0, top - 30), TITLE_LINE_PX * lines + 8)
+    copy.update_layout(title_text="", margin_t=top - cut, height=height - cut)
+    return copy
+
+
+def _plain_title(fig: go.Figure) -> str:
+    """A figure's title as one line of plain text: Plotly titles hold escaped text (present.style.plot_text),
+    wrapped with <br> for a phone's width."""
+    return html.unescape(str(fig.layout.title.text or "").replace("<br>", " "))
 
 
 def for_reader(brief: Brief, byline: Byline | None = None, timezone: str | None = None) -> Brief:
@@ -268,6 +300,10 @@ def _tornado(model: Model, values: Mapping[str, float], lang: str) -> tuple[Char
         return None, ""
     frame = frame[frame["output"] == question.indicator]
     names = {d.id: d.label.get(lang) for d in scenario.drivers} | {i.id: i.label.get(lang) for i in scenario.indicators}
+    # A driver that does not reach the indicator has no bar: the brief names them instead of drawing empty rows.
+    moves = (frame["at_max"] - frame["at_min"]).abs() > 1e-9
+    unmoved = [names[d] for d in frame.loc[~moves].sort_values("rank")["driver"]]
+    frame = frame[moves]
     labels = TornadoLabels(
         title=t("why_tornado_chart_value", lang, indicator=names[question.indicator], week=week),
         axis=t("why_axis_value", lang, week=week),
@@ -275,8 +311,12 @@ def _tornado(model: Model, values: Mapping[str, float], lang: str) -> tuple[Char
         at_max=t("why_at_max", lang),
         base=t("why_base", lang),
     )
-    chart = Chart(labels.title, tornado_figure(frame, names, labels))
-    return chart, t("pack_tornado_caption", lang, question=question.text.get(lang))
+    # On a slide the names have the room to stand on one line each.
+    chart = Chart(labels.title, tornado_figure(frame, names, labels), tornado_figure(frame, names, labels, wrap=60))
+    caption = t("pack_tornado_caption", lang, question=question.text.get(lang))
+    if unmoved:
+        caption += " " + t("pack_tornado_unmoved", lang, count=len(unmoved), drivers=listing(unmoved, lang))
+    return chart, caption
 
 
 def build_brief(
@@ -294,11 +334,13 @@ def build_brief(
     bottom_line: Sequence[str] = (),
     byline: Byline | None = None,
     timezone: str = "",
+    slide_figures: Sequence[go.Figure] = (),
 ) -> Brief:
     """Every section of the pack, computed once; the three formats only lay it out.
 
     `preset_questions` maps each preset's name to its question table (the same runs and seed as `questions`);
-    `reference_name` names the preset the bottom line's change sentence is measured from."""
+    `reference_name` names the preset the bottom line's change sentence is measured from; `slide_figures` are
+    `figures` laid out for a slide (present/pptx.py), in the same order."""
     scenario = model.scenario
     generated = generated or datetime.now(UTC)
     tornado, tornado_caption = _tornado(model, values, lang)
@@ -326,8 +368,10 @@ def build_brief(
         bottom_line=tuple(str(s) for s in bottom_line),
         caveats=(t("pack_is", lang), t("model_plain", lang), t("caveat", lang), t("pack_is_not", lang)),
         questions=_question_table(model, questions, preset_questions, runs, lang),
-        # Plotly titles hold escaped text (present.style.plot_text): the brief keeps it plain.
-        charts=tuple(Chart(html.unescape(str(fig.layout.title.text or "")), fig) for fig in figures),
+        charts=tuple(
+            Chart(_plain_title(fig), fig, slide_figures[n] if n < len(slide_figures) else None)
+            for n, fig in enumerate(figures)
+        ),
         # The charts mark events ①, ②, ...: the pack lists what each mark stands for, as the page does.
         events=tuple(
             t("event_listed", lang, mark=mark, week=e.week, label=e.label.get(lang))

@@ -71,18 +71,19 @@ class TornadoLabels:
 
 
 def tornado_figure(
-    frame: pd.DataFrame, names: Mapping[str, str], labels: TornadoLabels, percent: bool = False
+    frame: pd.DataFrame, names: Mapping[str, str], labels: TornadoLabels, percent: bool = False, wrap: int = 0
 ) -> go.Figure:
     """Horizontal bars from the current value to each driver's value at its min and at its max.
 
     `frame` holds one output's rows of engine.sensitivity's tornado (driver, base, at_min, at_max, rank);
     the largest effect is drawn at the top. With `percent`, values in [0, 1] are shown as percentages.
+    Driver names wrap at `wrap` characters (DRIVER_CHARS when 0, what a phone's width holds).
     """
     rows = frame.sort_values("rank")
     scale = 100.0 if percent else 1.0
     suffix = "%" if percent else ""
     # Driver names in lines of at most DRIVER_CHARS: on a phone one long name took half the chart's width.
-    drivers = [wrapped_text(names.get(d, d), DRIVER_CHARS) for d in rows["driver"]]
+    drivers = [wrapped_text(names.get(d, d), wrap or DRIVER_CHARS) for d in rows["driver"]]
     base = float(rows["base"].iloc[0]) * scale if len(rows) else 0.0
     fig = go.Figure()
     for column, name, colour in (("at_min", labels.at_min, AT_MIN), ("at_max", labels.at_max, AT_MAX)):

@@ -29,6 +29,7 @@ def brief_of(
     }
     baseline = scenario.baseline_preset()
     figures = [fig for _, fig in projection_figures(scenario, projection.bands, lang)]
+    slides = [fig for _, fig in projection_figures(scenario, projection.bands, lang, columns=2)]
     return build_brief(
         model,
         scenario.defaults(),
@@ -44,4 +45,5 @@ def brief_of(
         bottom_line=bottom_line,
         byline=byline,
         timezone=timezone,
+        slide_figures=slides,
     )

@@ -61,6 +61,11 @@ def test_the_brief_is_in_reading_order():
     assert len(brief.charts) == 3
     assert brief.tornado is not None
     assert SEED.questions[0].text.en in brief.tornado_caption
+    # Drivers that do not reach the lead question's indicator get no empty row: the caption names them.
+    assert brief.tornado_caption.endswith(
+        "Left out, since they do not reach this indicator (1): Logistics and asymmetric tactics."
+    )
+    assert len(brief.tornado.figure.data[0].y) == len(SEED.drivers) - 1
     page = render_html(brief, static=False)
     page = page[page.index("<body>") :]  # after the inlined plotly.js
     order = [
@@ -111,12 +116,60 @@ def test_the_three_formats_from_the_seed():
     for check in SEED.checks:
         assert check.text.en in text
 
-    slides = _slides_text(briefing_pptx(brief))
+    deck = briefing_pptx(brief)
+    slides = _slides_text(deck)
     assert len(slides) == 2 + len(brief.charts) + 1  # bottom line, caveats, one per chart group, tornado
-    assert SEED.title.en in slides[0] and BOTTOM[1] in slides[0] and "INTERNAL" in slides[0]
+    assert SEED.title.en in slides[0] and BOTTOM[1] in slides[0] and LINK in slides[0]
     assert t("pack_caveats_title", "en") in slides[1]
-    assert slides[-1].startswith(t("pack_tornado_title", "en"))
-    assert all("INTERNAL" in slide for slide in slides)
+    for slide, chart in zip(slides[2:-1], brief.charts, strict=True):
+        assert chart.title in slide and brief.events[0] in slide
+    assert t("pack_tornado_title", "en") in slides[-1] and brief.tornado.title in slides[-1]
+    assert all(slide.startswith("INTERNAL ") and slide.count("INTERNAL") == 2 for slide in slides)  # top and foot
+    assert "<br>" not in " ".join(slides)
+    _assert_laid_out(deck)
+
+
+def _assert_laid_out(data: bytes) -> None:
+    """Every shape inside its slide, and no picture over any text box."""
+    deck = Presentation(io.BytesIO(data))
+    for n, slide in enumerate(deck.slides):
+        boxes = [(s, s.left, s.top, s.left + s.width, s.top + s.height) for s in slide.shapes]
+        for shape, left, top, right, bottom in boxes:
+            assert left >= 0 and top >= 0 and right <= deck.slide_width and bottom <= deck.slide_height, (n, shape.name)
+        pictures = [b for b in boxes if b[0].shape_type == 13]
+        texts = [b for b in boxes if b[0].has_text_frame]
+        for _, pl, pt, pr, pb in pictures:
+            over = [s.text_frame.text for s, tl, tt, tr, tb in texts if pl < tr and tl < pr and pt < tb and tt < pb]
+            assert over == [], (n, over)
+
+
+@needs_chromium
+def test_a_long_bottom_line_is_set_smaller_to_stay_on_its_slide():
+    from pptx.util import Pt
+
+    from present.pptx import BODY_SIZES
+
+    sentence = "A question reaches its level by week 26 in 47% of runs (95%: 44–50%); 7–69% across the presets. " * 3
+    brief = _brief(SEED, Byline.of("A", "B", "INTERNAL"), bottom_line=(sentence,) * 5)
+    deck = briefing_pptx(brief)
+    first = Presentation(io.BytesIO(deck)).slides[0]
+    (bullets,) = [s for s in first.shapes if s.has_text_frame and sentence.strip() in s.text_frame.text]
+    sizes = {run.font.size for p in bullets.text_frame.paragraphs for run in p.runs}
+    assert len(sizes) == 1 and Pt(BODY_SIZES[-1]) <= sizes.pop() < Pt(BODY_SIZES[0])
+    _assert_laid_out(deck)
+
+
+def test_text_fitting_takes_the_largest_size_that_fits():
+    from pptx.util import Inches
+
+    from present.pptx import fitting_size, text_height
+
+    short, long = ["One line."], ["word " * 400]
+    assert fitting_size(short, Inches(12), Inches(1)) == 18
+    assert text_height(long, 18, Inches(12)) > text_height(long, 12, Inches(12))
+    size = fitting_size(long, Inches(12), Inches(3.5))
+    assert 10 < size < 18 and text_height(long, size, Inches(12)) <= 3.5 < text_height(long, size + 1, Inches(12))
+    assert fitting_size(long * 10, Inches(12), Inches(1)) == 10  # never smaller than the smallest size
 
 
 @needs_chromium

@@ -67,6 +67,7 @@ def share_and_export(
             lang=lang,
             link=link,
             bottom_line=bottom_line(),
+            slide_figures=[fig for _, fig in projection_figures(scenario, bands, lang, columns=2)],
         )
 
     def data() -> bytes:

@@ -156,8 +156,11 @@ def scales(scenario: Scenario, lang: str) -> dict[str, Scale]:
     return {i.id: scale_of(i, lang) for i in scenario.indicators if i.scale}
 
 
-def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> list[tuple[str, go.Figure]]:
-    """One trajectory chart per indicator group, as (group, figure); shared by the page and the briefing pack."""
+def projection_figures(
+    scenario: Scenario, bands: pd.DataFrame, lang: str, columns: int = 1
+) -> list[tuple[str, go.Figure]]:
+    """One trajectory chart per indicator group, as (group, figure); shared by the page and the briefing pack
+    (whose slides take `columns=2`: a slide is wide, not tall)."""
     events = _events(scenario, lang)
     levels = scales(scenario, lang)
     figures = []
@@ -171,7 +174,7 @@ def projection_figures(scenario: Scenario, bands: pd.DataFrame, lang: str) -> li
             below_level=t("below_level", lang),
         )
         names = {i: scenario.indicator(i).label.get(lang) for i in ids}
-        figures.append((group, trajectory_figure(bands, names, labels, events, scales=levels)))
+        figures.append((group, trajectory_figure(bands, names, labels, events, scales=levels, columns=columns)))
     return figures
 
 

@@ -66,7 +66,7 @@ h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:1px sol
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.5rem 0}
 th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
 td.num{text-align:right;font-variant-numeric:tabular-nums}.meta{color:#555;font-size:.9rem}
-.marking{font-weight:700;letter-spacing:.05em;text-transform:uppercase;border:2px solid #b00020;color:#b00020;
+.marking{font-weight:700;letter-spacing:.05em;border:2px solid #b00020;color:#b00020;
 padding:.2rem .6rem;display:inline-block}
 .bottom li{font-size:1.05rem;margin:.2rem 0}
 figure{margin:1rem 0}figure img{width:100%;height:auto;display:block}figcaption{color:#555;font-size:.85rem}

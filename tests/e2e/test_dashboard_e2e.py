@@ -186,7 +186,7 @@ def test_narrow_viewport_and_tabs(new_page, artifacts_dir):
             expect(chart.locator(".main-svg").first).to_be_visible()
             traces = chart.locator(PLOT).evaluate("el => (el.data || []).length")
             assert traces > 0, "the comparison chart has no traces"
-            expect(panel.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+            expect(panel.locator('[data-testid="stTable"]').first).to_be_visible()
         else:
             expect(panel.locator('[data-testid="stDataFrame"]').first).to_be_visible()
         wait_until_idle(page)

@@ -492,7 +492,10 @@ def test_briefing_pack_and_data_downloads(open_app, fresh_context, tmp_path, see
     assert parser.external == [], f"the pack references outside resources: {parser.external}"
     assert html_text.count('src="data:image/svg+xml;base64,') == chart_count + 1  # and the tornado
     assert parser.h1 == [seed_scenario.title.get("en")]
-    assert link in parser.links, f"the pack does not carry the share link {link!r}"
+    # The link the pack carries keeps the byline too (engine.state): the same link the share box shows now.
+    byline = "&author=A.+Author+%3Cb%3Ex%3C%2Fb%3E&marking=Internal"
+    assert parser.links == [link + byline], f"the pack does not carry the share link {link + byline!r}"
+    assert shared_link(page, "en") == link + byline
     assert "A. Author &lt;b&gt;x&lt;/b&gt;" in html_text and "Internal" in html_text
     for item in (*seed_scenario.drivers, *seed_scenario.indicators):
         assert item.source.quote in parser.cells, f"the source quote of '{item.id}' is missing from the pack"

@@ -1,4 +1,4 @@
-"""Command line: `python -m engine` validate, check, simulate, draft and store-stats."""
+"""Command line: `python -m engine` validate, check, simulate, draft, store-stats, store-publications and store-hide."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
 EXIT_FAILED = 1  # check: a reality check does not hold
 EXIT_INVALID = 2
+EXIT_NOT_FOUND = 1  # store-hide: no publication has that id
+EXIT_STORE_FAILED = 2  # store-hide: the store cannot be opened or written
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,6 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("store-stats", help="how many saved scenarios the store holds, and their size")
     stats.add_argument("--url", metavar="URL", help="database URL (default: as the dashboard configures it)")
+
+    listing = commands.add_parser(
+        "store-publications",
+        help="the gallery's publications, newest first, hidden ones too: id, ref, created_at, hidden|shown, title",
+    )
+    listing.add_argument("--url", metavar="URL", help="database URL (default: as the dashboard configures it)")
+    listing.add_argument("--limit", type=_non_negative, default=200, metavar="N", help="at most N (default 200)")
+
+    hide = commands.add_parser("store-hide", help="hide a publication from the gallery; exit 1 if there is none")
+    hide.add_argument("id", type=_non_negative, metavar="ID", help="the publication's id (store-publications)")
+    hide.add_argument("--reason", default="", metavar="TEXT", help="why, for the record (one line)")
+    hide.add_argument("--url", metavar="URL", help="database URL (default: as the dashboard configures it)")
     return parser
 
 
@@ -211,6 +225,44 @@ def _store_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store_publications(args: argparse.Namespace) -> int:
+    """Print the publications, one tab-separated line each; titles are one line without tabs (cleaned)."""
+    from engine.store import ScenarioStore, StoreError
+
+    try:
+        store = ScenarioStore(args.url)
+        try:
+            found = store.publications(include_hidden=True, limit=args.limit)
+        finally:
+            store.dispose()
+    except StoreError as err:
+        print(f"{err}: {err.__cause__}", file=sys.stderr)
+        return EXIT_UNAVAILABLE  # as store-stats
+    for p in found:
+        print(f"{p.id}\t{p.ref}\t{p.created_at}\t{'hidden' if p.hidden else 'shown'}\t{p.title}")
+    return EXIT_OK
+
+
+def _store_hide(args: argparse.Namespace) -> int:
+    """Hide one publication: 0 when it is hidden (now or before), 1 for an unknown id, 2 when the store fails."""
+    from engine.store import ScenarioStore, StoreError
+
+    try:
+        store = ScenarioStore(args.url)
+        try:
+            hidden = store.hide(args.id, args.reason)
+        finally:
+            store.dispose()
+    except StoreError as err:
+        print(f"{err}: {err.__cause__}", file=sys.stderr)
+        return EXIT_STORE_FAILED
+    if not hidden:
+        print(f"no publication {args.id}", file=sys.stderr)
+        return EXIT_NOT_FOUND
+    print(f"hidden: publication {args.id}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
@@ -221,6 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _draft(args)
     if args.command == "store-stats":
         return _store_stats(args)
+    if args.command == "store-publications":
+        return _store_publications(args)
+    if args.command == "store-hide":
+        return _store_hide(args)
     return _simulate(args)
 
 

@@ -335,3 +335,97 @@ def test_check_runs_as_a_module():
     )
     assert (result.returncode, result.stderr) == (1, "")
     assert result.stdout.startswith(f"{FAILING}:81: checks[1]: calm_never_quiets_it: expected level above 50")
+
+
+# --- store-publications and store-hide: the operator's view of the gallery -------------------------------------
+
+
+def _store_with_publications(tmp_path):
+    """A SQLite store holding one scenario published twice (a second apart); returns its URL and the entries."""
+    from engine.store import Limits, ScenarioStore
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    clock = iter([1_700_000_000.0, 1_700_000_000.0, 1_700_000_001.0])
+    store = ScenarioStore(url, Limits(), lambda: next(clock))
+    with open(TINY, encoding="utf-8") as handle:
+        saved, _ = store.save(handle.read())
+    first = store.publish(saved.ref, "Tiny,\tfirst\ntake", author="Ann")
+    second = store.publish(saved.ref, "Tiny again")
+    store.dispose()
+    return url, first, second
+
+
+def _unreachable_url() -> str:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    return f"postgresql+psycopg://u@127.0.0.1:{port}/db"
+
+
+def test_store_publications_prints_one_tab_separated_line_each_newest_first(capsys, tmp_path):
+    url, first, second = _store_with_publications(tmp_path)
+    assert first.title == "Tiny, first take"  # cleaned when published: no tab or newline can break a line
+    code, out, err = run(capsys, "store-publications", "--url", url)
+    assert (code, err) == (0, "")
+    assert out == (
+        f"{second.id}\t{second.ref}\t2023-11-14T22:13:21+00:00\tshown\tTiny again\n"
+        f"{first.id}\t{first.ref}\t2023-11-14T22:13:20+00:00\tshown\tTiny, first take\n"
+    )
+    assert run(capsys, "store-publications", "--url", url, "--limit", "1")[1] == out.splitlines(keepends=True)[0]
+
+
+def test_store_hide_hides_once_and_the_listing_says_so(capsys, tmp_path):
+    from engine.store import ScenarioStore
+
+    url, first, second = _store_with_publications(tmp_path)
+    assert run(capsys, "store-hide", str(first.id), "--reason", "off\ttopic", "--url", url) == (
+        0,
+        f"hidden: publication {first.id}\n",
+        "",
+    )
+    assert run(capsys, "store-hide", str(first.id), "--url", url) == (0, f"hidden: publication {first.id}\n", "")
+    code, out, _ = run(capsys, "store-publications", "--url", url)
+    assert code == 0
+    assert [line.split("\t")[3] for line in out.splitlines()] == ["shown", "hidden"]
+    store = ScenarioStore(url)
+    assert store.gallery() == ([second], 1)
+    with store._engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT publication_id, reason FROM publication_hidings").all() == [
+            (first.id, "off topic")
+        ]
+    store.dispose()
+
+
+def test_store_hide_exits_1_for_an_unknown_id(capsys, tmp_path):
+    url, _, second = _store_with_publications(tmp_path)
+    unknown = second.id + 1
+    assert run(capsys, "store-hide", str(unknown), "--url", url) == (1, "", f"no publication {unknown}\n")
+    assert run(capsys, "store-hide", "0", "--url", url) == (1, "", "no publication 0\n")
+    assert run(capsys, "store-hide", str(2**70), "--url", url) == (1, "", f"no publication {2**70}\n")
+
+
+def test_store_hide_exits_2_when_the_store_cannot_be_opened(capsys):
+    code, out, err = run(capsys, "store-hide", "1", "--url", _unreachable_url())
+    assert (code, out) == (2, "")
+    assert err.startswith("the scenario store could not open: (psycopg.OperationalError) connection failed:")
+
+
+def test_store_publications_exits_1_when_the_store_cannot_be_opened(capsys):
+    code, out, err = run(capsys, "store-publications", "--url", _unreachable_url())
+    assert (code, out) == (1, "")
+    assert err.startswith("the scenario store could not open: (psycopg.OperationalError) connection failed:")
+
+
+@pytest.mark.parametrize("bad", ["x", "-1", "1.5"])
+def test_store_hide_needs_a_whole_number(capsys, bad):
+    code, out, err = run(capsys, "store-hide", bad)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1].startswith("python -m engine store-hide: error: argument ID: ")
+
+
+def test_store_hide_runs_as_a_module(repo_root, tmp_path):
+    url, first, _ = _store_with_publications(tmp_path)
+    result = _engine("store-hide", str(first.id), "--url", url, repo_root=repo_root)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"hidden: publication {first.id}\n", "")

@@ -1,5 +1,6 @@
 """Scenario store: content addressing, insert-only saves, limits and failures, on SQLite and a real PostgreSQL."""
 
+import dataclasses
 import functools
 import logging
 import shutil
@@ -13,7 +14,7 @@ import pytest
 import engine.store
 from engine.__main__ import main
 from engine.ensemble import run_ensemble
-from engine.loader import ScenarioError, load_scenario
+from engine.loader import ScenarioError, load_scenario, parse_scenario
 from engine.model import Model
 from engine.serialize import scenario_to_yaml, with_defaults
 from engine.simulation import point_run
@@ -38,11 +39,15 @@ def postgres_url(pg_server):
     return pg_server.url
 
 
+TABLES = ("saved_scenarios", "scenario_origins", "publications", "publication_hidings")
+
+
 def _emptied(url: str) -> str:
-    # One server for the module: start every test from an empty table.
+    # One server for the module: start every test from empty tables (the test's cleanup, not the store's).
     the_store = ScenarioStore(url)
     with the_store._engine.begin() as conn:
-        conn.exec_driver_sql("DELETE FROM saved_scenarios")
+        for table in reversed(TABLES):  # the referring rows first: foreign keys hold on PostgreSQL
+            conn.exec_driver_sql(f"DELETE FROM {table}")
     the_store.dispose()
     return url
 
@@ -326,6 +331,7 @@ def _internals_logged(caplog, *needles: str) -> list[str]:
 def test_a_stopped_database_gives_store_errors_that_name_no_internals(pg_server, caplog):
     the_store = ScenarioStore(_emptied(pg_server.url))
     saved, _ = the_store.save(_variant(1000))
+    published = the_store.publish(saved.ref, "Before the outage")
     pg_server.stop()
     try:
         attempts = {
@@ -336,6 +342,12 @@ def test_a_stopped_database_gives_store_errors_that_name_no_internals(pg_server,
             "count": the_store.count,
             "stats": the_store.stats,
             "open": lambda: ScenarioStore(pg_server.url),
+            "lineage": lambda: the_store.lineage(saved.ref),
+            "yaml_text": lambda: the_store.yaml_text(saved.ref),
+            "publish": lambda: the_store.publish(saved.ref, "During the outage"),
+            "gallery": the_store.gallery,
+            "publications": the_store.publications,
+            "hide": lambda: the_store.hide(published.id),
         }
         messages = {}
         with caplog.at_level(logging.WARNING, logger="engine.store"):
@@ -351,13 +363,20 @@ def test_a_stopped_database_gives_store_errors_that_name_no_internals(pg_server,
             "count": "the scenario store could not count",
             "stats": "the scenario store could not count",
             "open": "the scenario store could not open",
+            "lineage": "the scenario store could not load",
+            "yaml_text": "the scenario store could not load",
+            "publish": "the scenario store could not publish",
+            "gallery": "the scenario store could not list",
+            "publications": "the scenario store could not list",
+            "hide": "the scenario store could not hide",
         }
-        assert len(_internals_logged(caplog, f"127.0.0.1:{pg_server.port}", "OperationalError")) == 7
+        assert len(_internals_logged(caplog, f"127.0.0.1:{pg_server.port}", "OperationalError")) == 13
     finally:
         pg_server.start()
     # The same store works again once the database is back.
     assert the_store.load(saved.ref)[0] == saved
     assert the_store.save(_variant(2000))[0].digest != saved.digest
+    assert the_store.gallery() == ([published], 1)
     the_store.dispose()
 
 
@@ -463,3 +482,422 @@ def test_a_schema_1_scenario_saved_before_schema_2_loads_and_runs_exactly_as_bef
 
 def _csv(frame) -> bytes:
     return frame.to_csv(index=False, float_format=format_number, lineterminator="\n").encode("utf-8")
+
+
+def test_a_store_made_before_lineage_and_publications_opens_and_gains_them(tmp_path):
+    """The schema-1 store.sqlite has only saved_scenarios: opening it adds the new tables, and its row has no origin."""
+    shutil.copy(SCHEMA1 / "store.sqlite", tmp_path / "store.sqlite")
+    store = ScenarioStore(f"sqlite:///{tmp_path / 'store.sqlite'}")
+    try:
+        saved, _ = store.load(SCHEMA1_REF)
+        digest = "ae99c569e7f55476154b5c1cb77db60aaba4e2b305abfeca29b3e05fbac203b4"
+        assert (saved.digest, saved.parent, saved.author, saved.note) == (digest, None, "", "")
+        assert saved.created_at == "2026-12-01T10:56:51+00:00"
+        assert store.list() == [saved]
+        assert store.lineage(SCHEMA1_REF) == [digest]
+        assert store.yaml_text(SCHEMA1_REF) == (SCHEMA1 / "dprk-russia-2024.yaml").read_text(encoding="utf-8")
+        assert store.gallery() == ([], 0)  # it was listed to everyone then; it is unlisted now
+        published = store.publish(SCHEMA1_REF, "An old one")
+        assert store.gallery() == ([published], 1)
+        assert _row_counts(store) == {
+            "saved_scenarios": 1,
+            "scenario_origins": 0,
+            "publications": 1,
+            "publication_hidings": 0,
+        }
+    finally:
+        store.dispose()
+
+
+# --- lineage: which scenario a saved one was edited from, who saved it and why -------------------------------
+
+
+def _row_counts(the_store: ScenarioStore) -> dict[str, int]:
+    with the_store._engine.connect() as conn:
+        return {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar_one() for t in TABLES}
+
+
+def _rows(the_store: ScenarioStore, table: str) -> list[tuple]:
+    with the_store._engine.connect() as conn:
+        return [tuple(row) for row in conn.exec_driver_sql(f"SELECT * FROM {table}").all()]
+
+
+SEED_TEXT = SEED_FILE.read_text(encoding="utf-8")
+SEED_DIGEST = load_scenario(SEED_FILE).digest  # a folder scenario: never in the store
+
+
+def _generations() -> tuple[str, str]:
+    """A child edited from the seed's text (fewer troops), and a grandchild edited from the child's (new title)."""
+    assert SEED_TEXT.count("default: 12000") == 1
+    child = SEED_TEXT.replace("default: 12000", "default: 9000")
+    seed_title = 'en: "North Korean troops alongside Russia in Ukraine"'
+    assert child.count(seed_title) == 1
+    grandchild = child.replace(seed_title, 'en: "Fewer troops, a new title"')
+    return child, grandchild
+
+
+def test_three_generations_record_their_parents_authors_and_notes(url):
+    clock = Clock()
+    store = ScenarioStore(url, Limits(), clock)
+    child_text, grandchild_text = _generations()
+    child, _ = store.save(child_text, parent=SEED_DIGEST, author="  Ann \n Analyst ", note="Fewer troops:\tsee p. 3")
+    clock.now += 60
+    grandchild, _ = store.save(grandchild_text, parent=child.digest, author="Bo", note="retitled")
+    assert (child.parent, child.author, child.note) == (SEED_DIGEST, "Ann Analyst", "Fewer troops: see p. 3")
+    assert (grandchild.parent, grandchild.author, grandchild.note) == (child.digest, "Bo", "retitled")
+    assert (child.created_at, grandchild.created_at) == ("2023-11-14T22:13:20+00:00", "2023-11-14T22:14:20+00:00")
+    assert grandchild.title_en == "Fewer troops, a new title"
+    assert store.load(grandchild.ref)[0] == grandchild
+    assert store.load(child.ref)[0] == child
+    assert store.list() == [grandchild, child]
+    assert store.lineage(grandchild.ref) == [grandchild.digest, child.digest, SEED_DIGEST]
+    assert store.lineage(grandchild.digest) == [grandchild.digest, child.digest, SEED_DIGEST]
+    assert store.lineage(child.ref) == [child.digest, SEED_DIGEST]
+    assert store.lineage(grandchild.ref, limit=2) == [grandchild.digest, child.digest]
+    assert store.lineage(grandchild.ref, limit=1) == [grandchild.digest]
+    assert store.lineage(grandchild.ref, limit=0) == []
+    assert store.lineage(grandchild.ref, limit=10**9) == [grandchild.digest, child.digest, SEED_DIGEST]
+    # The folder scenario ends the chain but is not stored: nothing to follow from its digest.
+    assert store.lineage(SEED_DIGEST) == []
+    assert store.lineage("sha-" + "0" * 16) == []
+    assert store.lineage("not a ref") == []
+    # The text as saved, comments and all; the scenario alone would not give them back.
+    assert store.yaml_text(grandchild.ref) == grandchild_text
+    assert store.yaml_text(child.digest) == child_text
+    assert store.yaml_text("sha-" + "0" * 16) is None
+    assert store.yaml_text("sha-") is None
+    assert _rows(store, "scenario_origins") == [
+        (child.digest, SEED_DIGEST, "Ann Analyst", "Fewer troops: see p. 3", "2023-11-14T22:13:20+00:00"),
+        (grandchild.digest, child.digest, "Bo", "retitled", "2023-11-14T22:14:20+00:00"),
+    ]
+    store.dispose()
+
+
+def test_saving_again_keeps_the_first_origin_and_the_first_text(store):
+    child_text, _ = _generations()
+    first, _ = store.save(child_text, parent=SEED_DIGEST, author="Ann", note="first")
+    assert store.save(child_text, parent=None, author="Eve", note="second")[0] == first
+    # Another text of the same scenario (a comment edited), another parent: still the first row and origin.
+    recommented = child_text.replace("# North Korean", "# Edited comment: North Korean", 1)
+    again, _ = store.save(recommented, parent="f" * 64, author="Eve")
+    assert again == first
+    assert (again.parent, again.author, again.note) == (SEED_DIGEST, "Ann", "first")
+    assert store.yaml_text(first.ref) == child_text
+    assert _row_counts(store) == dict(zip(TABLES, (1, 1, 0, 0), strict=True))
+    # The parent saved later is in the store now, without a parent of its own: the chain ends there.
+    seed, _ = store.save(SEED_TEXT, author="Cy")
+    assert (seed.digest, seed.parent, seed.author, seed.note) == (SEED_DIGEST, None, "Cy", "")
+    assert store.lineage(first.ref) == [first.digest, SEED_DIGEST]
+
+
+def test_a_parent_equal_to_the_scenarios_own_digest_is_no_parent(store):
+    saved, _ = store.save(SEED_TEXT, parent=SEED_DIGEST, author="Ann")
+    assert (saved.digest, saved.parent, saved.author) == (SEED_DIGEST, None, "Ann")
+    assert store.lineage(saved.ref) == [SEED_DIGEST]
+    assert _rows(store, "scenario_origins")[0][:3] == (SEED_DIGEST, None, "Ann")
+
+
+@pytest.mark.parametrize(
+    "parent",
+    ["", "sha-" + "a" * 16, "a" * 16, "A" * 64, "a" * 63, "a" * 65, "g" * 64, "a" * 63 + "\n", " " + "a" * 64, 7],
+    ids=["empty", "link", "short", "upper", "63", "65", "not-hex", "newline", "space", "int"],
+)
+def test_a_parent_must_be_a_full_lowercase_digest(store, parent):
+    with pytest.raises(ValueError) as caught:
+        store.save(SEED_TEXT, parent=parent)
+    assert str(caught.value) == "parent must be the full digest of a scenario: 64 lowercase hex digits"
+    assert store.count() == 0
+
+
+def test_lineage_stops_where_parents_form_a_cycle(store):
+    # Parents need not be stored when named, so two saves can name each other: the chain must still end.
+    a_text, b_text = _variant(1000), _variant(2000)
+    a_digest, b_digest = (parse_scenario(t, "test.yaml").digest for t in (a_text, b_text))
+    a, _ = store.save(a_text, parent=b_digest)
+    b, _ = store.save(b_text, parent=a_digest)
+    assert (a.parent, b.parent) == (b_digest, a_digest)
+    assert store.lineage(a.ref) == [a_digest, b_digest]
+    assert store.lineage(b.ref) == [b_digest, a_digest]
+    assert store.lineage(a.ref, limit=1) == [a_digest]
+
+
+def test_a_longer_cycle_written_into_the_tables_ends_too(store):
+    # A cycle of three, written straight into the tables (save() cannot make one whose parents are all stored).
+    texts = [_tiny(f"Cycle {i}") for i in range(3)]
+    digests = [parse_scenario(t, "test.yaml").digest for t in texts]
+    with store._engine.begin() as conn:
+        for i, (text, digest) in enumerate(zip(texts, digests, strict=True)):
+            row = {"digest": digest, "scenario_id": "tiny", "title_en": f"Cycle {i}", "yaml": text, "created_at": "x"}
+            conn.execute(engine.store.scenarios_table.insert().values(**row))
+            origin = {
+                "digest": digest,
+                "parent_digest": digests[(i + 1) % 3],
+                "author": "",
+                "note": "",
+                "created_at": "x",
+            }
+            conn.execute(engine.store.origins_table.insert().values(**origin))
+    assert store.lineage(digests[0]) == digests
+    assert store.lineage(digests[2]) == [digests[2], digests[0], digests[1]]
+    assert store.lineage(digests[0], limit=2) == digests[:2]
+
+
+def test_a_long_chain_is_cut_at_the_limit(store):
+    chain = []
+    for i in range(25):
+        saved, _ = store.save(_tiny(f"Generation {i}"), parent=chain[-1].digest if chain else SEED_DIGEST)
+        chain.append(saved)
+    newest_first = [s.digest for s in reversed(chain)]
+    assert store.lineage(chain[-1].ref) == newest_first[:20]
+    assert store.lineage(chain[-1].ref, limit=10**9) == [*newest_first, SEED_DIGEST]  # 26: under LINEAGE_MAX
+    assert store.lineage(chain[-1].ref, limit=-3) == []
+
+
+def test_authors_and_notes_are_one_line_and_bounded(store):
+    saved, _ = store.save(_variant(1000), author="x" * 500, note="y " * 400 + "\0\u2028z")
+    assert saved.author == "x" * 120
+    # clean_byline's rule: whitespace made one space, then cut; the cut may end on that space.
+    assert saved.note == "y " * 250
+    other, _ = store.save(_variant(2000), author="\0\x1b[31m red\u202e", note=None)
+    assert (other.author, other.note) == ("[31m red", "")
+
+
+CONTROLS = ["\0", "a\x1bb", "\ud800 \udfff", "a\u2028b", "a\x85b", "\t\n\r", "\ufeff", "\u202eRTL", "a\x7fb"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*TRICKY.values(), *CONTROLS, "a" * 20_000, " " * 20_000 + "b", "ab " * 200],
+    ids=[*TRICKY, *(f"control {i}" for i in range(len(CONTROLS))), "20k", "20k spaces", "600"],
+)
+def test_notes_clean_like_bylines_with_their_own_limit(text, monkeypatch):
+    import engine.limits
+    from engine.store import clean_author, clean_note
+
+    cut = text[:10_000]  # the store cuts a raw text at 10,000 characters before cleaning it
+    assert clean_author(text) == engine.limits.clean_byline(cut)
+    monkeypatch.setattr(engine.limits, "BYLINE_LIMIT", 500)  # the byline's own rule, with the note's limit
+    assert clean_note(text) == engine.limits.clean_byline(cut)
+
+
+def test_a_note_is_cut_at_500_characters():
+    from engine.store import clean_note
+
+    assert clean_note("w" * 501) == "w" * 500
+    assert clean_note("ab " * 200) == ("ab " * 200)[:500]
+    assert clean_note(" \n ab\tcd \0") == "ab cd"
+
+
+# --- the gallery: unlisted by default, published on purpose, hidden by the operator ------------------------
+
+
+def _tiny(title: str) -> str:
+    return TINY.replace('"Tiny scenario"', f'"{title}"')
+
+
+def _unlimited(url: str, clock: Clock | None = None) -> ScenarioStore:
+    return ScenarioStore(url, Limits(saves_per_session_hour=0, saves_per_hour=0, max_bytes=0), clock or Clock())
+
+
+def test_saved_scenarios_are_unlisted_until_published(url):
+    store = _unlimited(url)
+    a, _ = store.save(_tiny("A"))
+    store.save(_tiny("B"))
+    assert store.gallery() == ([], 0)
+    assert store.publications() == []
+    assert store.load(a.ref)[0] == a  # unlisted, not unreachable: its link still opens it
+    published = store.publish(a.ref, "Only A")
+    assert store.gallery() == ([published], 1)
+    store.dispose()
+
+
+def test_publishing_adds_an_entry_each_time_newest_first(url):
+    clock = Clock()
+    store = _unlimited(url, clock)
+    a, _ = store.save(_tiny("A"))
+    b, _ = store.save(_tiny("B"))
+    first = store.publish(a.ref, "  First   title ", author=" Ann\n")
+    clock.now += 10
+    second = store.publish(b.digest, "Second")
+    third = store.publish(a.ref, "A again, new title")  # same second as the second: the later id comes first
+    assert first == engine.store.Publication(first.id, a.digest, "First title", "Ann", "2023-11-14T22:13:20+00:00")
+    assert (second.digest, second.title, second.author, second.created_at) == (
+        b.digest,
+        "Second",
+        "",
+        "2023-11-14T22:13:30+00:00",
+    )
+    assert first.id < second.id < third.id
+    assert third.ref == a.ref and third.hidden is False
+    assert store.gallery() == ([third, second, first], 3)
+    assert store.publications() == [third, second, first]
+    assert _row_counts(store)["publications"] == 3
+    store.dispose()
+
+
+def test_publish_refuses_an_empty_title_and_an_unknown_scenario(store):
+    a, _ = store.save(_tiny("A"))
+    for title in ("", "   ", "\0\t\n", None):
+        with pytest.raises(ValueError) as caught:
+            store.publish(a.ref, title)
+        assert str(caught.value) == "a publication needs a title"
+    for ref in ("sha-" + "0" * 16, "sha-", "tiny", "x" * 100_000):
+        with pytest.raises(LookupError) as missing:
+            store.publish(ref, "A title")
+        assert str(missing.value) == f"no stored scenario {ref[:80]!r}"
+    assert store.gallery() == ([], 0)
+    assert _row_counts(store)["publications"] == 0
+
+
+def test_publishing_counts_against_the_servers_hourly_limit(url):
+    clock = Clock()
+    store = ScenarioStore(url, Limits(saves_per_session_hour=0, saves_per_hour=2, max_bytes=0), clock)
+    a, _ = store.save(_tiny("A"))
+    store.publish(a.ref, "one")
+    clock.now += 300
+    store.publish(a.ref, "two")
+    clock.now += 60
+    with pytest.raises(SaveLimitReached) as caught:
+        store.publish(a.ref, "three")
+    assert (caught.value.kind, caught.value.limit, caught.value.retry_in) == ("server", 2, 3600 - 360)
+    assert store.save(_tiny("B"))[0].title_en == "B"  # saves have their own count: one scenario so far
+    clock.now = T0 + 3600
+    assert store.publish(a.ref, "three").title == "three"
+    assert [p.title for p in store.gallery()[0]] == ["three", "two", "one"]
+    store.dispose()
+
+
+HOSTILE_TITLES = {
+    "percent": "100% sure",
+    "underscore": "snake_case plan",
+    "slash": "either/or",
+    "quotes": 'It\'s "quoted"',
+    "sql": "'; DROP TABLE publications; --",
+    "backslash": "back\\slash",
+    "long": "L" * 5_000,
+    "nul and controls": "nul\0 bell\a esc\x1b end",
+    "lone surrogate": "half \ud800 pair",
+    "newlines": "one\ntwo\r\nthree\u2028four",
+    "umlauts": "Überblick Straße",
+    "rtl": "\u202eevil\u202c",
+}
+
+
+def test_hostile_titles_are_stored_cleaned_and_found_literally(url):
+    from engine.limits import clean_byline
+
+    clock = Clock()
+    store = _unlimited(url, clock)
+    a, _ = store.save(_tiny("A"))
+    published = {}
+    for name, title in HOSTILE_TITLES.items():
+        clock.now += 1
+        published[name] = store.publish(a.ref, title, author=title)
+    for name, title in HOSTILE_TITLES.items():
+        assert (published[name].title, published[name].author) == (clean_byline(title), clean_byline(title))
+    assert published["long"].title == "L" * 120
+    assert published["nul and controls"].title == "nul bell esc end"
+    assert published["lone surrogate"].title == "half pair"
+    assert published["newlines"].title == "one two three four"
+    assert published["rtl"].title == "evil"
+    items, total = store.gallery(per_page=50)
+    assert total == len(HOSTILE_TITLES)
+    assert items == [published[name] for name in reversed(HOSTILE_TITLES)]
+
+    def found(search: str) -> list[str]:
+        page, count = store.gallery(search)
+        assert count == len(page)
+        return [next(n for n, p in published.items() if p == entry) for entry in page]
+
+    # LIKE's wildcards and its escape character are plain characters in a search.
+    assert found("%") == ["percent"]
+    assert found("0% s") == ["percent"]
+    assert found("_") == ["underscore"]
+    assert found("e_c") == ["underscore"]
+    assert found("/") == ["slash"]
+    assert found("\\") == ["backslash"]
+    assert found("'") == ["sql", "quotes"]
+    assert found('"quoted"') == ["quotes"]
+    assert found("; drop table") == ["sql"]
+    # In any case, beyond ASCII too, the same on both backends; a search is cleaned like a title.
+    assert found("ÜBERBLICK") == ["umlauts"]
+    assert found("überblick") == ["umlauts"]
+    assert found("STRASSE") == ["umlauts"]
+    assert found("  ONE \n two ") == ["newlines"]
+    assert found("\0") == found("") == list(reversed(HOSTILE_TITLES))
+    assert found("\ud800") == list(reversed(HOSTILE_TITLES))
+    assert found("L" * 100) == ["long"]
+    assert found("L" * 101) == ["long"]  # cut to 100 characters: still found
+    assert found("nothing like this") == []
+    assert store.publications()[0].title == "evil"
+    assert store.gallery("x" * 1_000_000) == ([], 0)
+    store.dispose()
+
+
+def test_the_gallery_pages_are_bounded(url):
+    clock = Clock()
+    store = _unlimited(url, clock)
+    a, _ = store.save(_tiny("A"))
+    entries = []
+    for i in range(7):
+        clock.now += 1
+        entries.append(store.publish(a.ref, f"Plan {i}" + (" red" if i % 2 else "")))
+    newest = list(reversed(entries))
+    assert store.gallery(per_page=3) == (newest[:3], 7)
+    assert store.gallery(page=1, per_page=3) == (newest[3:6], 7)
+    assert store.gallery(page=2, per_page=3) == (newest[6:], 7)
+    assert store.gallery(page=3, per_page=3) == ([], 7)
+    assert store.gallery(page=-5, per_page=3) == (newest[:3], 7)
+    assert store.gallery(page=10**30, per_page=3) == ([], 7)
+    assert store.gallery(per_page=0) == (newest[:1], 7)
+    assert store.gallery(per_page=-1) == (newest[:1], 7)
+    assert store.gallery(search="RED", per_page=2) == ([entries[5], entries[3]], 3)
+    assert store.gallery(search="red", page=1, per_page=2) == ([entries[1]], 3)
+    for i in range(7, 60):
+        store.publish(a.ref, f"Plan {i}")
+    page, total = store.gallery(per_page=1000)
+    assert (len(page), total) == (50, 60)
+    assert len(store.publications(limit=5)) == 5
+    assert store.publications(limit=-1) == []
+    store.dispose()
+
+
+def test_hiding_takes_a_publication_out_of_the_gallery_and_only_adds_rows(url):
+    clock = Clock()
+    store = _unlimited(url, clock)
+    a, _ = store.save(_tiny("A"))
+    b, _ = store.save(_tiny("B"))
+    one = store.publish(a.ref, "one")
+    clock.now += 1
+    two = store.publish(b.ref, "two")
+    clock.now += 1
+    three = store.publish(a.ref, "three")
+    before = {table: _rows(store, table) for table in TABLES}
+    counts = [_row_counts(store)]
+    clock.now += 1
+    assert store.hide(two.id, reason=" spam\nspam ") is True
+    counts.append(_row_counts(store))
+    assert store.gallery() == ([three, one], 2)
+    assert store.gallery("two") == ([], 0)
+    assert store.publications() == [three, dataclasses.replace(two, hidden=True), one]
+    assert store.publications(include_hidden=False) == [three, one]
+    # Hiding again is fine: still hidden, no second row, the first reason stays.
+    clock.now += 1
+    assert store.hide(two.id, reason="other") is True
+    counts.append(_row_counts(store))
+    assert _rows(store, "publication_hidings") == [(two.id, "spam spam", "2023-11-14T22:13:23+00:00")]
+    # Unknown ids hide nothing and raise nothing.
+    for unknown in (three.id + 1000, 0, -1, 2**31, 2**63, 2**80, True, "1", None, 1.0):
+        assert store.hide(unknown) is False
+    counts.append(_row_counts(store))
+    # Nothing was updated or deleted: every earlier row is still there, unchanged, and counts only grew.
+    for table, rows in before.items():
+        assert _rows(store, table)[: len(rows)] == rows
+    assert [c["publication_hidings"] for c in counts] == [0, 1, 1, 1]
+    assert all(c["publications"] == 3 and c["saved_scenarios"] == 2 for c in counts)
+    assert store.load(b.ref)[0] == b  # a hidden publication's scenario still opens by its link
+    # Publishing the scenario again is a new entry, shown: the hiding was of that one publication.
+    clock.now += 1
+    again = store.publish(b.ref, "two, reworded")
+    assert store.gallery() == ([again, three, one], 3)
+    store.dispose()

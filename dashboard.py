@@ -108,7 +108,7 @@ if tab_assumptions.open:
 
 if tab_custom.open:
     with tab_custom:
-        custom.render(store, export.scenario_yaml(view), lang)
+        custom.render(store, export.scenario_yaml(view), view.digest, lang)
 
 if tab_why.open:
     with tab_why:

@@ -849,6 +849,118 @@ STRINGS.update(
     }
 )
 
+# The form editor (ui/editor.py, present/editor.py).
+_FORM = {
+    "form_mode": ("Edit as", "Bearbeiten als"),
+    "editor_replace_question": (
+        "The editor holds changes you have not saved. Replace them?",
+        "Der Editor enthält ungespeicherte Änderungen. Ersetzen?",
+    ),
+    "editor_replace": ("Replace my changes", "Meine Änderungen ersetzen"),
+    "editor_keep": ("Keep my changes", "Meine Änderungen behalten"),
+    "draft_todo": ("To do in this draft ({count})", "Offen in diesem Entwurf ({count})"),
+    "save_author": ("Your name (optional, saved with it)", "Ihr Name (optional, wird mitgespeichert)"),
+    "save_note": ("What you changed (optional)", "Was Sie geändert haben (optional)"),
+    "form_mode_form": ("Form and matrix", "Formular und Matrix"),
+    "form_mode_yaml": ("YAML text", "YAML-Text"),
+    "form_sections": ("Part of the scenario", "Teil des Szenarios"),
+    "form_scenario": ("Scenario", "Szenario"),
+    "form_meta_title_en": ("Title (English)", "Titel (Englisch)"),
+    "form_meta_title_de": ("Title (German)", "Titel (Deutsch)"),
+    "form_meta_summary_en": ("Summary (English)", "Zusammenfassung (Englisch)"),
+    "form_meta_summary_de": ("Summary (German)", "Zusammenfassung (Deutsch)"),
+    "form_meta_horizon": ("Horizon in weeks", "Horizont in Wochen"),
+    "form_meta_language": ("Language of the article", "Sprache des Artikels"),
+    "form_meta_source": ("Title of the article", "Titel des Artikels"),
+    "form_meta_apply": ("Apply", "Übernehmen"),
+    "editor_new": ("Start a new scenario", "Neues Szenario beginnen"),
+    "form_drivers": ("Drivers", "Treiber"),
+    "form_indicators": ("Indicators and levels", "Indikatoren und Stufen"),
+    "form_matrix": ("Cross-impact matrix", "Cross-Impact-Matrix"),
+    "form_questions": ("Questions", "Fragen"),
+    "form_presets": ("Presets", "Voreinstellungen"),
+    "form_events": ("Events", "Ereignisse"),
+    "form_checks": ("Reality checks", "Realitätschecks"),
+    "form_levels": ("Scale levels (ascending per indicator)", "Skalenstufen (je Indikator aufsteigend)"),
+    "form_valid": ("The scenario is valid.", "Das Szenario ist gültig."),
+    "form_problems": (
+        "{count} problems: each is listed at its row or cell, the others below.",
+        "{count} Probleme: jedes steht bei seiner Zeile oder Zelle, die übrigen darunter.",
+    ),
+    "form_other_problems": ("Problems in other parts ({count})", "Probleme in anderen Teilen ({count})"),
+    "form_row": ("Row {row} ({name})", "Zeile {row} ({name})"),
+    "form_line": ("line {line}", "Zeile {line}"),
+    "form_needs_yaml": (
+        "The form needs YAML it can read; fix this in the YAML text first: {reason}",
+        "Das Formular braucht lesbares YAML; zuerst im YAML-Text beheben: {reason}",
+    ),
+    "form_edit_failed": ("That change could not be made: {reason}", "Diese Änderung ging nicht: {reason}"),
+    "form_matrix_title": ("Impacts: row ← column", "Wirkungen: Zeile ← Spalte"),
+    "form_matrix_sources": ("source (driver or indicator)", "Quelle (Treiber oder Indikator)"),
+    "form_matrix_targets": ("target indicator", "Ziel-Indikator"),
+    "form_matrix_help": (
+        "Each cell is the weight of the link from its column to its row: blue raises, orange lowers. Type a "
+        "number into an empty cell to add a link, clear a cell to remove it; pick a link below for its range, "
+        "note and source.",
+        "Jede Zelle ist das Gewicht der Wirkung von ihrer Spalte auf ihre Zeile: blau erhöht, orange senkt. Eine "
+        "Zahl in einer leeren Zelle fügt eine Wirkung hinzu, eine geleerte Zelle entfernt sie; unten eine "
+        "Wirkung wählen für Spanne, Notiz und Quelle.",
+    ),
+    "form_link": ("Link to edit", "Wirkung bearbeiten"),
+    "form_range_low": ("Range: lowest weight", "Spanne: kleinstes Gewicht"),
+    "form_range_high": ("Range: highest weight", "Spanne: größtes Gewicht"),
+    "form_note": ("Note", "Notiz"),
+    "form_source_kind": ("Rests on", "Beruht auf"),
+    "form_quote": (
+        "Quote: a sentence of the article (pick or type)",
+        "Zitat: ein Satz des Artikels (wählen oder tippen)",
+    ),
+    "form_section_name": ("Section of the article", "Abschnitt des Artikels"),
+    "form_judgement_en": ("Judgement: your reasoning (English)", "Einschätzung: Begründung (Englisch)"),
+    "form_judgement_de": ("Judgement: your reasoning (German)", "Einschätzung: Begründung (Deutsch)"),
+    "form_apply_link": ("Apply to this link", "Für diese Wirkung übernehmen"),
+    "form_preview": (
+        "Preview: the edited scenario at its defaults, {runs} runs",
+        "Vorschau: das bearbeitete Szenario bei seinen Standardwerten, {runs} Läufe",
+    ),
+    "form_preview_invalid": (
+        "The preview returns once the scenario is valid.",
+        "Die Vorschau erscheint wieder, sobald das Szenario gültig ist.",
+    ),
+    "invalid_count": ("{count} problems, each with its line:", "{count} Probleme, jedes mit seiner Zeile:"),
+    "form_col_id": ("id", "ID"),
+    "form_col_label_en": ("label (English)", "Bezeichnung (Englisch)"),
+    "form_col_label_de": ("label (German)", "Bezeichnung (Deutsch)"),
+    "form_col_text_en": ("text (English)", "Text (Englisch)"),
+    "form_col_text_de": ("text (German)", "Text (Deutsch)"),
+    "form_col_unit_en": ("unit (English)", "Einheit (Englisch)"),
+    "form_col_unit_de": ("unit (German)", "Einheit (Deutsch)"),
+    "form_col_group": ("group", "Gruppe"),
+    "form_col_min": ("min", "Min."),
+    "form_col_max": ("max", "Max."),
+    "form_col_step": ("step", "Schritt"),
+    "form_col_default": ("default", "Standard"),
+    "form_col_initial": ("start value (0-100)", "Startwert (0-100)"),
+    "form_col_indicator": ("indicator", "Indikator"),
+    "form_col_threshold": ("threshold (a level)", "Schwelle (eine Stufe)"),
+    "form_col_by_week": ("by week", "bis Woche"),
+    "form_col_direction": ("direction", "Richtung"),
+    "form_col_week": ("week", "Woche"),
+    "form_col_target": ("target", "Ziel"),
+    "form_col_set": ("set to", "setzen auf"),
+    "form_col_add": ("add", "addieren"),
+    "form_col_from": ("ramp from", "Rampe ab"),
+    "form_col_over": ("over weeks", "über Wochen"),
+    "form_col_preset": ("preset", "Voreinstellung"),
+    "form_col_level": ("level (0-100)", "Stufe (0-100)"),
+    "form_col_below": ("below", "unter"),
+    "form_col_above": ("above", "über"),
+    "form_col_below_reference": ("≤ reference + margin", "≤ Referenz + Abstand"),
+    "form_col_above_reference": ("≥ reference − margin", "≥ Referenz − Abstand"),
+}
+STRINGS.update({key: {"en": en, "de": de} for key, (en, de) in _FORM.items()})
+
+
 # The link repairs of engine.state.decode, keyed "repair_<code>".
 _REPAIRS = {
     "too_many": (

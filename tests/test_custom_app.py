@@ -65,8 +65,9 @@ def _app(params=None) -> AppTest:
     return open_app(params)
 
 
-def _custom_tab(at: AppTest, lang: str = "en") -> None:
+def _custom_tab(at: AppTest, lang: str = "en", mode: str = "yaml") -> None:
     at.session_state["main_tab"] = t("tab_custom", lang)
+    at.session_state["custom_mode"] = mode  # the YAML text box; the form editor has tests of its own
     at.run()
     assert not at.exception, [e.value for e in at.exception]
 

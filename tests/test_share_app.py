@@ -133,6 +133,7 @@ def test_a_german_page_repairs_the_link_in_german():
 def test_an_edited_scenario_is_saved_and_opened_by_link(tmp_path):
     at = _app()
     at.session_state["main_tab"] = "Your scenario"
+    at.session_state["custom_mode"] = "yaml"
     at.run()
     editor = at.text_area(key="custom_editor")
     assert editor.value.startswith("# Exported from the scenario dashboard")
@@ -157,6 +158,7 @@ def test_an_edited_scenario_is_saved_and_opened_by_link(tmp_path):
 def test_a_broken_edit_is_refused_with_line_numbers_and_nothing_is_lost():
     at = _app()
     at.session_state["main_tab"] = "Your scenario"
+    at.session_state["custom_mode"] = "yaml"
     at.run()
     text = at.text_area(key="custom_editor").value
     broken = text.replace("horizon_weeks: 52", "horizon_weeks: 52\ncolour: red", 1)
@@ -175,6 +177,7 @@ def test_a_broken_edit_is_refused_with_line_numbers_and_nothing_is_lost():
 def test_an_article_is_drafted_into_the_editor_and_the_draft_saves():
     at = _app()
     at.session_state["main_tab"] = "Your scenario"
+    at.session_state["custom_mode"] = "yaml"
     at.run()
     article = (ROOT / "tests" / "data" / "articles" / "harbour-talks.en.txt").read_text(encoding="utf-8")
     at.text_area(key="custom_article").set_value(article)
@@ -217,6 +220,7 @@ def test_a_link_of_more_than_a_thousand_parameters_opens_its_first_ones_and_says
 def test_a_one_line_file_the_yaml_constructor_cannot_build_is_refused_in_the_page(text, problem):
     at = _app()
     at.session_state["main_tab"] = "Your scenario"
+    at.session_state["custom_mode"] = "yaml"
     at.run()
     at.text_area(key="custom_editor").set_value(text)
     at.button[[b.label for b in at.button].index("Check and save")].click()

@@ -1,4 +1,5 @@
-"""Bring your own scenario: upload or edit YAML, validate it with the engine, list its reality checks, save it."""
+"""Bring your own scenario: upload it, or edit it in the form and matrix or as YAML; validate it with the engine,
+list its reality checks, save it with where it came from."""
 
 from __future__ import annotations
 
@@ -11,18 +12,26 @@ from engine.limits import MAX_ARTICLE_CHARS, MAX_SCENARIO_BYTES
 from engine.loader import ScenarioError, parse_scenario
 from engine.schema import Scenario
 from engine.store import SaveLimitReached, ScenarioStore, StoreError
+from present.editor import NEW_SCENARIO
 from present.i18n import t, whole_number
 from present.tables import check_lines, checks_markdown
 from present.text import md_escape
-from ui import data, session
-from ui.page_style import UPLOAD
+from ui import data, editor, session
+from ui.page_style import EDITOR_BOX, UPLOAD
 
-EDITOR = "custom_editor"
+EDITOR = "custom_editor"  # the YAML text box, while it is shown
+TEXT = "_custom_text"  # the text being edited: what both the form and the text box show and change
+MODE = "custom_mode"  # "form" or "yaml"
 TEMPLATE = "_custom_template"  # the text the editor was last filled with
+PARENT = "_custom_parent"  # the digest of the scenario that text came from (None for a draft)
+PENDING = "_custom_pending"  # an action that would replace unsaved edits, waiting for the reader's yes
+AUTHOR, NOTE = "custom_author", "custom_note"
+TODO = "_custom_todo"  # the draft's placeholders, each with its line
 SOURCE = "_custom_source"  # where the last check came from: "upload" or "editor"
 PROBLEMS = "_custom_problems"
 MESSAGE = "_custom_message"
 NOT_SAVED = "_custom_not_saved"  # why a valid scenario was not saved: a limit or the store, never internals
+PROBLEM_RECORDS = "_custom_problem_records"
 CHECKED = "_custom_checked"  # the last valid scenario checked, saved or not: its reality checks are shown
 SAVE_TIMES = "_custom_save_times"  # this session's new saves, which the store counts against its session limit
 
@@ -40,7 +49,9 @@ def _limit_message(limit: SaveLimitReached, lang: str) -> str:
     return t("limit_server", lang, limit=count, minutes=minutes)
 
 
-def _check_and_save(store: ScenarioStore | None, text: str | bytes, filename: str, lang: str) -> None:
+def _check_and_save(
+    store: ScenarioStore | None, text: str | bytes, filename: str, lang: str, origin: dict | None = None
+) -> None:
     """Check with the loader (size, UTF-8, YAML, schema) and save; every outcome lands in session state."""
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
@@ -52,10 +63,11 @@ def _check_and_save(store: ScenarioStore | None, text: str | bytes, filename: st
             st.session_state[NOT_SAVED] = t("store_save_failed", lang)
             return
         saved, st.session_state[CHECKED] = store.save(
-            text, filename, recent=st.session_state.setdefault(SAVE_TIMES, [])
+            text, filename, recent=st.session_state.setdefault(SAVE_TIMES, []), **(origin or {})
         )
     except ScenarioError as err:
         st.session_state[PROBLEMS] = [str(p) for p in err.problems]
+        st.session_state[PROBLEM_RECORDS] = list(err.problems)
         return
     except SaveLimitReached as limit:
         # Refused only after the text was found valid: its checks are worth seeing all the same.
@@ -81,12 +93,61 @@ def _on_upload(store: ScenarioStore | None, lang: str) -> None:
 
 def _on_save(store: ScenarioStore | None, lang: str) -> None:
     st.session_state[SOURCE] = "editor"
-    _check_and_save(store, st.session_state.get(EDITOR, ""), "<editor>", lang)
+    origin = {
+        "parent": st.session_state.get(PARENT),
+        "author": st.session_state.get(AUTHOR, ""),
+        "note": st.session_state.get(NOTE, ""),
+    }
+    _check_and_save(store, st.session_state.get(TEXT, ""), "<editor>", lang, origin)
+    if not st.session_state.get(PROBLEMS) and st.session_state.get(CHECKED) is not None:
+        # What was saved is where the next edit starts from, and that edit's parent; it is no longer at risk.
+        st.session_state[PARENT] = st.session_state[CHECKED].digest
+        st.session_state[_SAVED_TEXT] = st.session_state.get(TEXT)
+        st.session_state[TEMPLATE] = None
 
 
-def _on_reset_editor(template: str) -> None:
-    st.session_state[EDITOR] = template
-    st.session_state[TEMPLATE] = template
+def _dirty() -> bool:
+    """Whether the editor holds edits not saved and not the text it was filled with."""
+    text = st.session_state.get(TEXT)
+    return text is not None and text != st.session_state.get(TEMPLATE) and text != st.session_state.get(_SAVED_TEXT)
+
+
+_SAVED_TEXT = "_custom_saved_text"
+
+
+def _fill(text: str, parent: str | None) -> None:
+    st.session_state[TEXT] = text
+    st.session_state[TEMPLATE] = text
+    st.session_state[PARENT] = parent
+    st.session_state.pop(EDITOR, None)  # the text box shows the new text on its next draw
+    editor.bump()
+
+
+def _on_reset_editor(template: str, parent: str) -> None:
+    if _dirty() and st.session_state.get(PENDING) != "reset":
+        st.session_state[PENDING] = "reset"  # asked first: the reader's edits are not replaced by surprise
+        return
+    st.session_state.pop(PENDING, None)
+    st.session_state.pop(TODO, None)
+    _fill(template, parent)
+
+
+def _on_new() -> None:
+    if _dirty() and st.session_state.get(PENDING) != "new":
+        st.session_state[PENDING] = "new"
+        return
+    st.session_state.pop(PENDING, None)
+    st.session_state.pop(TODO, None)
+    _fill(NEW_SCENARIO, None)
+    st.session_state[TEMPLATE] = None  # the reader's own work from the first keystroke
+
+
+def _on_text() -> None:
+    st.session_state[TEXT] = st.session_state.get(EDITOR, "")
+
+
+def _on_keep() -> None:
+    st.session_state.pop(PENDING, None)
 
 
 ARTICLE = "custom_article"
@@ -105,8 +166,14 @@ DRAFT_NOTICES = "_draft_notices"
 
 
 def _on_draft() -> None:
+    if _dirty() and st.session_state.get(PENDING) != "draft":
+        st.session_state[PENDING] = "draft"
+        return
+    st.session_state.pop(PENDING, None)
     result = draft_scenario(st.session_state.get(ARTICLE, ""), source_name="<pasted article>")
-    st.session_state[EDITOR] = result.yaml_text
+    _fill(result.yaml_text, None)
+    st.session_state[TEMPLATE] = None  # a draft is the reader's own work from the start: never replaced silently
+    st.session_state[TODO] = list(getattr(result, "todo", ()))
     st.session_state[DRAFT_NOTICES] = list(result.notices)
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""
@@ -126,6 +193,8 @@ def _article_drafter(lang: str) -> None:
         )
         st.text_area(t("draft_paste", lang), key=ARTICLE, height=200, max_chars=MAX_ARTICLE_CHARS)
         st.button(t("draft_button", lang), on_click=_on_draft)
+        if st.session_state.get(PENDING) == "draft":
+            _confirm(_on_draft, (), lang)
         for notice in st.session_state.get(DRAFT_NOTICES, []):
             st.caption(md_escape(notice))
 
@@ -138,6 +207,10 @@ def _result(lang: str) -> None:
     if st.session_state.get(PROBLEMS):
         st.error(t("invalid", lang))
         st.code("\n".join(st.session_state[PROBLEMS]), language=None)
+        text = st.session_state.get(TEXT, "") if st.session_state.get(SOURCE) == "editor" else ""
+        for problem in st.session_state.get(PROBLEM_RECORDS, [])[:8] if text else []:
+            st.caption(md_escape(f"{problem.field}: {problem.message}"))
+            st.code(editor.excerpt(text, problem), language=None)
     checked = st.session_state.get(CHECKED)
     if checked is not None and checked.checks:
         _checks(checked, lang)
@@ -167,9 +240,33 @@ def _saved_list(store: ScenarioStore, lang: str) -> None:
         st.button(t("open", lang), on_click=_open, args=(chosen,))
 
 
-def render(store: ScenarioStore | None, template: str, lang: str) -> None:
-    """`template` is the current scenario as YAML, the starting point of the editor. Without a store the
-    visitor learns only that saving is unavailable, never why (the log says)."""
+def _confirm(action, args: tuple, lang: str) -> None:
+    """The question before unsaved edits are replaced: replace them, or keep them."""
+    st.warning(t("editor_replace_question", lang), icon=":material/warning:")
+    left, right = st.columns(2)
+    left.button(t("editor_replace", lang), on_click=action, args=args, key="custom-replace")
+    right.button(t("editor_keep", lang), on_click=_on_keep, key="custom-keep", type="primary")
+
+
+def _todo(lang: str) -> None:
+    items = st.session_state.get(TODO) or []
+    if items:
+        with st.expander(t("draft_todo", lang, count=len(items)), icon=":material/checklist:", expanded=True):
+
+            def said(item) -> str:
+                german = getattr(item, "text_de", "")
+                return german if lang == "de" and german else item.text
+
+            lines = [
+                f"- {t('form_line', lang, line=item.line)} · `{md_escape(item.field)}`: {md_escape(said(item))}"
+                for item in items
+            ]
+            st.markdown("\n".join(lines))
+
+
+def render(store: ScenarioStore | None, template: str, parent: str, lang: str) -> None:
+    """`template` is the current scenario as YAML (its digest `parent`), the starting point of the editor.
+    Without a store the visitor learns only that saving is unavailable, never why (the log says)."""
     if store is None:
         st.warning(t("store_down", lang), icon=":material/cloud_off:")
     # Streamlit states the size it lets through in whole MB ("1MB per file", hidden by ui.page_style); the
@@ -187,14 +284,45 @@ def render(store: ScenarioStore | None, template: str, lang: str) -> None:
     if st.session_state.get(SOURCE) == "upload":
         _result(lang)
     _article_drafter(lang)
-    if EDITOR not in st.session_state or st.session_state[EDITOR] == st.session_state.get(TEMPLATE):
-        # Untouched by the user: follow the current scenario (and its settings) as they change.
-        st.session_state[EDITOR] = template
-        st.session_state[TEMPLATE] = template
-    st.text_area(t("editor", lang), key=EDITOR, height=420, help=t("editor_help", lang), max_chars=MAX_SCENARIO_BYTES)
-    left, right = st.columns(2)
+    untouched = TEXT not in st.session_state or st.session_state[TEXT] == st.session_state.get(TEMPLATE)
+    if untouched and st.session_state.get(TEXT) != template:
+        # Untouched by the reader: follow the current scenario (and its settings) as they change.
+        _fill(template, parent)
+    st.subheader(t("editor", lang))
+    st.caption(t("editor_help", lang))
+    _todo(lang)
+    mode = st.segmented_control(
+        t("form_mode", lang),
+        ["form", "yaml"],
+        default="form",
+        key=MODE,
+        format_func=lambda m: t(f"form_mode_{m}", lang),
+    )
+    if mode == "yaml":
+        if EDITOR not in st.session_state:
+            st.session_state[EDITOR] = st.session_state[TEXT]
+        with st.container(key=EDITOR_BOX):
+            st.text_area(
+                t("form_mode_yaml", lang),
+                key=EDITOR,
+                height=480,
+                max_chars=MAX_SCENARIO_BYTES,
+                on_change=_on_text,
+            )
+    else:
+        st.session_state.pop(EDITOR, None)
+        editor.render_form(TEXT, lang)
+    author, note = st.columns([1, 2])
+    author.text_input(t("save_author", lang), key=AUTHOR, max_chars=120)
+    note.text_input(t("save_note", lang), key=NOTE, max_chars=500)
+    left, middle, right = st.columns(3)
     left.button(t("save", lang), on_click=_on_save, args=(store, lang), type="primary")
-    right.button(t("editor_reset", lang), on_click=_on_reset_editor, args=(template,))
+    middle.button(t("editor_reset", lang), on_click=_on_reset_editor, args=(template, parent))
+    right.button(t("editor_new", lang), on_click=_on_new)
+    if st.session_state.get(PENDING) == "reset":
+        _confirm(_on_reset_editor, (template, parent), lang)
+    if st.session_state.get(PENDING) == "new":
+        _confirm(_on_new, (), lang)
     if st.session_state.get(SOURCE) != "upload":
         _result(lang)
 

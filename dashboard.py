@@ -108,7 +108,13 @@ if tab_assumptions.open:
 
 if tab_custom.open:
     with tab_custom:
-        custom.render(store, export.scenario_yaml(view), view.digest, lang)
+        custom.render(
+            store,
+            export.scenario_yaml(view),
+            (view.ref, scenario),
+            lambda digest: data.scenario_by_digest(digest, folder),
+            lang,
+        )
 
 if tab_why.open:
     with tab_why:

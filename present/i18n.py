@@ -852,6 +852,41 @@ STRINGS.update(
 # The form editor (ui/editor.py, present/editor.py).
 _FORM = {
     "form_mode": ("Edit as", "Bearbeiten als"),
+    "history_title": ("Where this scenario comes from", "Woher dieses Szenario stammt"),
+    "history_unknown": ("(not in this store)", "(nicht in diesem Speicher)"),
+    "history_no_parent": (
+        "Saved without a parent: it was uploaded or saved before parents were recorded.",
+        "Ohne Vorgänger gespeichert: hochgeladen oder gespeichert, bevor Vorgänger erfasst wurden.",
+    ),
+    "history_compare": ("What changed against", "Was sich geändert hat gegenüber"),
+    "history_same": ("No difference.", "Kein Unterschied."),
+    "publish_title": ("Publish to the gallery", "In der Galerie veröffentlichen"),
+    "publish_help": (
+        "Until published, a saved scenario is reached only by its link. Published, everyone on this server "
+        "finds it in the gallery under this title.",
+        "Bis zur Veröffentlichung erreicht man ein gespeichertes Szenario nur über seinen Link. Veröffentlicht "
+        "findet es jeder auf diesem Server unter diesem Titel in der Galerie.",
+    ),
+    "publish_name": ("Title in the gallery", "Titel in der Galerie"),
+    "publish_button": ("Publish", "Veröffentlichen"),
+    "publish_needs_title": (
+        "A published scenario needs a title.",
+        "Ein veröffentlichtes Szenario braucht einen Titel.",
+    ),
+    "publish_limit": (
+        "This server takes no more publications this hour; try again later.",
+        "Dieser Server nimmt in dieser Stunde keine weiteren Veröffentlichungen an; später erneut versuchen.",
+    ),
+    "published": ("Published as “{title}”.", "Veröffentlicht als „{title}“."),
+    "gallery_title": ("Gallery of published scenarios", "Galerie veröffentlichter Szenarien"),
+    "gallery_search": ("Search by title", "Nach Titel suchen"),
+    "gallery_empty": ("Nothing published yet, or nothing matches.", "Noch nichts veröffentlicht, oder nichts passt."),
+    "gallery_count": (
+        "{total} published · page {page} of {pages}",
+        "{total} veröffentlicht · Seite {page} von {pages}",
+    ),
+    "gallery_newer": ("Newer", "Neuere"),
+    "gallery_older": ("Older", "Ältere"),
     "editor_replace_question": (
         "The editor holds changes you have not saved. Replace them?",
         "Der Editor enthält ungespeicherte Änderungen. Ersetzen?",

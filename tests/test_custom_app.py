@@ -203,17 +203,19 @@ def test_a_database_down_from_the_start_leaves_the_page_working(monkeypatch):
     _no_internals(at, f"port {port}", f":{port}", "127.0.0.1", "secret")
 
 
-def test_a_read_only_sqlite_file_lists_but_does_not_save(tmp_path, monkeypatch):
+def test_a_read_only_sqlite_file_shows_its_gallery_but_does_not_save(tmp_path, monkeypatch):
     path = tmp_path / "ro" / "store.sqlite3"
     first, first_ref = _variant("In the read only store")
     writable = ScenarioStore(f"sqlite:///{path}")
     writable.save(first)
+    writable.publish(first_ref, "In the read only store")
     writable.dispose()
     # SQLite's own read-only mode: file permissions would not stop the root user these tests may run as.
     monkeypatch.setenv("SCENARIO_DATABASE_URL", f"sqlite:///file:{path}?mode=ro&uri=true")
     at = _app()
     _custom_tab(at)
-    assert t("saved_list", "en") in [s.value for s in at.subheader]
+    assert t("gallery_title", "en") in [s.value for s in at.subheader]
+    assert any("In the read only store" in m.value for m in at.markdown)
     second, _ = _variant("Not saved")
     _save(at, second)
     assert [w.value for w in at.warning] == [t("store_save_failed", "en")]

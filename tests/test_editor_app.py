@@ -138,3 +138,30 @@ def test_a_save_records_the_scenario_it_came_from_and_its_author():
         assert store.lineage(saved_ref) == [scenario.digest, SEED.digest]
     finally:
         store.dispose()
+
+
+def test_a_fork_shows_its_history_and_diff_and_joins_the_gallery_only_when_published():
+    at = _tab()
+    at.session_state["custom_mode"] = "yaml"
+    at.run()
+    text = at.text_area(key="custom_editor").value
+    edited = text.replace("id: dprk-russia-2024", "id: my-fork", 1).replace(SEED.title.en, "My fork", 1)
+    at.text_area(key="custom_editor").set_value(edited).run()
+    _button(at, t("save", "en")).click().run()
+    ref = at.session_state["scenario"]
+    assert t("history_title", "en") in [h.value for h in at.subheader]
+    lineage = next(m.value for m in at.markdown if m.value.startswith("1. "))
+    assert lineage.splitlines()[1].startswith("2. " + md_escape(SEED.title.en))
+    changes = next(m.value for m in at.markdown if m.value.startswith("- ") and "My fork" in m.value)
+    assert md_escape("My fork") in changes
+    # Saved, not published: another visitor's gallery does not list it.
+    other = _tab()
+    assert t("gallery_empty", "en") in [c.value for c in other.caption]
+
+    next(w for w in at.text_input if w.label == t("publish_name", "en")).set_value("A fork for the seminar")
+    _button(at, t("publish_button", "en")).click().run()
+    assert not at.exception
+    other = _tab()
+    assert any("A fork for the seminar" in m.value for m in other.markdown)
+    next(b for b in other.button if b.key and b.key.startswith("gallery-open-")).click().run()
+    assert other.session_state["scenario"] == ref

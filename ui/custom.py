@@ -4,6 +4,7 @@ list its reality checks, save it with where it came from."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -11,12 +12,12 @@ from engine.draft import decode_article, draft_scenario
 from engine.limits import MAX_ARTICLE_CHARS, MAX_SCENARIO_BYTES
 from engine.loader import ScenarioError, parse_scenario
 from engine.schema import Scenario
-from engine.store import SaveLimitReached, ScenarioStore, StoreError
+from engine.store import LINK_PREFIX, SaveLimitReached, ScenarioStore, StoreError
 from present.editor import NEW_SCENARIO
 from present.i18n import t, whole_number
 from present.tables import check_lines, checks_markdown
 from present.text import md_escape
-from ui import data, editor, session
+from ui import data, editor, history, session
 from ui.page_style import EDITOR_BOX, UPLOAD
 
 EDITOR = "custom_editor"  # the YAML text box, while it is shown
@@ -227,19 +228,6 @@ def _checks(scenario: Scenario, lang: str) -> None:
     st.markdown(checks_markdown(check_lines(scenario, results, lang), lang))
 
 
-def _saved_list(store: ScenarioStore, lang: str) -> None:
-    try:
-        saved = store.list(limit=50)
-    except StoreError:
-        st.info(t("store_list_failed", lang), icon=":material/cloud_off:")  # the store has logged the cause
-        return
-    if saved:
-        st.subheader(t("saved_list", lang))
-        labels = {s.ref: f"{s.title_en} · {s.ref} · {s.created_at.replace('T', ' ')[:16]} UTC" for s in saved}
-        chosen = st.selectbox(t("saved_list", lang), list(labels), format_func=labels.get, label_visibility="collapsed")
-        st.button(t("open", lang), on_click=_open, args=(chosen,))
-
-
 def _confirm(action, args: tuple, lang: str) -> None:
     """The question before unsaved edits are replaced: replace them, or keep them."""
     st.warning(t("editor_replace_question", lang), icon=":material/warning:")
@@ -264,9 +252,17 @@ def _todo(lang: str) -> None:
             st.markdown("\n".join(lines))
 
 
-def render(store: ScenarioStore | None, template: str, parent: str, lang: str) -> None:
-    """`template` is the current scenario as YAML (its digest `parent`), the starting point of the editor.
-    Without a store the visitor learns only that saving is unavailable, never why (the log says)."""
+def render(
+    store: ScenarioStore | None,
+    template: str,
+    current: tuple[str, Scenario],
+    by_digest: Callable[[str], Scenario | None],
+    lang: str,
+) -> None:
+    """`template` is the current scenario as YAML, the starting point of the editor; `current` its (ref,
+    scenario). Without a store the visitor learns only that saving is unavailable, never why (the log says)."""
+    ref, scenario = current
+    parent = scenario.digest
     if store is None:
         st.warning(t("store_down", lang), icon=":material/cloud_off:")
     # Streamlit states the size it lets through in whole MB ("1MB per file", hidden by ui.page_style); the
@@ -327,4 +323,7 @@ def render(store: ScenarioStore | None, template: str, parent: str, lang: str) -
         _result(lang)
 
     if store is not None:
-        _saved_list(store, lang)
+        if ref.startswith(LINK_PREFIX):
+            history.history(store, ref, scenario, by_digest, lang)
+            history.publish_box(store, ref, scenario, lang)
+        history.gallery(store, lang)

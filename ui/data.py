@@ -184,6 +184,14 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
     return None
 
 
+def scenario_by_digest(digest: str, folder: Catalog) -> Scenario | None:
+    """The scenario with this full digest: a folder scenario, else a saved one; None when neither has it."""
+    for scenario in folder.scenarios.values():
+        if scenario.digest == digest:
+            return scenario
+    return resolve_scenario(LINK_PREFIX + digest[:16], folder) if len(digest) == 64 else None
+
+
 def resolve_scenario(ref: str, folder: Catalog) -> Scenario | None:
     """resolve(), for the link codec: the scenario a reference names, or None."""
     choice = resolve(ref, folder)

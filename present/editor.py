@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from engine.loader import Problem
 from engine.schema import DRIVER_GROUPS
 from engine.yaml_edit import Edit
-from present.style import PALETTE, TEMPLATE, plot_text, wrapped_text
+from present.style import PALETTE, TEMPLATE, plot_text
 
 Kind = Literal["text", "number", "whole", "choice"]
 # What a new row's source is until the student writes one: a labelled placeholder the loader accepts, which
@@ -441,6 +441,10 @@ def matrix_edits(tree: Mapping, change: Mapping) -> list[Edit]:
     return edits
 
 
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
 @dataclass(frozen=True)
 class MatrixLabels:
     title: str
@@ -459,11 +463,14 @@ def matrix_figure(
     are outlined in red."""
     targets, sources = list(frame.index), list(frame.columns)
     z = frame.to_numpy(dtype=float)
-    top = max(1.0, float(pd.Series(abs(z.ravel())).max(skipna=True) or 1.0))
+    # The strongest link sets the colour's end: weights are small (0.01-0.5), against 1 they would all be pale.
+    strongest = pd.Series(abs(z.ravel())).max(skipna=True)
+    top = float(strongest) if strongest and not math.isnan(strongest) else 1.0
     text = [["" if math.isnan(v) else f"{v:g}" for v in row] for row in z]
     heat = go.Heatmap(
         z=z,
-        x=[wrapped_text(names.get(s, s), 18) for s in sources],
+        # One short line per column at a steep angle: two dozen wrapped names ran into each other.
+        x=[plot_text(_short(names.get(s, s), 26)) for s in sources],
         y=[plot_text(names.get(t, t)) for t in targets],
         text=text,
         texttemplate="%{text}",
@@ -497,7 +504,7 @@ def matrix_figure(
         height=max(360, 34 * len(targets) + 220),
         margin={"l": 20, "r": 20, "t": 50, "b": 20},
         shapes=shapes,
-        xaxis={"side": "top", "tickangle": -45, "title": {"text": plot_text(labels.source_axis)}, "type": "category"},
+        xaxis={"side": "top", "tickangle": -60, "title": {"text": plot_text(labels.source_axis)}, "type": "category"},
         yaxis={
             "autorange": "reversed",
             "automargin": True,

@@ -166,61 +166,95 @@ def _link_detail(editor_key: str, tree: dict, names: dict, lang: str) -> None:
     impact = impacts[n]
     low, high = [*(impact.get("range") or []), 0.0, 0.0][:2]
     source = impact.get("source") or {}
+    prefix = f"link:{st.session_state.get(VERSION, 0)}:{n}:"
     with st.form(key=f"form-link-{st.session_state.get(VERSION, 0)}-{n}", border=True):
         left, right = st.columns(2)
-        new_low = left.number_input(t("form_range_low", lang), value=float(low), format="%g")
-        new_high = right.number_input(t("form_range_high", lang), value=float(high), format="%g")
-        note = st.text_input(t("form_note", lang), value=str(impact.get("note") or ""), max_chars=400)
-        kind = st.radio(
+        left.number_input(t("form_range_low", lang), value=float(low), format="%g", key=prefix + "low")
+        right.number_input(t("form_range_high", lang), value=float(high), format="%g", key=prefix + "high")
+        st.text_input(t("form_note", lang), value=str(impact.get("note") or ""), max_chars=400, key=prefix + "note")
+        st.radio(
             t("form_source_kind", lang),
             ["quote", "judgement"],
             index=0 if "quote" in source else 1,
             horizontal=True,
             format_func=lambda k: t(f"kind_{k}", lang),
+            key=prefix + "kind",
         )
         sentences = article_sentences(tree)
         current = str(source.get("quote") or "")
         choices = list(dict.fromkeys([current, *sentences])) if current else sentences
-        quote = st.selectbox(t("form_quote", lang), choices, index=0 if choices else None, accept_new_options=True)
-        section = st.text_input(t("form_section_name", lang), value=str(source.get("section") or ""))
+        st.selectbox(
+            t("form_quote", lang), choices, index=0 if choices else None, accept_new_options=True, key=prefix + "quote"
+        )
+        st.text_input(t("form_section_name", lang), value=str(source.get("section") or ""), key=prefix + "section")
         judgement = source.get("judgement") or {}
-        judged_en = st.text_area(t("form_judgement_en", lang), value=str(judgement.get("en") or ""))
-        judged_de = st.text_area(t("form_judgement_de", lang), value=str(judgement.get("de") or ""))
-        if st.form_submit_button(t("form_apply_link", lang)):
-            path = ("impacts", tree.get("impacts").index(impact))
-            edits = [Edit((*path, "range"), [_number(new_low), _number(new_high)])]
-            edits.append(Edit((*path, "note"), note) if note.strip() else Edit((*path, "note"), op="delete"))
-            if kind == "quote":
-                new_source = {"quote": (quote or "").strip(), "section": section.strip() or "article"}
-                if isinstance(source.get("translation"), dict):
-                    new_source["translation"] = source["translation"]
-            else:
-                new_source = {"judgement": {"en": judged_en.strip(), "de": judged_de.strip()}}
-            edits.append(Edit((*path, "source"), new_source))
-            _apply(editor_key, edits, lang)
-            st.rerun()
+        st.text_area(t("form_judgement_en", lang), value=str(judgement.get("en") or ""), key=prefix + "judged_en")
+        st.text_area(t("form_judgement_de", lang), value=str(judgement.get("de") or ""), key=prefix + "judged_de")
+        st.form_submit_button(t("form_apply_link", lang), on_click=_on_link, args=(editor_key, n, prefix, lang))
+
+
+def _on_link(editor_key: str, n: int, prefix: str, lang: str) -> None:
+    """The selected link's range, note and source, as the form holds them, written into the text."""
+    tree = plain(load_tree(st.session_state.get(editor_key, "")))
+    impacts = tree.get("impacts") or []
+    if not 0 <= n < len(impacts):
+        return
+
+    def value(name: str) -> object:
+        return st.session_state.get(prefix + name)
+
+    def text(name: str) -> str:
+        return str(value(name) or "").strip()
+
+    path = ("impacts", n)
+    edits = [Edit((*path, "range"), [_number(value("low")), _number(value("high"))])]
+    note = text("note")
+    edits.append(Edit((*path, "note"), note) if note else Edit((*path, "note"), op="delete"))
+    source = impacts[n].get("source") or {}
+    if value("kind") == "quote":
+        new_source = {
+            "quote": str(value("quote") or "").strip(),
+            "section": str(value("section") or "").strip() or "article",
+        }
+        if isinstance(source.get("translation"), dict):
+            new_source["translation"] = source["translation"]
+    else:
+        new_source = {
+            "judgement": {"en": str(value("judged_en") or "").strip(), "de": str(value("judged_de") or "").strip()}
+        }
+    edits.append(Edit((*path, "source"), new_source))
+    _apply(editor_key, edits, lang)
 
 
 def _meta(editor_key: str, tree: dict, lang: str) -> None:
     """The scenario's id, titles, summaries, horizon and source, in one form: applied together."""
     now = form.meta_values(tree)
+    prefix = f"meta:{st.session_state.get(VERSION, 0)}:"
     with st.form(key=f"form-meta-{st.session_state.get(VERSION, 0)}", border=False):
-        values = {"id": st.text_input(t("form_col_id", lang), value=str(now["id"] or ""), max_chars=64)}
+        st.text_input(t("form_col_id", lang), value=str(now["id"] or ""), max_chars=64, key=prefix + "id")
         for name in ("title", "summary"):
             left, right = st.columns(2)
             for column, code in ((left, "en"), (right, "de")):
                 key = f"{name}.{code}"
-                values[key] = column.text_input(t(f"form_meta_{name}_{code}", lang), value=str(now[key] or ""))
+                column.text_input(t(f"form_meta_{name}_{code}", lang), value=str(now[key] or ""), key=prefix + key)
         left, right = st.columns(2)
         weeks = now["horizon_weeks"] if isinstance(now["horizon_weeks"], int) else 52
-        values["horizon_weeks"] = left.number_input(t("form_meta_horizon", lang), 1, 520, int(weeks), step=1)
+        left.number_input(t("form_meta_horizon", lang), 1, 520, int(weeks), step=1, key=prefix + "horizon_weeks")
         languages = ["en", "de"]
         language = now["source.language"] if now["source.language"] in languages else "en"
-        values["source.language"] = right.selectbox(t("form_meta_language", lang), languages, languages.index(language))
-        values["source.title"] = st.text_input(t("form_meta_source", lang), value=str(now["source.title"] or ""))
-        if st.form_submit_button(t("form_meta_apply", lang)):
-            _apply(editor_key, form.meta_edits(tree, values), lang)
-            st.rerun()
+        right.selectbox(
+            t("form_meta_language", lang), languages, languages.index(language), key=prefix + "source.language"
+        )
+        st.text_input(t("form_meta_source", lang), value=str(now["source.title"] or ""), key=prefix + "source.title")
+        # A callback, not code after the button: Streamlit runs it before the script, so a click that comes
+        # while the page is still redrawing is never lost.
+        st.form_submit_button(t("form_meta_apply", lang), on_click=_on_meta, args=(editor_key, prefix, lang))
+
+
+def _on_meta(editor_key: str, prefix: str, lang: str) -> None:
+    tree = plain(load_tree(st.session_state.get(editor_key, "")))
+    values = {key: st.session_state.get(prefix + key) for key, _ in form.META}
+    _apply(editor_key, form.meta_edits(tree, values), lang)
 
 
 def _number(value: float) -> int | float:

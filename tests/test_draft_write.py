@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from collections import Counter
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
 
-from engine.draft import draft_scenario
+from engine.draft import DraftResult, TodoItem, draft_scenario
 from engine.draft.build import build_draft
 from engine.draft.text import clean_text, split_article
-from engine.loader import parse_scenario
+from engine.loader import parse_document, parse_scenario
+from engine.schema import field_name
 
 ARTICLES = Path(__file__).resolve().parent / "data" / "articles"
+SOURCE_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "source" / "article.de.txt"
 STRUCTURED = ("grenzmission.de.txt", "harbour-talks.en.txt", "grain-corridor.en.txt")
 
 
@@ -66,5 +72,166 @@ def test_a_self_impact_gets_the_judgement_note_and_a_push_keeps_its_quote():
     damping = [item for item in items if "note: damping placeholder" in item]
     pushes = [item for item in items if "note: placeholder" in item]
     assert len(damping) == len(parse_scenario(result.yaml_text).indicators)
-    assert all("    source:  # TODO your judgement: why the indicator settles back this fast\n" in i for i in damping)
+    # The judgement's texts below say TODO; the comment beside `source` explains without repeating it.
+    assert all("    source:  # your judgement: why the indicator settles back this fast\n" in i for i in damping)
     assert all("    source:\n      quote: " in item for item in pushes)
+
+
+# --------------------------------------------------------------------------- the to-do list of placeholders
+
+
+@functools.cache
+def all_drafts() -> tuple[DraftResult, ...]:
+    texts = [(ARTICLES / name).read_text(encoding="utf-8") for name in sorted(p.name for p in ARTICLES.glob("*.txt"))]
+    if SOURCE_ARTICLE.is_file():
+        texts.append(SOURCE_ARTICLE.read_text(encoding="utf-8"))
+    drafts = [draft_scenario(text) for text in texts]
+    drafts.append(draft_scenario((ARTICLES / "grenzmission.de.txt").read_text(encoding="utf-8"), lang="en"))
+    drafts.append(draft_scenario(bytes(range(256)).decode("latin-1") * 8))  # binary junk: the minimal skeleton
+    return tuple(drafts)
+
+
+def marked_lines(yaml_text: str) -> list[int]:
+    """1-based lines holding a TODO marker, after the header comment (which explains the markers)."""
+    lines = yaml_text.splitlines()
+    header = next(n for n, line in enumerate(lines) if not line.startswith("#"))
+    return [n + 1 for n in range(header, len(lines)) if "TODO" in lines[n]]
+
+
+def loc_of(field: str) -> tuple:
+    """'drivers[2].unit' -> ('drivers', 2, 'unit'): the loader's path of a field name."""
+    parts: list = []
+    for name, index in re.findall(r"([a-z_]+)|\[(\d+)\]", field):
+        parts.append(int(index) if index else name)
+    return tuple(parts)
+
+
+def test_every_placeholder_marker_has_exactly_one_todo_item_at_its_line():
+    for result in all_drafts():
+        assert [item.line for item in result.todo] == marked_lines(result.yaml_text)
+        assert all(item.text and item.text_de and item.text != item.text_de for item in result.todo)
+
+
+def test_each_todo_item_names_the_field_that_starts_on_its_line():
+    for result in all_drafts():
+        document = parse_document(result.yaml_text)
+        lines = result.yaml_text.splitlines()
+        for item in result.todo:
+            loc = loc_of(item.field)
+            assert field_name(loc) == item.field
+            line = lines[item.line - 1]
+            if line.lstrip().startswith("#"):  # a note under its key: the presets' "add presets"
+                assert document.lines[loc] < item.line, item
+            else:
+                assert document.lines[loc] == item.line, item
+
+
+def test_the_todo_list_holds_one_item_per_placeholder_of_each_kind():
+    result = draft_scenario((ARTICLES / "strait-alert.en.txt").read_text(encoding="utf-8"))
+    scenario = parse_scenario(result.yaml_text)
+    kinds = Counter(re.sub(r"\[\d+\]", "[]", item.field) for item in result.todo)
+    drivers, indicators, impacts = len(scenario.drivers), len(scenario.indicators), len(scenario.impacts)
+    # Four group indicators and one per question; one push per driver and one damping per indicator.
+    assert (drivers, indicators, impacts, len(scenario.questions)) == (10, 6, 16, 2)
+    assert kinds == {
+        "id": 1,
+        "title.de": 1,
+        "summary": 1,
+        "summary.de": 1,
+        "source.cited_outlets": 1,
+        "horizon_weeks": 1,
+        # Inline items have no description, so no description is there to translate.
+        "drivers[].label.de": drivers,
+        "drivers[].unit": drivers,
+        "drivers[].default": drivers,
+        "indicators[].label": indicators,
+        "indicators[].initial": indicators,
+        "indicators[].initial_source.judgement.en": indicators,
+        "indicators[].initial_source.judgement.de": indicators,
+        "indicators[].scale[]": 3 * indicators,
+        "impacts[].weight": impacts,
+        "impacts[].source.judgement.en": indicators,
+        "impacts[].source.judgement.de": indicators,
+        "questions[].text.de": 2,
+        "questions[].threshold": 2,
+        "questions[].by_week": 2,
+        "presets": 1,
+    }
+    assert len(result.todo) == 6 + 3 * drivers + 7 * indicators + impacts + 2 * indicators + 3 * 2 + 1 == 113
+
+
+def test_todo_items_say_what_to_do_in_both_languages():
+    result = draft_scenario((ARTICLES / "strait-alert.en.txt").read_text(encoding="utf-8"))
+    lines = result.yaml_text.splitlines()
+    first = [item for item in result.todo if item.field.startswith("drivers[0].")]
+    assert [(item.field, lines[item.line - 1].strip()) for item in first] == [
+        ("drivers[0].label.de", "de: '[TODO translate] Troops'"),
+        (
+            "drivers[0].unit",
+            "unit: {en: soldiers, de: Soldaten}  # TODO check: the unit of the figure the article states",
+        ),
+        ("drivers[0].default", "default: 3000  # the figure in the article; TODO check min, max and step"),
+    ]
+    assert [item.text for item in first] == [
+        "Translate the label of driver 'troops' into German: replace the marked copy of the original.",
+        "Check the unit of driver 'troops' (soldiers / Soldaten): read from the figure the article states.",
+        "Check min, max and step of driver 'troops' around the figure the article states (3000 soldiers).",
+    ]
+    assert [item.text_de for item in first] == [
+        "Die Bezeichnung von Treiber 'troops' ins Deutsche übersetzen: die markierte Kopie des Originals ersetzen.",
+        "Die Einheit von Treiber 'troops' (soldiers / Soldaten) prüfen: aus der Zahl im Artikel gelesen.",
+        "Min, Max und Schritt von Treiber 'troops' um die Zahl im Artikel (3000 soldiers) prüfen.",
+    ]
+    pro = next(item for item in result.todo if item.field == "drivers[3].unit")
+    assert lines[pro.line - 1].strip() == "unit: {en: TODO unit, de: TODO Einheit}"
+    assert pro.text == "Define the unit of driver 'visible_alert_deter': the article states none (e.g. '% of ...')."
+    level = next(item for item in result.todo if item.field == "indicators[1].scale[2]")
+    assert level.text == "Describe what one would observe at level 75 of indicator 'pros_outlook', in both languages."
+
+
+def test_an_empty_article_lists_the_skeletons_placeholders():
+    result = draft_scenario("")
+    assert [item.field for item in result.todo] == [
+        "id",
+        "title",
+        "summary.en",
+        "summary.de",
+        "source.cited_outlets",
+        "horizon_weeks",
+        "drivers[0].unit",
+        "drivers[0].default",
+        "indicators[0].label",
+        "indicators[0].initial",
+        "indicators[0].initial_source.judgement.en",
+        "indicators[0].initial_source.judgement.de",
+        "indicators[0].scale[0]",
+        "indicators[0].scale[1]",
+        "indicators[0].scale[2]",
+        "impacts[0].weight",
+        "impacts[1].weight",
+        "impacts[1].source.judgement.en",
+        "impacts[1].source.judgement.de",
+        "questions",
+        "presets",
+    ]
+    assert result.todo[1].text == "Give the scenario a title in both languages."
+    assert result.todo[7].text == "Replace the placeholder driver 'placeholder' with a real driver."
+
+
+def test_the_plain_serializer_text_still_gets_one_item_per_marked_line(monkeypatch):
+    monkeypatch.setattr("engine.draft.write.annotated", lambda plain, draft: plain.replace("min: 0.0", "min: 1"))
+    result = draft_scenario((ARTICLES / "harbour-talks.en.txt").read_text(encoding="utf-8"))
+    assert "  # TODO" not in result.yaml_text
+    assert [item.line for item in result.todo] == marked_lines(result.yaml_text)
+    # Without the flow style a unit's two languages are two lines, each its own item.
+    assert [i.field for i in result.todo if i.field.startswith("drivers[0].unit")] == [
+        "drivers[0].unit.en",
+        "drivers[0].unit.de",
+    ]
+
+
+def test_todo_items_are_frozen_and_a_result_without_them_has_none():
+    item = TodoItem(3, "id", "Choose an id.", "Eine Id wählen.")
+    with pytest.raises(FrozenInstanceError):
+        item.line = 4  # type: ignore[misc]
+    assert DraftResult("schema: 2\n", []).todo == ()

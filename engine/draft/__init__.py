@@ -12,6 +12,9 @@ module documents its own rules:
   * build: all of it assembled into one validated engine.schema.Scenario, with caps and a minimal
     skeleton when nothing is recognisable.
   * write: the YAML through engine.serialize, with the TODO comments next to the values.
+  * attribution, inline, units: who said it (never a driver), sections opened in the prose
+    ("Pros: ...", "Offen ist, ob ..."), and the units the article states.
+  * todo: the placeholders of the written YAML as a to-do list, one `TodoItem` per marked line.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from engine.draft.text import (
     read_article,
     split_article,
 )
+from engine.draft.todo import TodoItem, todo_list
 from engine.draft.write import draft_yaml
 from engine.loader import ScenarioError
 
@@ -40,6 +44,7 @@ __all__ = [
     "DraftResult",
     "IdRegistry",
     "Line",
+    "TodoItem",
     "decode_article",
     "detect_language",
     "draft_scenario",
@@ -58,12 +63,15 @@ class DraftResult:
     yaml_text: str
     notices: list[str]
     lang: str = "en"
+    # One item per line of yaml_text that carries a TODO marker, in line order (engine.draft.todo).
+    todo: tuple[TodoItem, ...] = ()
 
 
 def draft_scenario(text: str, lang: str | None = None, source_name: str = "article") -> DraftResult:
     """Draft a schema-2 scenario from an article's text; never raises on odd input.
 
-    The result always parses with engine.loader.parse_scenario; `notices` says what was not found.
+    The result always parses with engine.loader.parse_scenario; `notices` says what was not found,
+    `todo` what the student must fill in.
     """
     notices: list[str] = []
     if looks_binary(text):
@@ -87,4 +95,4 @@ def draft_scenario(text: str, lang: str | None = None, source_name: str = "artic
         problem = err.problems[0] if isinstance(err, ScenarioError) else err
         notices.append(f"internal: the full draft did not validate ({problem}); wrote a minimal skeleton")
         yaml_text = draft_yaml(build_draft(Article(), chosen, []), source_name, notices)
-    return DraftResult(yaml_text, notices, chosen)
+    return DraftResult(yaml_text, notices, chosen, todo_list(yaml_text))

@@ -1,8 +1,12 @@
 """Assembling the drafted elements into one validated `engine.schema.Scenario`.
 
-* Drivers: facts, pros, cons, challenges, then one per question (its answer's assumption, group
+* First the inline sections are taken out of the prose (engine.draft.inline); their items follow
+  the items under the section's heading, if there is one.
+* Drivers: facts, pros, cons, challenges, then one per question (named after it, group
   'questions'); the indicators follow the same order, the impacts too, then one damping impact per
   indicator.
+* A driver label that another driver already has (two items titled alike, a date and a figure in one
+  clause) gets " (2)", " (3)" ... in both languages, as the schema wants labels unique.
 * At most 30 items per group, 30 questions and 30 facts are kept (a notice names what was dropped),
   so the YAML stays far below the loader's 256 KiB limit.
 * Nothing recognisable (empty, binary, prose without facts) still yields a valid skeleton with
@@ -17,11 +21,13 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from engine.draft.inline import separate_inline
 from engine.draft.rules import (
     DEFAULT_NOTE,
     FACT_NOTES,
     HORIZON_WEEKS,
     PLACEHOLDER_NOTE,
+    STATED_NOTE,
     IdRegistry,
     both,
     cited_outlets,
@@ -37,6 +43,7 @@ from engine.draft.rules import (
     summary_text,
 )
 from engine.draft.text import Article, clip, label_text, list_items
+from engine.draft.units import PLACEHOLDER_UNIT
 from engine.schema import (
     Driver,
     Event,
@@ -47,6 +54,7 @@ from engine.schema import (
     Question,
     Scenario,
     SourceInfo,
+    Text,
     check_scenario,
     field_name,
 )
@@ -120,32 +128,41 @@ def add_facts(elements: Elements, article: Article, notices: list[str]) -> None:
     add_group(elements, [(d, FACT_NOTES[f.kind]) for f, d in zip(facts, drivers, strict=True)], notices, "facts")
 
 
+def default_note(driver: Driver) -> str:
+    """The TODO beside a default: a stated figure is to be checked, a placeholder range to be set."""
+    return DEFAULT_NOTE if driver.unit == PLACEHOLDER_UNIT else STATED_NOTE
+
+
 def add_questions(elements: Elements, article: Article, notices: list[str]) -> None:
-    items = list_items(article.sections.get("questions", []), questions=True)
-    if "questions" not in article.sections:
+    headed = list_items(article.sections.get("questions", []), questions=True)
+    items = headed + article.inline.get("questions", [])
+    if "questions" not in article.sections and not items:
         notices.append("no questions section found (e.g. 'Wichtige Fragen und Antworten', 'Key questions')")
-    elif not items:
+    elif "questions" in article.sections and not headed:
         notices.append("the questions section holds no recognisable questions")
     for n, item in enumerate(capped(items, MAX_ITEMS_PER_GROUP, "questions", notices), start=1):
         question, driver, indicator = question_elements(n, item, elements.ids, elements.lang)
         elements.questions.append(question)
-        elements.add(indicator, [(driver, DEFAULT_NOTE)])
+        elements.add(indicator, [(driver, default_note(driver))])
 
 
 def add_list_group(elements: Elements, article: Article, group: str, notices: list[str]) -> None:
-    items = list_items(article.sections.get(group, []))
+    items = list_items(article.sections.get(group, [])) + article.inline.get(group, [])
     if not items:
         notices.append(f"no {group} found")
     # Every item takes its id before the cap, so that the kept ones are named as they always were.
-    drivers = [(item_driver(item, group, elements.ids, elements.lang), DEFAULT_NOTE) for item in items]
-    add_group(elements, drivers, notices, group)
+    drivers = [item_driver(item, group, elements.ids, elements.lang) for item in items]
+    add_group(elements, [(driver, default_note(driver)) for driver in drivers], notices, group)
 
 
 def section_notices(article: Article, notices: list[str]) -> list[str]:
-    """Where the per-section notices go: without any heading one notice says it all and they are dropped."""
-    if not article.sections:
+    """Where the per-section notices go: without any heading or inline label one notice says it all."""
+    if not article.sections and not article.inline:
         notices.append("no known section headings found (questions, challenges, pros/cons, conclusion)")
         return []
+    if article.inline:
+        found = ", ".join(f"{len(items)} {kind}" for kind, items in article.inline.items())
+        notices.append(f"read from inline labels and questions in the text: {found}")
     if article.sections.get("proscons"):
         skipped = len(list_items(article.sections["proscons"]))
         if skipped:
@@ -155,6 +172,20 @@ def section_notices(article: Article, notices: list[str]) -> list[str]:
     if "conclusion" not in article.sections:
         notices.append("no conclusion found")
     return notices
+
+
+def unique_labels(drivers: list[Driver]) -> tuple[Driver, ...]:
+    """The drivers, each label already taken in a language (ignoring case, as the schema does) numbered."""
+    seen: dict[str, set[str]] = {"en": set(), "de": set()}
+    out = []
+    for driver in drivers:
+        label, n = driver.label, 2
+        while label.en.casefold() in seen["en"] or label.de.casefold() in seen["de"]:
+            label, n = Text(en=f"{driver.label.en} ({n})", de=f"{driver.label.de} ({n})"), n + 1
+        seen["en"].add(label.en.casefold())
+        seen["de"].add(label.de.casefold())
+        out.append(driver if label == driver.label else driver.model_copy(update={"label": label}))
+    return tuple(out)
 
 
 class DraftRefused(ValueError):
@@ -181,6 +212,7 @@ def build_draft(article: Article, lang: str, notices: list[str]) -> Draft:
 def assemble(article: Article, lang: str, notices: list[str]) -> Draft:
     """Every element in the order the module docstring gives; the cross-references are left to build_draft."""
     elements = Elements(lang)
+    article = separate_inline(article)
     per_section = section_notices(article, notices)
     add_facts(elements, article, notices)
     for group in ("pros", "cons", "challenges"):
@@ -204,7 +236,7 @@ def assemble(article: Article, lang: str, notices: list[str]) -> Draft:
         "source": SourceInfo(title=clip(headline, 300), language=lang, cited_outlets=tuple(cited_outlets(body))),
         "horizon_weeks": HORIZON_WEEKS,
         "uncertainty": "triangular",
-        "drivers": tuple(elements.drivers),
+        "drivers": unique_labels(elements.drivers),
         "indicators": tuple(elements.indicators),
         "impacts": (*elements.impacts, *(placeholder_impact(i, i) for i in elements.indicators)),
         "questions": tuple(elements.questions),

@@ -1,11 +1,15 @@
 """The rules that turn the article's sentences and items into schema elements: drivers, indicators, impacts.
 
-Facts, searched sentence by sentence in the report only
+Facts, searched sentence by sentence in the report only, and only in what a sentence says, not in
+its attribution ("Officials in Taipei said on Monday that ...": engine.draft.attribution)
   * Troop counts: a number ("12.000", "12,000", "12 000" with a no-break space, "800") followed
     by at most three words and a personnel noun (Truppen, Soldaten, Kräfte, troops, soldiers,
     personnel ...): a driver in group 'facts', unit soldiers / Soldaten, default = the count,
     max = the next 1-2-5 step at or above 1.5 x the count, step = max / 40. One per distinct count;
     numbers of more than twelve digits are ignored.
+  * Other figures with a stated unit (percent, km, money, tonnes, ships: engine.draft.units): a
+    'facts' driver in that unit, default = the figure, labelled with the clause that states it.
+    One per distinct figure and unit.
   * Dates and weekdays (Sonntag, Wochenende, Sunday, weekend, "27. Oktober", "October 27",
     "2024-10-27", "27.10.2024"): a driver in group 'facts' (0-100, default 0) and an event that
     sets it in week 1. One per sentence.
@@ -15,11 +19,17 @@ Facts, searched sentence by sentence in the report only
     whole sentence.
 
 Elements
-  * Every pro, con and challenge is a driver of its group (0-100 %, default 50); every question gives
-    a question, the driver for its answer's assumption (group 'questions') and an indicator. The
-    question asks whether its indicator reaches the top placeholder level (75) by the horizon.
+  * Every pro, con and challenge is a driver of its group; every question gives a question, the
+    driver named after it (group 'questions': "Will Beijing extend the drills?" -> a driver "Will
+    Beijing extend the drills", id beijing_extend_drills, with the answer as its description) and
+    an indicator. The question asks whether its indicator reaches the top placeholder level (75)
+    by the horizon.
+  * Units: a driver whose text states a figure with its unit (an item's title and description, a
+    question and its answer, in that order; the first figure counts) takes that unit, the figure as
+    its default and a range around it (engine.draft.units). Every other driver keeps the placeholder
+    unit "TODO unit" / "TODO Einheit" and a placeholder range 0-100, step 5, default 50.
   * Indicators: one placeholder per driver group, named "<group>_outlook", and one per question,
-    "<question id>_outlook", each starting at 50 with a placeholder scale of three levels (25, 50,
+    "<question slug>_outlook", each starting at 50 with a placeholder scale of three levels (25, 50,
     75) whose texts, like the judgement for the starting level, begin with "TODO". Every driver
     impacts its group's (or question's) indicator with weight 0.1, range [0.0, 0.2]; every indicator
     damps itself with -0.5, range [-0.7, -0.3], resting on a TODO judgement (the article never
@@ -30,16 +40,17 @@ Elements
   * Article text goes into its own language; the other language gets "[TODO translate] <text>".
     Text the drafter writes itself (placeholder labels) comes in both languages.
   * Ids are slugs of the text: ä->ae, ö->oe, ü->ue, ß->ss, other accents dropped, stop words
-    dropped, at most three words and 40 characters, "_2", "_3" ... on a clash.
+    dropped, at most three words and 40 characters, "_2", "_3" ... on a clash. A question's driver
+    takes the slug, the question itself the slug with "_q".
 """
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from engine.draft.attribution import content_span
 from engine.draft.text import (
     QUOTE_LIMIT,
     Article,
@@ -52,6 +63,7 @@ from engine.draft.text import (
     window,
     word_set,
 )
+from engine.draft.units import PLACEHOLDER_UNIT, Quantity, first_quantity, nice_ceiling, slider_range, stated_quantities
 from engine.schema import Citation, Driver, Impact, Indicator, Level, Question, Text
 
 DESCRIPTION_LIMIT = 600
@@ -72,8 +84,10 @@ HORIZON_WEEKS = 52
 
 # The TODO comment on each driver's default: what the drafter could not know about it.
 DEFAULT_NOTE = "TODO set min, max, step and default"
+STATED_NOTE = "the figure in the article; TODO check min, max and step"
 FACT_NOTES = {
-    "troops": "the figure in the article; TODO check min, max and step",
+    "troops": STATED_NOTE,
+    "quantity": STATED_NOTE,
     "time": "TODO set the level before the event (the event below sets it in week 1)",
     "first": "TODO how strongly this break with precedent weighs (0-100)",
 }
@@ -87,9 +101,9 @@ _TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"
 _SLUG_STOP_WORDS = word_set(
     "der die das den dem des ein eine einer eines einem einen und oder zu zur zum im in am an auf mit von vom "
     "fuer bei aus nach ueber unter sich es sie er wir ist sind wird werden waere hat haben dass so als wie was "
-    "wer kann koennte koennten dies diese dieser dieses seit "
+    "wer kann koennte koennten dies diese dieser dieses seit ob "
     "the a an of and or to in on at for with by from is are be was were this that these those what how why who "
-    "which will would could can may might should does do it its since has have had"
+    "which will would could can may might should does do it its since has have had whether"
 )
 
 
@@ -143,8 +157,6 @@ def both(en: str, de: str) -> Text:
     return Text(en=en, de=de)
 
 
-# The only units the rules write, so both languages are known.
-PERCENT = both("%", "%")
 SOLDIERS = both("soldiers", "Soldaten")
 
 # What the article cannot tell, as schema 2 wants it: placeholders that validate and begin with "TODO".
@@ -203,18 +215,22 @@ FIRST_SINCE = re.compile(
 
 @dataclass(frozen=True)
 class Fact:
-    kind: str  # "troops", "time" or "first"
+    kind: str  # "troops", "quantity", "time" or "first"
     sentence: str
     start: int
     end: int
     phrase: str  # what the label and id are made of
     count: int = 0
+    quantity: Quantity | None = None  # the figure of a "quantity" fact
+    said: tuple[int, int] | None = None  # what the sentence says, without its attribution (content_span)
 
     @property
     def quote(self) -> str:
         if self.kind == "first":
             return window(self.sentence[self.start : self.end].strip(), 0, 0)
-        return clause_around(self.sentence, self.start, self.end)
+        # The clause within what the sentence says: "Officials said on Monday that" is no part of a fact.
+        low, high = self.said or (0, len(self.sentence))
+        return clause_around(self.sentence[low:high], self.start - low, self.end - low)
 
 
 def troop_count(number: str) -> int:
@@ -227,6 +243,9 @@ def facts_in(sentence: str) -> list[Fact]:
         count = troop_count(troops.group(1))
         if count > 0:
             found.append(Fact("troops", sentence, troops.start(), troops.end(), troops.group(2), count))
+    for figure in stated_quantities(sentence):
+        if figure.kind != "soldiers":  # counted above, as they always were
+            found.append(Fact("quantity", sentence, figure.start, figure.end, "", quantity=figure))
     times = [m for m in (p.search(sentence) for p in TIME_PATTERNS) if m]
     if times:
         first = min(times, key=lambda m: m.start())
@@ -239,27 +258,22 @@ def facts_in(sentence: str) -> list[Fact]:
 
 def report_facts(report: list[Line]) -> list[Fact]:
     facts: list[Fact] = []
-    counts: set[int] = set()
+    seen: set[tuple] = set()
     for line in report:
-        for sentence in sentences(line.raw):
+        # The line's text, not its raw form: a report written as a list keeps its "- " out of the labels.
+        for sentence in sentences(line.text):
+            start, end = content_span(sentence)
             for fact in facts_in(sentence):
-                if fact.kind == "troops":
-                    if fact.count in counts:
+                if fact.start < start or fact.end > end:
+                    continue  # in the attribution: the day a statement was made is not an event
+                fact = replace(fact, said=(start, end))
+                if fact.kind in ("troops", "quantity"):
+                    key = (fact.count,) if fact.quantity is None else (fact.quantity.value, fact.quantity.unit.en)
+                    if key in seen:
                         continue
-                    counts.add(fact.count)
+                    seen.add(key)
                 facts.append(fact)
     return facts
-
-
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is at least `value`."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for factor in (1, 2, 5, 10):
-        if factor * power >= value:
-            return factor * power
-    return 10 * power  # pragma: no cover - the loop always returns
 
 
 # --------------------------------------------------------------------------- drivers, indicators, impacts
@@ -277,23 +291,27 @@ GROUP_INDICATOR_LABELS = {
 }
 
 
-def percent_driver(
+def placeholder_range_driver(
     driver_id: str,
     group: str,
     label: Text,
     source: Citation,
     default: float = PLACEHOLDER_DRIVER_DEFAULT,
     description: Text | None = None,
+    quantity: Quantity | None = None,
 ) -> Driver:
-    """A 0-100 % driver with placeholder step: what every driver is until the article gives a figure."""
+    """A driver in the unit its text states, around the figure; else a placeholder unit on 0-100, step 5."""
+    unit, low, high, step = PLACEHOLDER_UNIT, 0, 100, 5
+    if quantity is not None:
+        unit, (low, high, step), default = quantity.unit, slider_range(quantity), quantity.value
     return Driver(
         id=driver_id,
         label=label,
         group=group,
-        unit=PERCENT,
-        min=0,
-        max=100,
-        step=5,
+        unit=unit,
+        min=low,
+        max=high,
+        step=step,
         default=default,
         description=description,
         source=source,
@@ -318,11 +336,19 @@ def fact_driver(fact: Fact, ids: IdRegistry, lang: str) -> Driver:
             ),
             source=quote,
         )
+    if fact.kind == "quantity":
+        return placeholder_range_driver(
+            ids.take(quote.quote, "figure"),
+            "facts",
+            from_article(label_text(quote.quote), lang),
+            quote,
+            quantity=fact.quantity,
+        )
     if fact.kind == "time":
-        return percent_driver(
+        return placeholder_range_driver(
             ids.take(quote.quote, "event"), "facts", from_article(label_text(quote.quote), lang), quote, default=0
         )
-    return percent_driver(
+    return placeholder_range_driver(
         ids.take(fact.phrase, "precedent"), "facts", from_article(label_text(fact.phrase), lang), quote
     )
 
@@ -335,35 +361,42 @@ def item_quote(item: Item) -> str:
 
 def item_driver(item: Item, group: str, ids: IdRegistry, lang: str) -> Driver:
     description = clip(item.body, DESCRIPTION_LIMIT)
-    return percent_driver(
+    return placeholder_range_driver(
         ids.take(item.title, group.rstrip("s")),
         group,
         from_article(label_text(item.title.strip("*_ ")), lang),
         Citation(quote=item_quote(item), section=GROUP_SECTIONS[group]),
         description=from_article(description, lang) if description else None,
+        quantity=first_quantity(item.title, item.body),
     )
 
 
 def question_elements(n: int, item: Item, ids: IdRegistry, lang: str) -> tuple[Question, Driver, Indicator]:
-    """One article question: the question, the driver for its answer's assumption, its indicator."""
+    """One article question: the question, the driver named after it, its indicator.
+
+    The driver is what the question asks about ("Will China mediate?" -> China's mediation), not the
+    article's answer: the answer is one view of it, kept as the driver's description.
+    """
     section = f"question {n}"
-    question_text = clip(item.title.strip("*_ "), QUOTE_LIMIT)
-    answer = sentences(item.body)
-    assumption = answer[0] if answer else question_text
-    question_id = ids.take(question_text, "question")
-    asked = Citation(quote=question_text, section=section)
+    quote = clip(item.title.strip("*_ "), QUOTE_LIMIT)
+    question_text = clip(item.asked, QUOTE_LIMIT) if item.asked else quote
+    driver_id = ids.take(question_text, "question")
+    question_id = ids.take(question_text, "question", suffix="_q")
+    asked = Citation(quote=quote, section=section)
     indicator = placeholder_indicator(
-        ids.take(question_id, "question", suffix="_outlook"),
+        ids.take(question_text, "question", suffix="_outlook"),
         "questions",
         both(f"Indicator for question {n} (placeholder)", f"Indikator für Frage {n} (Platzhalter)"),
         asked,
     )
-    driver = percent_driver(
-        ids.take(assumption, "assumption"),
+    description = clip(item.body, DESCRIPTION_LIMIT)
+    driver = placeholder_range_driver(
+        driver_id,
         "questions",
-        from_article(label_text(assumption), lang),
-        Citation(quote=clip(assumption, QUOTE_LIMIT), section=section),
-        description=from_article(clip(item.body, DESCRIPTION_LIMIT), lang) if len(answer) > 1 else None,
+        from_article(label_text(question_text.rstrip("?")), lang),
+        asked,
+        description=from_article(description, lang) if description else None,
+        quantity=first_quantity(quote, item.body),
     )
     question = Question(
         id=question_id,
@@ -395,7 +428,7 @@ def group_indicator(group: str, first: Driver, ids: IdRegistry) -> Indicator:
 
 def placeholder_driver(article: Article, ids: IdRegistry) -> Driver:
     quote = clip(article.headline, QUOTE_LIMIT) or "(no usable text)"
-    return percent_driver(
+    return placeholder_range_driver(
         ids.take("placeholder", "placeholder"),
         "facts",
         both("Placeholder driver (replace it)", "Platzhalter-Treiber (ersetzen)"),

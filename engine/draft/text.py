@@ -9,7 +9,8 @@ Reading the article
   * The first non-blank line is the headline, unless it is a section heading, a list item or
     longer than 300 characters (then it is report text).
   * A heading is a whole line (optionally `#`-prefixed or wrapped in `**`, optional trailing colon)
-    that matches one of the heading patterns below, in German or English, e.g. "Wichtige Fragen und
+    that matches one of the heading patterns below (a `#` heading may go on with its subject: "## Pros
+    of the deal", "## Vorteile einer schnellen Wahl"), in German or English, e.g. "Wichtige Fragen und
     Antworten" / "Key questions", "Herausforderungen und Kontroversen" / "Challenges", "Vorteile und
     Nachteile" / "Pros and cons" / "Advantages and disadvantages", "Vorteile:" / "Pros:",
     "Nachteile:" / "Cons:", "Fazit" / "Conclusion". List lines are never headings.
@@ -28,6 +29,9 @@ Items (questions, challenges, pros, cons)
   * An item's title is its leading **bold** text, else the text before a colon or a spaced dash
     (at most 8 words), else its first sentence. The rest of the item is its description.
     Question and answer prefixes ("Q:", "F:", "A:", "Frage:", "Answer:" ...) are dropped.
+  * An item that is nothing but an attribution sentence ("A spokesman said as much on Friday.",
+    see engine.draft.attribution) is dropped.
+  * Sections opened inside the prose ("Pros: ...", "Offen ist, ob ...") are read by engine.draft.inline.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from engine.draft.attribution import is_attribution
 
 LANGS = ("en", "de")
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024
@@ -171,6 +177,8 @@ HEADING_PATTERNS = {
     r"|fazit|schlussfolgerung(?:en)?|zusammenfassung|schlussbemerkung)",
 }
 _HEADINGS = {kind: re.compile(pattern) for kind, pattern in HEADING_PATTERNS.items()}
+# What a markdown heading may add after its section's name: "of the plan", "for Delmar", "einer Wahl", "zur Lage".
+_HEADING_SUBJECT = r"\s+(?:of|for|on|about|der|des|einer|eines|für|zur|zum|zu|bei|im|in)\s+\S.*"
 
 
 def heading_kind(line: Line) -> str | None:
@@ -178,7 +186,8 @@ def heading_kind(line: Line) -> str | None:
     if line.marker:
         return None
     text = line.raw
-    if text.startswith("#"):
+    markdown = text.startswith("#")
+    if markdown:
         text = re.sub(r"^#+\s*(?:\d{1,2}[.)]\s*)?", "", text)
     text = text.strip("*_ ").rstrip(":").strip("*_ ").lower()
     if len(text) > 60:
@@ -186,6 +195,10 @@ def heading_kind(line: Line) -> str | None:
     for kind, pattern in _HEADINGS.items():
         if pattern.fullmatch(text):
             return kind
+    if markdown:  # "## Vorteile einer schnellen Wahl": marked as a heading, so its subject may follow
+        for kind, pattern in _HEADINGS.items():
+            if kind != "conclusion" and re.fullmatch(pattern.pattern + _HEADING_SUBJECT, text):
+                return kind
     return None
 
 
@@ -202,6 +215,8 @@ class Article:
     report: list[Line] = field(default_factory=list)
     sections: dict[str, list[Line]] = field(default_factory=dict)
     headings: dict[str, str] = field(default_factory=dict)  # kind -> the heading text as written
+    # Items the prose opens with an inline label ("Pros: ...", "Offen ist, ob ..."): engine.draft.inline.
+    inline: dict[str, list[Item]] = field(default_factory=dict)
 
 
 def split_article(text: str) -> Article:
@@ -316,6 +331,7 @@ def clause_around(sentence: str, start: int, end: int) -> str:
 class Item:
     title: str  # verbatim piece of the head line
     body: str  # the rest of the item, joined with spaces
+    asked: str = ""  # a question re-worded from its clause (engine.draft.inline); else the title is the question
 
 
 _QUESTION_PREFIX = re.compile(r"^(?:(?:q|f)\s*:|(?:frage|question)\s*\d*\s*[:.])\s*", re.IGNORECASE)
@@ -366,4 +382,9 @@ def list_items(lines: list[Line], questions: bool = False) -> list[Item]:
         elif items:
             body = _ANSWER_PREFIX.sub("", line.text) if questions else line.text
             items[-1][1].append(body)
-    return [Item(title, " ".join(body)) for title, body in items if title.strip("*_ :")]
+    # An item that only says who said something ("- A spokesman said as much on Friday.") is no item.
+    return [
+        Item(title, " ".join(body))
+        for title, body in items
+        if title.strip("*_ :") and (body or not is_attribution(title))
+    ]

@@ -5,8 +5,13 @@
   comment lines above the groups and sections, a blank line between sections, two spaces of
   indent for the items of each list (the layout of the scenarios in scenarios/), and whole
   numbers written without ".0" (the levels of a scale too).
-* The TODO comments of schema 2's placeholders sit beside each indicator's `initial_source` and
-  `scale` and beside the judgement `source` of each self-impact.
+* Every placeholder carries one TODO marker, on the line to change: a text value that begins with
+  "TODO" or "[TODO translate]", or a TODO comment beside a number, id or unit that cannot say it
+  itself. The comments beside a key whose values below carry the marker (`initial_source`, `scale`,
+  a self-impact's `source`) explain without repeating "TODO", so that engine.draft.todo lists each
+  placeholder once.
+* A unit and each level of a scale are written on one line in flow style, as in scenarios/, so
+  that each is one placeholder on one line.
 * These additions change no value: the text is parsed once with engine.loader.parse_scenario and
   must give back the drafted Scenario, else the serializer's plain text is returned (with a notice).
 """
@@ -15,7 +20,9 @@ from __future__ import annotations
 
 import re
 
-from engine.draft.build import Draft
+from engine.draft.build import NO_SUMMARY, Draft
+from engine.draft.rules import TODO_TRANSLATE
+from engine.draft.units import PLACEHOLDER_UNIT
 from engine.loader import ScenarioError, parse_scenario
 from engine.schema import Scenario
 from engine.serialize import scenario_to_yaml
@@ -29,30 +36,35 @@ HEADER = (
 )
 KEY_NOTES = {
     "id": "TODO a short id, unique in scenarios/",
-    "title": "TODO translate",
-    "summary": "TODO write a summary in both languages",
     "horizon_weeks": "TODO set the horizon",
 }
+# Only where the values below carry no marker of their own (engine.draft.todo lists each placeholder once).
+TITLE_NOTE = "TODO give the scenario a title"
+SUMMARY_NOTE = "TODO write a summary in both languages"
 OUTLETS = "  cited_outlets:"
 OUTLETS_NOTE = "TODO check: known outlets named in the article"
 EMPTY_NOTES = {"questions": "TODO the article's questions were not found"}
 SECTION_NOTES = {
     "indicators": (
-        "TODO name what each placeholder indicator measures, set its initial level (0-100) and say why,",
+        "Placeholder indicators: name what each one measures, set its initial level (0-100) and say why,",
         "and describe what one would observe at each level of its scale.",
     ),
     "impacts": (
-        "TODO set every weight and range: these placeholders only make the draft simulate.",
+        "Every weight and range below is a placeholder that only makes the draft simulate.",
         "Each driver pushes its nearest placeholder indicator (0.1, range [0.0, 0.2]);",
         "each indicator damps itself (-0.5, range [-0.7, -0.3]), on a judgement to write.",
     ),
     "presets": ("TODO add presets such as escalation or de-escalation",),
 }
+INDICATOR_LABEL_NOTE = "TODO name what it measures"
+STATED_UNIT_NOTE = "TODO check: the unit of the figure the article states"
+WEIGHT_NOTE = "TODO set the weight and its range"
 FIELD_NOTES = {
     "indicators": {
-        "initial": "TODO",
-        "initial_source": "TODO why it starts there: your judgement, or a quote that states the number",
-        "scale": "TODO what one would observe at each level (at least three, ascending, 0-100)",
+        "label": INDICATOR_LABEL_NOTE,
+        "initial": "TODO set the level it starts at (0-100)",
+        "initial_source": "why it starts there: your judgement, or a quote that states the number",
+        "scale": "what one would observe at each level (at least three, ascending, 0-100)",
     },
     "questions": {
         "threshold": "TODO the level of the indicator's scale that answers the question with yes",
@@ -60,8 +72,8 @@ FIELD_NOTES = {
     },
     "events": {"week": "TODO the week this happens", "set": "TODO the level it sets (or use add:)"},
 }
-# A self-impact's judgement source: the placeholder judgement the drafter wrote for it.
-JUDGEMENT_NOTE = "TODO your judgement: why the indicator settles back this fast"
+# A self-impact's judgement source: the placeholder judgement the drafter wrote for it (marked TODO itself).
+JUDGEMENT_NOTE = "your judgement: why the indicator settles back this fast"
 GROUP_COMMENTS = {
     "facts": "facts found in the report: candidate drivers; keep, merge or drop them",
     "pros": "pros",
@@ -77,6 +89,9 @@ SPACED = ("drivers", "indicators", "impacts", "questions", "events", "presets")
 _KEY = re.compile(r"^(?P<key>[a-z_]+):")
 _FIELD = re.compile(r"^(?:- |  )(?P<key>[a-z_]+):")
 _WHOLE = re.compile(r"^(?P<head>(?:- |  )(?:- )?[a-z_]+: )(?P<whole>-?\d+)\.0$")
+# A one-line scalar of a text in both languages; plain ones must hold nothing that flow style reads as syntax.
+_EN = re.compile(r"^(?P<indent> +)en: (?P<value>.+)$")
+_FLOW_SAFE = re.compile(r"^(?:'[^']*(?:''[^']*)*'|\"[^\"\\]*\"|[^'\"{}\[\],#&*!|>%@`][^{}\[\],]*)$")
 
 
 def comment(text: str) -> str:
@@ -106,10 +121,47 @@ def items_of(lines: list[str]) -> list[list[str]]:
     return items
 
 
+def flow_text(lines: list[str], at: int, indent: str) -> str | None:
+    """`{en: A, de: B}` for the two one-line values at lines[at], lines[at + 1], if both are safe in flow style."""
+    if (
+        at + 1 >= len(lines)
+        or not lines[at].startswith(f"{indent}en: ")
+        or not lines[at + 1].startswith(f"{indent}de: ")
+    ):
+        return None
+    if at + 2 < len(lines) and lines[at + 2].startswith(indent + "  "):
+        return None  # the German value continues on the next line
+    en, de = lines[at][len(indent) + 4 :], lines[at + 1][len(indent) + 4 :]
+    if not (_FLOW_SAFE.match(en) and _FLOW_SAFE.match(de)):
+        return None
+    return f"{{en: {en}, de: {de}}}"
+
+
+def flowed(lines: list[str]) -> list[str]:
+    """An item's `unit:` and its scale's levels on one line each (see the module docstring)."""
+    out: list[str] = []
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        if line == "  unit:" and (text := flow_text(lines, n + 1, "    ")):
+            out.append(f"  unit: {text}")
+            n += 3
+            continue
+        level = re.match(r"^  - level: (?P<level>-?\d+(?:\.\d+)?)$", line)
+        if level and n + 1 < len(lines) and lines[n + 1] == "    text:" and (text := flow_text(lines, n + 2, "      ")):
+            value = level.group("level").removesuffix(".0")
+            out.append(f"  - {{level: {value}, text: {text}}}")
+            n += 4
+            continue
+        out.append(line)
+        n += 1
+    return out
+
+
 def item_lines(lines: list[str], notes: dict[str, str]) -> list[str]:
     """One list item indented under its key, with whole numbers as such and a note beside each noted field."""
     out = []
-    for line in lines:
+    for line in flowed(lines):
         line = _WHOLE.sub(r"\g<head>\g<whole>", line)
         field = _FIELD.match(line)
         if field:
@@ -125,11 +177,15 @@ def section_lines(key: str, lines: list[str], draft: Draft) -> list[str]:
     group = ""
     for n, lines_of_item in enumerate(items_of(lines)):
         notes = FIELD_NOTES.get(key, {})
-        if key == "impacts" and scenario.impacts[n].source.is_judgement:
-            notes = {"source": JUDGEMENT_NOTE}
+        if key == "impacts":
+            notes = {"weight": WEIGHT_NOTE}
+            if scenario.impacts[n].source.is_judgement:
+                notes["source"] = JUDGEMENT_NOTE
         if key == "drivers":
             driver = scenario.drivers[n]
             notes = {"default": draft.default_notes.get(driver.id)}
+            if driver.unit != PLACEHOLDER_UNIT:  # a placeholder unit says TODO in its value
+                notes["unit"] = STATED_UNIT_NOTE
             if driver.group != group:
                 group = driver.group
                 out.append(f"  # --- {GROUP_COMMENTS[group]} ---")
@@ -149,12 +205,22 @@ def annotated(plain: str, draft: Draft) -> str:
         if key in SPACED:
             out.append("")
         empty = head.endswith(": []")
-        out.append(noted(head, EMPTY_NOTES.get(key) if empty else KEY_NOTES.get(key)))
+        out.append(noted(head, EMPTY_NOTES.get(key) if empty else key_note(key, draft.scenario)))
         if rest and rest[0].startswith("- "):
             out += section_lines(key, rest, draft)
         else:
             out += [noted(line, OUTLETS_NOTE if line.startswith(OUTLETS) else None) for line in rest]
     return "\n".join(out) + "\n"
+
+
+def key_note(key: str, scenario: Scenario) -> str | None:
+    """The TODO beside a top-level key; the title and summary get one only where their values carry none."""
+    if key == "title":
+        marked = scenario.title.en.startswith(TODO_TRANSLATE) or scenario.title.de.startswith(TODO_TRANSLATE)
+        return None if marked else TITLE_NOTE
+    if key == "summary":
+        return None if scenario.summary == NO_SUMMARY else SUMMARY_NOTE
+    return KEY_NOTES.get(key)
 
 
 def header(scenario: Scenario, source_name: str) -> str:

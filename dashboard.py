@@ -75,6 +75,11 @@ def bottom_line() -> list[str]:
     return panels.bottom_line_text(view, questions, known, reference)
 
 
+def scenario_text() -> str:
+    """The scenario as YAML with the current settings as defaults, its file's comments kept."""
+    return export.scenario_yaml(view, data.source_text(view.ref, folder))
+
+
 panels.header(scenario, lang)
 share.show_notices(lang)
 # Lazy too: the link's code block pulls a 1.5 MB highlighter into the page, wanted only once opened.
@@ -110,7 +115,7 @@ if tab_custom.open:
     with tab_custom:
         custom.render(
             store,
-            export.scenario_yaml(view),
+            scenario_text(),
             (view.ref, scenario),
             lambda digest: data.scenario_by_digest(digest, folder),
             lang,
@@ -130,4 +135,5 @@ if share_box.open:
             questions,
             preset_questions=lambda: {preset_names[p]: table for p, table in preset_questions().items()},
             bottom_line=bottom_line,
+            scenario_text=scenario_text,
         )

@@ -184,6 +184,21 @@ def resolve(ref: str, folder: Catalog) -> Choice | None:
     return None
 
 
+def source_text(ref: str, folder: Catalog) -> str | None:
+    """The YAML text a scenario was read from (its file, or the text saved), comments and all; None when it
+    cannot be had (the store is down, the file is gone)."""
+    if ref.startswith(LINK_PREFIX):
+        the_store = store()
+        try:
+            return the_store.yaml_text(ref) if the_store is not None else None
+        except StoreError:
+            return None
+    try:
+        return folder.entry(ref).path.read_text(encoding="utf-8")
+    except (KeyError, OSError, UnicodeDecodeError):
+        return None
+
+
 def scenario_by_digest(digest: str, folder: Catalog) -> Scenario | None:
     """The scenario with this full digest: a folder scenario, else a saved one; None when neither has it."""
     for scenario in folder.scenarios.values():

@@ -10,6 +10,7 @@ import streamlit as st
 
 from engine.limits import BYLINE_LIMIT
 from engine.serialize import scenario_to_yaml, with_defaults
+from engine.yaml_edit import TextNotEditable, with_defaults_text
 from present.briefing import Brief, Byline, build_brief, chromium_missing, find_chromium, for_reader, render_html
 from present.data_export import projection_data
 from present.i18n import t
@@ -17,13 +18,19 @@ from ui.panels import projection_figures
 from ui.session import BYLINE_KEYS, View
 
 
-def scenario_yaml(settings: View) -> str:
-    scenario = with_defaults(settings.scenario, settings.values)
+def scenario_yaml(settings: View, source_text: str | None = None) -> str:
+    """The scenario with the current settings as its defaults: its own text with every comment kept when
+    `source_text` (the file or the saved text it was read from) is given, else written afresh."""
     header = (
         f"Exported from the scenario dashboard: '{settings.scenario.id}' with the settings at export as defaults.\n"
         f"Based on the scenario with sha256 {settings.digest}."
     )
-    return scenario_to_yaml(scenario, header)
+    if source_text is not None:
+        try:
+            return with_defaults_text(source_text, settings.values, header)
+        except TextNotEditable:
+            pass  # a text the loader read is YAML; should ruamel disagree, the fresh one still serves
+    return scenario_to_yaml(with_defaults(settings.scenario, settings.values), header)
 
 
 def byline(settings: View) -> Byline:
@@ -45,6 +52,7 @@ def share_and_export(
     questions: pd.DataFrame,
     preset_questions: Callable[[], dict[str, pd.DataFrame]],
     bottom_line: Callable[[], list[str]],
+    scenario_text: Callable[[], str],
 ) -> None:
     """The share box: the link to copy, then the downloads. `preset_questions` (each preset's name -> its
     question table) and `bottom_line` are the page's own, cached, and asked for only when a pack is built."""
@@ -73,10 +81,12 @@ def share_and_export(
     def data() -> bytes:
         return projection_data(scenario, bands, questions, view.values, view.runs, view.seed, view.digest, link, lang)
 
-    downloads(view, data, brief)
+    downloads(view, data, brief, scenario_text)
 
 
-def downloads(settings: View, data: Callable[[], bytes], brief: Callable[[], Brief]) -> None:
+def downloads(
+    settings: View, data: Callable[[], bytes], brief: Callable[[], Brief], scenario_text: Callable[[], str]
+) -> None:
     """The byline inputs, then the buttons; every file is built only when its button is clicked, from the
     content `brief` builds (present.briefing.build_brief) with the reader's byline and time zone."""
     lang = settings.lang
@@ -90,7 +100,7 @@ def downloads(settings: View, data: Callable[[], bytes], brief: Callable[[], Bri
     files = [
         (
             "download_yaml",
-            lambda: scenario_yaml(settings),
+            scenario_text,
             f"{settings.scenario.id}.yaml",
             "application/x-yaml",
             "description",

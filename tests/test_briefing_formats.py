@@ -187,7 +187,7 @@ def test_hostile_text_is_text_in_every_format():
     # The attack reads as the literal characters it is made of.
     for marker in ("Zauthor", "Zbottom", "Ztitle"):
         assert f"{marker} <script>alert(1)</script>" in text, marker
-    assert "ZMARKING <SCRIPT>ALERT(1)</SCRIPT>" in text  # the marking is set in capitals
+    assert "Zmarking <script>alert(1)</script>" in text  # the marking as typed, as text
 
     data = briefing_pptx(brief)
     slides = " ".join(_slides_text(data))

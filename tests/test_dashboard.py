@@ -1040,6 +1040,7 @@ def test_schema_2_texts_reach_the_page_escaped(project, lang):
         at.run()
         page.read(at)
     at.session_state["main_tab"] = t("tab_custom", lang)
+    at.session_state["custom_mode"] = "yaml"
     at.run()
     at.text_area(key="custom_editor").set_value(_hostile_tiny2())
     button(at, t("save", lang)).click().run()

@@ -32,7 +32,6 @@ SOURCE = "_custom_source"  # where the last check came from: "upload" or "editor
 PROBLEMS = "_custom_problems"
 MESSAGE = "_custom_message"
 NOT_SAVED = "_custom_not_saved"  # why a valid scenario was not saved: a limit or the store, never internals
-PROBLEM_RECORDS = "_custom_problem_records"
 CHECKED = "_custom_checked"  # the last valid scenario checked, saved or not: its reality checks are shown
 SAVE_TIMES = "_custom_save_times"  # this session's new saves, which the store counts against its session limit
 
@@ -68,7 +67,6 @@ def _check_and_save(
         )
     except ScenarioError as err:
         st.session_state[PROBLEMS] = [str(p) for p in err.problems]
-        st.session_state[PROBLEM_RECORDS] = list(err.problems)
         return
     except SaveLimitReached as limit:
         # Refused only after the text was found valid: its checks are worth seeing all the same.
@@ -207,11 +205,9 @@ def _result(lang: str) -> None:
         st.warning(st.session_state[NOT_SAVED], icon=":material/cloud_off:")
     if st.session_state.get(PROBLEMS):
         st.error(t("invalid", lang))
-        st.code("\n".join(st.session_state[PROBLEMS]), language=None)
-        text = st.session_state.get(TEXT, "") if st.session_state.get(SOURCE) == "editor" else ""
-        for problem in st.session_state.get(PROBLEM_RECORDS, [])[:8] if text else []:
-            st.caption(md_escape(f"{problem.field}: {problem.message}"))
-            st.code(editor.excerpt(text, problem), language=None)
+        # The editor's own problems stand beside the text (YAML) or at their rows (form); an upload's here.
+        if st.session_state.get(SOURCE) == "upload":
+            st.code("\n".join(st.session_state[PROBLEMS]), language=None)
     checked = st.session_state.get(CHECKED)
     if checked is not None and checked.checks:
         _checks(checked, lang)
@@ -305,6 +301,12 @@ def render(
                 max_chars=MAX_SCENARIO_BYTES,
                 on_change=_on_text,
             )
+        # Every problem at once, each with its numbered lines, as the text stands: no save needed to see them.
+        _, problems = editor.problems_of(st.session_state[TEXT])
+        if problems:
+            editor.yaml_problems(st.session_state[TEXT], problems, lang)
+        else:
+            st.caption(f":material/check_circle: {t('form_valid', lang)}")
     else:
         st.session_state.pop(EDITOR, None)
         editor.render_form(TEXT, lang)

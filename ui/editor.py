@@ -310,7 +310,7 @@ def render_form(editor_key: str, lang: str) -> None:
     if problems:
         st.error(t("form_problems", lang, count=len(problems)), icon=":material/error:")
     else:
-        st.success(t("form_valid", lang), icon=":material/check_circle:")
+        st.caption(f":material/check_circle: {t('form_valid', lang)}")
     section = (
         st.segmented_control(
             t("form_sections", lang),
@@ -375,7 +375,7 @@ def excerpt(text: str, problem: Problem) -> str:
 
 def yaml_problems(text: str, problems: list[Problem], lang: str, shown: int = 8) -> None:
     """Every problem with its line; the first `shown` also with the lines around them."""
-    st.error(t("invalid_count", lang, count=len(problems)))
+    st.caption(f":material/error: {t('invalid_count', lang, count=len(problems))}")
     st.code("\n".join(str(p) for p in problems), language=None)
     for problem in problems[:shown]:
         st.caption(md_escape(f"{problem.field}: {problem.message}"))

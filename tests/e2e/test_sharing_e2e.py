@@ -352,7 +352,7 @@ def test_upload_good_then_bad_scenarios(open_app, tmp_path, seed_path, seed_scen
     _upload(page, good)
     page.wait_for_url(lambda url: query(url).get("scenario") == [ref], timeout=ACTION_TIMEOUT_MS)
     wait_until_idle(page)
-    expect(page.locator(ACTIVE_PANEL).locator(SUCCESS)).to_contain_text(ref)
+    expect(page.locator(ACTIVE_PANEL).locator(SUCCESS).filter(has_text=ref)).to_have_count(1)
     picker = page.locator(SIDEBAR).get_by_role("combobox", name=t("scenario", "en"))
     expect(picker).to_have_value(f"{title_en} ({t('saved_suffix', 'en')} {ref})")
     expect(page.get_by_role("heading", level=1)).to_have_text(title_en)

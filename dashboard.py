@@ -119,6 +119,7 @@ if tab_custom.open:
             (view.ref, scenario),
             lambda digest: data.scenario_by_digest(digest, folder),
             lang,
+            lambda: data.comparable(folder, session.saved_refs()),
         )
 
 if tab_why.open:

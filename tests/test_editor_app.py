@@ -154,6 +154,9 @@ def test_a_fork_shows_its_history_and_diff_and_joins_the_gallery_only_when_publi
     assert lineage.splitlines()[1].startswith("2. " + md_escape(SEED.title.en))
     changes = next(m.value for m in at.markdown if m.value.startswith("- ") and "My fork" in m.value)
     assert md_escape("My fork") in changes
+    # Against its parent by default; the folder's scenarios are offered too (here the parent is the only one).
+    picker = at.selectbox(key="history_compare")
+    assert picker.options == [f"{SEED.title.en} (sha-{SEED.digest[:16]})"]
     # Saved, not published: another visitor's gallery does not list it.
     other = _tab()
     assert t("gallery_empty", "en") in [c.value for c in other.caption]

@@ -254,6 +254,7 @@ def render(
     current: tuple[str, Scenario],
     by_digest: Callable[[str], Scenario | None],
     lang: str,
+    comparable: Callable[[], dict[str, Scenario]] = dict,
 ) -> None:
     """`template` is the current scenario as YAML, the starting point of the editor; `current` its (ref,
     scenario). Without a store the visitor learns only that saving is unavailable, never why (the log says)."""
@@ -326,6 +327,6 @@ def render(
 
     if store is not None:
         if ref.startswith(LINK_PREFIX):
-            history.history(store, ref, scenario, by_digest, lang)
+            history.history(store, ref, scenario, by_digest, lang, comparable)
             history.publish_box(store, ref, scenario, lang)
         history.gallery(store, lang)

@@ -199,6 +199,17 @@ def source_text(ref: str, folder: Catalog) -> str | None:
         return None
 
 
+def comparable(folder: Catalog, saved_refs: list[str]) -> dict[str, Scenario]:
+    """What a saved scenario may be compared with: the folder's scenarios and the saved ones this session
+    opened, by digest."""
+    out = {scenario.digest: scenario for scenario in folder.scenarios.values()}
+    for ref in saved_refs:
+        found = resolve_scenario(ref, folder)
+        if found is not None:
+            out.setdefault(found.digest, found)
+    return out
+
+
 def scenario_by_digest(digest: str, folder: Catalog) -> Scenario | None:
     """The scenario with this full digest: a folder scenario, else a saved one; None when neither has it."""
     for scenario in folder.scenarios.values():

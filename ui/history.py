@@ -30,8 +30,16 @@ def _ref(digest: str) -> str:
     return LINK_PREFIX + digest[:SHORT]
 
 
-def history(store: ScenarioStore, ref: str, scenario: Scenario, by_digest: Resolve, lang: str) -> None:
-    """The lineage of the saved scenario `ref` and its diff against its parent (or another one picked)."""
+def history(
+    store: ScenarioStore,
+    ref: str,
+    scenario: Scenario,
+    by_digest: Resolve,
+    lang: str,
+    more: Callable[[], dict[str, Scenario]] = dict,
+) -> None:
+    """The lineage of the saved scenario `ref` and its diff against its parent, or against another ancestor,
+    a folder scenario or a saved one this session opened (`more`: digest -> scenario)."""
     try:
         chain = store.lineage(ref)
         saved = store.load(ref)
@@ -51,12 +59,15 @@ def history(store: ScenarioStore, ref: str, scenario: Scenario, by_digest: Resol
     st.markdown("\n".join(f"{n}. {md_escape(name)}" for n, name in enumerate(names, start=1)))
     if len(chain) < 2:
         st.caption(t("history_no_parent", lang))
-        return
     others = {digest: name for digest, name in zip(chain[1:], names[1:], strict=True) if by_digest(digest)}
+    extra = more()
+    for digest, other in extra.items():
+        if digest != chain[0]:
+            others.setdefault(digest, f"{other.title.get(lang)} ({_ref(digest)})")
     if not others:
         return
     picked = st.selectbox(t("history_compare", lang), list(others), format_func=others.get, key=COMPARE_WITH)
-    old = by_digest(picked) if picked else None
+    old = (extra.get(picked) or by_digest(picked)) if picked else None
     if old is None:
         return
     diff = scenario_diff(old, scenario)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import math
-from collections.abc import Mapping
-from functools import cached_property
-from typing import Annotated, ClassVar, Literal
+import types
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import suppress
+from functools import cache, cached_property
+from typing import Annotated, ClassVar, Literal, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -19,6 +22,8 @@ from pydantic import (
     SerializerFunctionWrapHandler,
     StringConstraints,
     Tag,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     model_serializer,
     model_validator,
@@ -433,31 +438,195 @@ def field_name(loc: Loc) -> str:
     return out or "(document)"
 
 
-def _duplicates(items: tuple, field: str, where: str) -> list[tuple[Loc, str]]:
+# --- the cross-field checks ---------------------------------------------------------------------------------
+#
+# check_scenario runs on a validated Scenario, and, through check_data, on a file that does not validate: a
+# student who forgets one label.de must hear about the unknown ids and the thresholds off the scale in the same
+# pass, not one fix later. There the scenario is a _Partial: every field that validated is there, validated;
+# reading any other raises Unknown. Each check reads what it needs inside `with _skip:`, so a check that needs a
+# broken field is skipped (pydantic reports that field), and every check that does not need it still runs.
+
+
+class Unknown(Exception):
+    """Raised on reading a field that did not validate: the check that needs it cannot be made."""
+
+
+# contextlib.suppress keeps no state, so this one instance serves every block, nested ones too.
+_skip = suppress(Unknown)
+# The loader's context: the Scenario validator would otherwise run these very checks and refuse the file whole.
+_DEFERRED = {"defer_checks": True}
+
+
+class _Partial:
+    """A model whose data did not validate as a whole: its fields that did, and the model's properties and methods."""
+
+    def __init__(self, model: type[Model], values: Mapping[str, object]):
+        self.__dict__.update(values)
+        self.__dict__["_model"] = model
+
+    def __getattr__(self, name: str):
+        # Only reached for what is not a validated field: a broken field, or a property or method of the model,
+        # which then runs on this object as it would on the model (they read fields only).
+        model = self.__dict__["_model"]
+        if name in model.model_fields:
+            raise Unknown(f"{model.__name__}.{name}")
+        attr = None if name.startswith("__") else inspect.getattr_static(model, name, None)
+        if isinstance(attr, property):
+            return attr.fget(self)
+        if inspect.isfunction(attr):
+            return types.MethodType(attr, self)
+        raise AttributeError(name)
+
+    def __repr__(self) -> str:
+        known = {k: v for k, v in self.__dict__.items() if k != "_model"}
+        return f"_Partial({self.__dict__['_model'].__name__}, {known!r})"
+
+
+@cache
+def _field_adapter(model: type[Model], name: str) -> TypeAdapter:
+    # The field's type with its constraints (strict, bounds, patterns): the same rules as inside the model.
+    info = model.model_fields[name]
+    return TypeAdapter(Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation)
+
+
+def _model_type(annotation: object) -> type[Model] | None:
+    """The model in `annotation` (a model, or a model or None), if there is one."""
+    if isinstance(annotation, type) and issubclass(annotation, Model):
+        return annotation
+    if get_origin(annotation) in (Union, types.UnionType):
+        models = [m for m in map(_model_type, get_args(annotation)) if m is not None]
+        return models[0] if len(models) == 1 else None
+    return None
+
+
+def _tuple_item_type(annotation: object) -> type[Model] | None:
+    """The model of `tuple[Model, ...]`, if `annotation` is one."""
+    args = get_args(annotation)
+    if get_origin(annotation) is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return _model_type(args[0])
+    return None
+
+
+def _partial(model: type[Model], data: object) -> Model | _Partial:
+    """`data` validated as `model` as far as it goes: the model itself, or a _Partial of the fields that validate."""
+    if not isinstance(data, Mapping):
+        return _Partial(model, {})
+    try:
+        return model.model_validate(data, context=_DEFERRED)
+    except ValidationError:
+        pass
+    values: dict[str, object] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias if info.alias is not None and info.alias in data else name
+        if key not in data:
+            if not info.is_required():
+                values[name] = info.get_default(call_default_factory=True)
+            continue
+        with _skip:
+            values[name] = _partial_value(model, name, data[key])
+    return _Partial(model, values)
+
+
+def _partial_value(model: type[Model], name: str, raw: object) -> object:
+    try:
+        return _field_adapter(model, name).validate_python(raw, context=_DEFERRED)
+    except ValidationError:
+        pass
+    # Into nested models and tuples of them, so that one bad text leaves the rest of its item to be checked.
+    annotation = model.model_fields[name].annotation
+    inner = _model_type(annotation)
+    if inner is not None and isinstance(raw, Mapping):
+        return _partial(inner, raw)
+    item = _tuple_item_type(annotation)
+    if item is not None and isinstance(raw, list):
+        return tuple(_partial(item, each) for each in raw)
+    raise Unknown(f"{model.__name__}.{name}")
+
+
+def check_data(data: Mapping) -> list[tuple[Loc, str]]:
+    """check_scenario on scenario data that need not validate: every check whose fields did validate.
+
+    A field that does not validate is pydantic's to report; a check that needs it is skipped, so nothing is
+    reported twice or guessed from a broken value.
+    """
+    return check_scenario(_partial(Scenario, data))
+
+
+def _each(s: object, section: str) -> Iterator[tuple[int, object]]:
+    """The numbered items of a section; none when the section itself did not validate."""
+    try:
+        items = getattr(s, section)
+    except Unknown:
+        return
+    yield from enumerate(items)
+
+
+class _Ids:
+    """A section's items by id (the last of equal ids, as a dict would keep), and the index of each id's first.
+
+    Not `complete` when some id (or the section) did not validate: then an id not found may be the broken one,
+    and `in` raises Unknown rather than answer that it is missing.
+    """
+
+    def __init__(self, s: object, section: str):
+        self.known: dict[str, object] = {}
+        self.first: dict[str, int] = {}
+        self.complete = True
+        try:
+            items = getattr(s, section)
+        except Unknown:
+            self.complete = False
+            return
+        for n, item in enumerate(items):
+            try:
+                key = item.id
+            except Unknown:
+                self.complete = False
+                continue
+            self.known[key] = item
+            self.first.setdefault(key, n)
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.known:
+            return True
+        if self.complete:
+            return False
+        raise Unknown(str(key))
+
+    def __getitem__(self, key: str):
+        return self.known[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.known)
+
+
+def _duplicates(s: object, where: str, field: str) -> list[tuple[Loc, str]]:
     seen: dict[str, int] = {}
     problems = []
-    for n, item in enumerate(items):
-        key = getattr(item, field)
-        if key in seen:
-            problems.append(((where, n, field), f"duplicate id '{key}' (first at {where}[{seen[key]}])"))
-        else:
-            seen[key] = n
+    for n, item in _each(s, where):
+        with _skip:
+            key = getattr(item, field)
+            if key in seen:
+                problems.append(((where, n, field), f"duplicate id '{key}' (first at {where}[{seen[key]}])"))
+            else:
+                seen[key] = n
     return problems
 
 
-def _duplicate_labels(groups: list[tuple[str, tuple]]) -> list[tuple[Loc, str]]:
+def _duplicate_labels(s: object, sections: Iterable[str]) -> list[tuple[Loc, str]]:
     # Drivers and indicators share one namespace on the page (the causal map, the tornado, the diff), and
     # a reader tells two presets apart only by their labels: a label seen twice in one language is ambiguous.
     problems = []
     for lang in ("en", "de"):
         seen: dict[str, str] = {}
-        for where, items in groups:
-            for n, item in enumerate(items):
-                label = item.label.get(lang).casefold()
-                if label in seen:
-                    problems.append(((where, n, "label", lang), f"label is the same as that of {seen[label]}"))
-                else:
-                    seen[label] = f"{where}[{n}]"
+        for where in sections:
+            for n, item in _each(s, where):
+                with _skip:
+                    label = item.label.get(lang).casefold()
+                    if label in seen:
+                        problems.append(((where, n, "label", lang), f"label is the same as that of {seen[label]}"))
+                    else:
+                        seen[label] = f"{where}[{n}]"
     return problems
 
 
@@ -466,159 +635,199 @@ def _in_range(value: float, low: float, high: float) -> bool:
 
 
 def check_scenario(s: Scenario) -> list[tuple[Loc, str]]:
-    """Every cross-field problem of a scenario, each with the loc of the field to blame."""
+    """Every cross-field problem of a scenario, each with the loc of the field to blame.
+
+    `s` may also be a partial scenario (see check_data): a check that needs a field that did not validate is
+    skipped, every other one runs.
+    """
     problems: list[tuple[Loc, str]] = []
-    problems += _duplicates(s.drivers, "id", "drivers")
-    problems += _duplicates(s.indicators, "id", "indicators")
-    problems += _duplicates(s.questions, "id", "questions")
-    problems += _duplicates(s.presets, "id", "presets")
+    for section in ("drivers", "indicators", "questions", "presets"):
+        problems += _duplicates(s, section, "id")
 
-    problems += _duplicate_labels([("drivers", s.drivers), ("indicators", s.indicators)])
-    problems += _duplicate_labels([("presets", s.presets)])
+    problems += _duplicate_labels(s, ("drivers", "indicators"))
+    problems += _duplicate_labels(s, ("presets",))
 
-    drivers = {d.id: d for d in s.drivers}
-    indicators = {i.id: i for i in s.indicators}
-    for name in set(drivers) & set(indicators):
-        n = next(k for k, i in enumerate(s.indicators) if i.id == name)
-        problems.append((("indicators", n, "id"), f"id '{name}' is already a driver id"))
+    drivers = _Ids(s, "drivers")
+    indicators = _Ids(s, "indicators")
+    # Sorted: a set's order changes with the hash seed, and the problems' order should not.
+    for name in sorted(set(drivers) & set(indicators)):
+        problems.append((("indicators", indicators.first[name], "id"), f"id '{name}' is already a driver id"))
 
-    for n, d in enumerate(s.drivers):
-        if d.min >= d.max:
-            problems.append((("drivers", n, "min"), f"min {d.min:g} must be below max {d.max:g}"))
-        elif not _in_range(d.default, d.min, d.max):
-            problems.append((("drivers", n, "default"), f"default {d.default:g} is outside [{d.min:g}, {d.max:g}]"))
-        if d.min < d.max and d.step > d.max - d.min:
-            problems.append((("drivers", n, "step"), f"step {d.step:g} is larger than the range {d.max - d.min:g}"))
+    for n, d in _each(s, "drivers"):
+        with _skip:
+            if d.min >= d.max:
+                problems.append((("drivers", n, "min"), f"min {d.min:g} must be below max {d.max:g}"))
+            elif not _in_range(d.default, d.min, d.max):
+                problems.append((("drivers", n, "default"), f"default {d.default:g} is outside [{d.min:g}, {d.max:g}]"))
+        with _skip:
+            if d.min < d.max and d.step > d.max - d.min:
+                problems.append((("drivers", n, "step"), f"step {d.step:g} is larger than the range {d.max - d.min:g}"))
 
     pairs: dict[tuple[str, str], int] = {}
-    for n, imp in enumerate(s.impacts):
-        if imp.source_id not in drivers and imp.source_id not in indicators:
-            problems.append((("impacts", n, "from"), f"unknown driver or indicator '{imp.source_id}'"))
-        if imp.target not in indicators:
-            hint = " (drivers are exogenous and cannot be impacted)" if imp.target in drivers else ""
-            problems.append((("impacts", n, "to"), f"unknown indicator '{imp.target}'{hint}"))
-        low, high = imp.range
-        if low > high:
-            problems.append((("impacts", n, "range"), f"range [{low:g}, {high:g}] is reversed"))
-        elif not _in_range(imp.weight, low, high):
-            problems.append(
-                (("impacts", n, "weight"), f"weight {imp.weight:g} is outside its range [{low:g}, {high:g}]")
-            )
-        key = (imp.source_id, imp.target)
-        if key in pairs:
-            problems.append(
-                (("impacts", n, "to"), f"duplicate impact {key[0]} -> {key[1]} (first at impacts[{pairs[key]}])")
-            )
-        else:
-            pairs[key] = n
-
-    for n, q in enumerate(s.questions):
-        if q.indicator not in indicators:
-            problems.append((("questions", n, "indicator"), f"unknown indicator '{q.indicator}'"))
-        elif s.schema_version >= 2 and not _scale_problems(indicators[q.indicator], ()):
-            # Only against a sound scale: a broken one is reported once, at the scale.
-            scale = indicators[q.indicator].scale
-            if indicators[q.indicator].level_at(q.threshold) is None:
-                levels = ", ".join(f"{level.level:g}" for level in scale)
+    for n, imp in _each(s, "impacts"):
+        with _skip:
+            if imp.source_id not in drivers and imp.source_id not in indicators:
+                problems.append((("impacts", n, "from"), f"unknown driver or indicator '{imp.source_id}'"))
+        with _skip:
+            if imp.target not in indicators:
+                hint = " (drivers are exogenous and cannot be impacted)" if imp.target in drivers.known else ""
+                problems.append((("impacts", n, "to"), f"unknown indicator '{imp.target}'{hint}"))
+        with _skip:
+            low, high = imp.range
+            if low > high:
+                problems.append((("impacts", n, "range"), f"range [{low:g}, {high:g}] is reversed"))
+            elif not _in_range(imp.weight, low, high):
                 problems.append(
-                    (
-                        ("questions", n, "threshold"),
-                        f"threshold {q.threshold:g} is not a level of '{q.indicator}' ({levels})",
-                    )
+                    (("impacts", n, "weight"), f"weight {imp.weight:g} is outside its range [{low:g}, {high:g}]")
                 )
-        if q.by_week > s.horizon_weeks:
-            problems.append((("questions", n, "by_week"), f"week {q.by_week} is after the horizon ({s.horizon_weeks})"))
+        with _skip:
+            key = (imp.source_id, imp.target)
+            if key in pairs:
+                problems.append(
+                    (("impacts", n, "to"), f"duplicate impact {key[0]} -> {key[1]} (first at impacts[{pairs[key]}])")
+                )
+            else:
+                pairs[key] = n
+
+    for n, q in _each(s, "questions"):
+        with _skip:
+            if q.indicator not in indicators:
+                problems.append((("questions", n, "indicator"), f"unknown indicator '{q.indicator}'"))
+            elif s.schema_version >= 2 and not _scale_problems(indicators[q.indicator], ()):
+                # Only against a sound scale: a broken one is reported once, at the scale.
+                scale = indicators[q.indicator].scale
+                if indicators[q.indicator].level_at(q.threshold) is None:
+                    levels = ", ".join(f"{level.level:g}" for level in scale)
+                    problems.append(
+                        (
+                            ("questions", n, "threshold"),
+                            f"threshold {q.threshold:g} is not a level of '{q.indicator}' ({levels})",
+                        )
+                    )
+        with _skip:
+            if q.by_week > s.horizon_weeks:
+                problems.append(
+                    (("questions", n, "by_week"), f"week {q.by_week} is after the horizon ({s.horizon_weeks})")
+                )
 
     ramped: dict[str, int] = {}
-    for n, e in enumerate(s.events):
-        if e.target in drivers:
-            d = drivers[e.target]
-            if e.set is not None and not _in_range(e.set, d.min, d.max):
+    for n, e in _each(s, "events"):
+        with _skip:
+            if e.target in drivers.known:
+                d = drivers[e.target]
+                with _skip:
+                    if e.set is not None and not _in_range(e.set, d.min, d.max):
+                        problems.append(
+                            (("events", n, "set"), f"value {e.set:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'")
+                        )
+                with _skip:
+                    if e.start is not None and not _in_range(e.start, d.min, d.max):
+                        problems.append(
+                            (
+                                ("events", n, "from"),
+                                f"value {e.start:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'",
+                            )
+                        )
+            elif e.target in indicators.known:
+                with _skip:
+                    if e.set is not None and not _in_range(e.set, 0, 100):
+                        problems.append((("events", n, "set"), f"value {e.set:g} is outside [0, 100]"))
+                with _skip:
+                    if e.is_ramp:
+                        problems.append(
+                            (
+                                ("events", n, "from"),
+                                f"a ramp moves a driver; '{e.target}' is an indicator (use set or add)",
+                            )
+                        )
+            elif drivers.complete and indicators.complete:
+                problems.append((("events", n, "target"), f"unknown driver or indicator '{e.target}'"))
+        with _skip:
+            if e.week > s.horizon_weeks:
+                problems.append((("events", n, "week"), f"week {e.week} is after the horizon ({s.horizon_weeks})"))
+            elif e.over is not None and e.week + e.over > s.horizon_weeks:
                 problems.append(
-                    (("events", n, "set"), f"value {e.set:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'")
+                    (
+                        ("events", n, "over"),
+                        f"the ramp ends at week {e.week + e.over}, after the horizon ({s.horizon_weeks})",
+                    )
                 )
-            if e.start is not None and not _in_range(e.start, d.min, d.max):
+        with _skip:
+            if e.is_ramp and e.target in drivers.known:
+                ramped.setdefault(e.target, n)
+    for n, e in _each(s, "events"):
+        with _skip:
+            first = ramped.get(e.target)
+            if first is not None and first != n:
+                other = "ramp" if e.is_ramp else "event"
                 problems.append(
-                    (("events", n, "from"), f"value {e.start:g} is outside [{d.min:g}, {d.max:g}] of '{d.id}'")
+                    (
+                        ("events", n, "target"),
+                        f"'{e.target}' has a ramp (events[{first}]); a ramped driver takes no other {other}",
+                    )
                 )
-        elif e.target in indicators:
-            if e.set is not None and not _in_range(e.set, 0, 100):
-                problems.append((("events", n, "set"), f"value {e.set:g} is outside [0, 100]"))
-            if e.is_ramp:
-                problems.append(
-                    (("events", n, "from"), f"a ramp moves a driver; '{e.target}' is an indicator (use set or add)")
-                )
-        else:
-            problems.append((("events", n, "target"), f"unknown driver or indicator '{e.target}'"))
-        if e.week > s.horizon_weeks:
-            problems.append((("events", n, "week"), f"week {e.week} is after the horizon ({s.horizon_weeks})"))
-        elif e.over is not None and e.week + e.over > s.horizon_weeks:
-            problems.append(
-                (
-                    ("events", n, "over"),
-                    f"the ramp ends at week {e.week + e.over}, after the horizon ({s.horizon_weeks})",
-                )
-            )
-        if e.is_ramp and e.target in drivers:
-            ramped.setdefault(e.target, n)
-    for n, e in enumerate(s.events):
-        first = ramped.get(e.target)
-        if first is not None and first != n:
-            other = "ramp" if e.is_ramp else "event"
-            problems.append(
-                (
-                    ("events", n, "target"),
-                    f"'{e.target}' has a ramp (events[{first}]); a ramped driver takes no other {other}",
-                )
-            )
 
-    for n, p in enumerate(s.presets):
-        for key, value in p.values.items():
-            if key not in drivers:
-                problems.append((("presets", n, "values", key), f"unknown driver '{key}'"))
-            elif not _in_range(value, drivers[key].min, drivers[key].max):
-                d = drivers[key]
-                problems.append((("presets", n, "values", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]"))
+    for n, p in _each(s, "presets"):
+        with _skip:
+            for key, value in p.values.items():
+                with _skip:
+                    if key not in drivers:
+                        problems.append((("presets", n, "values", key), f"unknown driver '{key}'"))
+                    elif not _in_range(value, drivers[key].min, drivers[key].max):
+                        d = drivers[key]
+                        problems.append(
+                            (("presets", n, "values", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]")
+                        )
 
     problems += _check_problems(s, drivers, indicators)
     problems += _version_problems(s)
     return problems
 
 
-def _check_problems(s: Scenario, drivers: Mapping[str, Driver], indicators: Mapping[str, Indicator]) -> list:
-    problems: list[tuple[Loc, str]] = _duplicates(s.checks, "id", "checks")
-    presets = {p.id for p in s.presets}
-    for n, c in enumerate(s.checks):
+def _check_problems(s: Scenario, drivers: _Ids, indicators: _Ids) -> list[tuple[Loc, str]]:
+    problems: list[tuple[Loc, str]] = _duplicates(s, "checks", "id")
+    presets = _Ids(s, "presets")
+    for n, c in _each(s, "checks"):
         here = ("checks", n)
-        conditions = c.conditions
-        if len(conditions) != 1:
-            found = ", ".join(conditions) if conditions else "none"
-            problems.append((here, f"a check needs exactly one of {', '.join(CHECK_CONDITIONS)} (found: {found})"))
-        if c.indicator not in indicators:
-            problems.append(((*here, "indicator"), f"unknown indicator '{c.indicator}'"))
-        for field, preset in (("preset", c.preset), ("reference", c.reference)):
-            if preset is not None and preset not in presets:
-                known = ", ".join(sorted(presets)) or "none"
-                problems.append(((*here, field), f"unknown preset '{preset}' (known: {known})"))
-        for key, value in c.set.items():
-            if key not in drivers:
-                problems.append(((*here, "set", key), f"unknown driver '{key}'"))
-            elif not _in_range(value, drivers[key].min, drivers[key].max):
-                d = drivers[key]
-                problems.append(((*here, "set", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]"))
-        if c.week != "all" and c.week > s.horizon_weeks:
-            problems.append(((*here, "week"), f"week {c.week} is after the horizon ({s.horizon_weeks})"))
-        if len(conditions) == 1 and c.compares_runs and not c.set and c.reference is None:
-            problems.append(
-                (
-                    (*here, c.condition),
-                    "a comparison with the reference run needs 'set' or 'reference', or it compares a run with itself",
+        with _skip:
+            conditions = c.conditions
+            if len(conditions) != 1:
+                found = ", ".join(conditions) if conditions else "none"
+                problems.append((here, f"a check needs exactly one of {', '.join(CHECK_CONDITIONS)} (found: {found})"))
+        with _skip:
+            if c.indicator not in indicators:
+                problems.append(((*here, "indicator"), f"unknown indicator '{c.indicator}'"))
+        for field in ("preset", "reference"):
+            with _skip:
+                preset = getattr(c, field)
+                if preset is not None and preset not in presets:
+                    known = ", ".join(sorted(presets)) or "none"
+                    problems.append(((*here, field), f"unknown preset '{preset}' (known: {known})"))
+        with _skip:
+            for key, value in c.set.items():
+                with _skip:
+                    if key not in drivers:
+                        problems.append(((*here, "set", key), f"unknown driver '{key}'"))
+                    elif not _in_range(value, drivers[key].min, drivers[key].max):
+                        d = drivers[key]
+                        problems.append(((*here, "set", key), f"value {value:g} is outside [{d.min:g}, {d.max:g}]"))
+        with _skip:
+            if c.week != "all" and c.week > s.horizon_weeks:
+                problems.append(((*here, "week"), f"week {c.week} is after the horizon ({s.horizon_weeks})"))
+        with _skip:
+            if len(c.conditions) == 1 and c.compares_runs and not c.set and c.reference is None:
+                problems.append(
+                    (
+                        (*here, c.condition),
+                        "a comparison with the reference run needs 'set' or 'reference', "
+                        "or it compares a run with itself",
+                    )
                 )
-            )
-        if c.reference is not None and len(conditions) == 1 and not c.compares_runs:
-            problems.append(
-                ((*here, "reference"), f"'reference' needs below_reference or above_reference, not {c.condition}")
-            )
+        with _skip:
+            if c.reference is not None and len(c.conditions) == 1 and not c.compares_runs:
+                problems.append(
+                    ((*here, "reference"), f"'reference' needs below_reference or above_reference, not {c.condition}")
+                )
     return problems
 
 
@@ -626,40 +835,53 @@ def _check_problems(s: Scenario, drivers: Mapping[str, Driver], indicators: Mapp
 def _schema2_fields(s: Scenario) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
 
-    def sources(loc: Loc, source: Source | None) -> None:
-        if source is not None and source.is_judgement:
-            found.append(((*loc, "judgement"), "judgement"))
-        if source is not None and source.translation is not None:
-            found.append(((*loc, "translation"), "translation"))
+    def sources(loc: Loc, item: object) -> None:
+        with _skip:
+            source = item.source
+            with _skip:
+                if source is not None and source.is_judgement:
+                    found.append(((*loc, "judgement"), "judgement"))
+            with _skip:
+                if source is not None and source.translation is not None:
+                    found.append(((*loc, "translation"), "translation"))
 
-    for n, d in enumerate(s.drivers):
-        if isinstance(d.unit, Text):
-            found.append((("drivers", n, "unit"), "a unit in both languages"))
-        if d.lever:
-            found.append((("drivers", n, "lever"), "lever"))
-        sources(("drivers", n, "source"), d.source)
-    for n, i in enumerate(s.indicators):
-        if i.scale:
-            found.append((("indicators", n, "scale"), "scale"))
-        if i.initial_source is not None:
-            found.append((("indicators", n, "initial_source"), "initial_source"))
-        sources(("indicators", n, "source"), i.source)
-    for n, imp in enumerate(s.impacts):
-        sources(("impacts", n, "source"), imp.source)
-    for n, q in enumerate(s.questions):
-        if q.direction != "above":
-            found.append((("questions", n, "direction"), "direction"))
-        sources(("questions", n, "source"), q.source)
-    for n, e in enumerate(s.events):
-        if e.is_ramp:
-            found.append((("events", n, "from"), "a ramp"))
-        sources(("events", n, "source"), e.source)
-    if s.checks:
-        found.append((("checks",), "checks"))
+    for n, d in _each(s, "drivers"):
+        with _skip:
+            if isinstance(d.unit, Text):
+                found.append((("drivers", n, "unit"), "a unit in both languages"))
+        with _skip:
+            if d.lever:
+                found.append((("drivers", n, "lever"), "lever"))
+        sources(("drivers", n, "source"), d)
+    for n, i in _each(s, "indicators"):
+        with _skip:
+            if i.scale:
+                found.append((("indicators", n, "scale"), "scale"))
+        with _skip:
+            if i.initial_source is not None:
+                found.append((("indicators", n, "initial_source"), "initial_source"))
+        sources(("indicators", n, "source"), i)
+    for n, imp in _each(s, "impacts"):
+        sources(("impacts", n, "source"), imp)
+    for n, q in _each(s, "questions"):
+        with _skip:
+            if q.direction != "above":
+                found.append((("questions", n, "direction"), "direction"))
+        sources(("questions", n, "source"), q)
+    for n, e in _each(s, "events"):
+        with _skip:
+            if e.is_ramp:
+                found.append((("events", n, "from"), "a ramp"))
+        sources(("events", n, "source"), e)
+    with _skip:
+        if s.checks:
+            found.append((("checks",), "checks"))
     return found
 
 
 def _scale_problems(i: Indicator, where: Loc) -> list[tuple[Loc, str]]:
+    # No guard inside: a level that did not validate makes the whole scale unknown (Unknown propagates), so that
+    # no threshold is judged against a scale that is only partly known.
     if not i.scale:
         return [((*where, "scale"), "required field is missing (schema 2: at least three levels)")]
     problems: list[tuple[Loc, str]] = []
@@ -677,30 +899,42 @@ def _scale_problems(i: Indicator, where: Loc) -> list[tuple[Loc, str]]:
 
 
 def _version_problems(s: Scenario) -> list[tuple[Loc, str]]:
-    if s.schema_version == 1:
+    try:
+        version = s.schema_version
+    except Unknown:
+        return []  # neither schema's rules can be told to apply
+    if version == 1:
         return [(loc, f"{what} needs 'schema: 2' (this file says schema 1)") for loc, what in _schema2_fields(s)]
     problems: list[tuple[Loc, str]] = []
-    for n, d in enumerate(s.drivers):
-        if not isinstance(d.unit, Text):
-            problems.append((("drivers", n, "unit"), "schema 2 needs the unit in both languages: {en: ..., de: ...}"))
-    for n, i in enumerate(s.indicators):
+    for n, d in _each(s, "drivers"):
+        with _skip:
+            if not isinstance(d.unit, Text):
+                problems.append(
+                    (("drivers", n, "unit"), "schema 2 needs the unit in both languages: {en: ..., de: ...}")
+                )
+    for n, i in _each(s, "indicators"):
         where = ("indicators", n)
-        problems += _scale_problems(i, where)
-        if i.initial_source is None:
-            problems.append(((*where, "initial_source"), "required field is missing (schema 2: why it starts there)"))
-        elif not i.initial_source.is_judgement and not any(c.isdigit() for c in i.initial_source.quote or ""):
-            problems.append(
-                (
-                    (*where, "initial_source", "quote"),
-                    "a quote with no number in it cannot state a starting level: use a judgement",
+        with _skip:
+            problems += _scale_problems(i, where)
+        with _skip:
+            if i.initial_source is None:
+                problems.append(
+                    ((*where, "initial_source"), "required field is missing (schema 2: why it starts there)")
                 )
-            )
-    for n, imp in enumerate(s.impacts):
-        if imp.is_self and not imp.source.is_judgement:
-            problems.append(
-                (
-                    ("impacts", n, "source"),
-                    "the article never states a self-impact's size: its source must be a judgement",
+            elif not i.initial_source.is_judgement and not any(c.isdigit() for c in i.initial_source.quote or ""):
+                problems.append(
+                    (
+                        (*where, "initial_source", "quote"),
+                        "a quote with no number in it cannot state a starting level: use a judgement",
+                    )
                 )
-            )
+    for n, imp in _each(s, "impacts"):
+        with _skip:
+            if imp.is_self and not imp.source.is_judgement:
+                problems.append(
+                    (
+                        ("impacts", n, "source"),
+                        "the article never states a self-impact's size: its source must be a judgement",
+                    )
+                )
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -155,20 +155,3 @@ def ordered(edits: Sequence[Edit]) -> list[Edit]:
         key=lambda e: tuple(-k if isinstance(k, int) else 0 for k in e.path),
     )
     return [*sets, *appends, *deletes]
-
-
-def with_defaults_text(text: str, values: Mapping[str, float], header: str = "") -> str:
-    """The scenario's own YAML text with `values` as its drivers' defaults, every comment of it kept;
-    `header` goes on top as comment lines. A text whose defaults already are `values` is returned as it is."""
-    tree = load_tree(text)
-    changed = False
-    for item in tree.get("drivers") or []:
-        if not isinstance(item, dict) or item.get("id") not in values:
-            continue
-        wanted = float(values[item["id"]])
-        if not isinstance(item.get("default"), int | float) or float(item["default"]) != wanted:
-            item["default"] = _container(wanted)
-            changed = True
-    body = dump_tree(tree) if changed else text
-    comment = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return comment + body

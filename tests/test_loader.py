@@ -44,6 +44,41 @@ BAD_FILES = {
     "alias": (20, "(document)", "YAML anchor '&lab' is not allowed"),
     "billion-laughs": (2, "(document)", "YAML anchor '&a0' is not allowed"),
     "syntax-error": (15, "(document)", "not valid YAML: mapping values are not allowed here"),
+    # Syntax errors at the line where the mistake starts (tests/data/tiny2.yaml with one mistake each), which
+    # is the opening quote or bracket, or the key, rather than where PyYAML gives up.
+    "syntax-quote-never-closed": (94, "(document)", "not valid YAML: the quote opened here (column 61) is not closed"),
+    "syntax-quote-runs-on": (
+        11,
+        "(document)",
+        "not valid YAML: the quote opened here (column 29) is not closed on this line; "
+        "the text runs on to line 13: expected ',' or '}', but got '<scalar>'",
+    ),
+    "syntax-quote-closed-early": (
+        11,
+        "(document)",
+        "not valid YAML: expected ',' or '}', but got '<scalar>': the quote opened at column 17 closes at "
+        "column 28 and text follows it directly (is a closing quote missing before it?)",
+    ),
+    "syntax-brace-not-closed": (
+        11,
+        "(document)",
+        "not valid YAML: the '{' opened at line 11, column 12 is still open at the end of this line "
+        "(a ',' or its closing bracket is missing?); PyYAML stops at line 12: expected ',' or '}', but got '<scalar>'",
+    ),
+    "syntax-wrong-bracket": (
+        49,
+        "(document)",
+        "not valid YAML: the '[' opened here (column 49) is not closed before the '}' at line 50, column 41",
+    ),
+    "syntax-key-without-colon": (7, "(document)", "not valid YAML: could not find expected ':'"),
+    "syntax-first-key-without-colon": (
+        2,
+        "(document)",
+        "not valid YAML: the text that starts here runs on to line 3 (a ':' missing on this line?); "
+        "PyYAML stops at line 3: mapping values are not allowed here",
+    ),
+    # Inside a quoted text PyYAML's own mark is the precise one: the bad escape, not where the text opened.
+    "syntax-bad-escape": (56, "(document)", "not valid YAML: found unknown escape character 'q'"),
     "python-object": (
         12,
         "drivers[0].unit",
@@ -325,6 +360,210 @@ def test_several_problems_are_all_reported_with_their_own_lines():
         Problem("t.yaml", 36, "questions[0].by_week", "week 11 is after the horizon (10)"),
         Problem("t.yaml", 45, "presets[1].values.push", "value -1 is outside [0, 100]"),
     )
+
+
+def _tiny2_with(*swaps: tuple[str, str]) -> str:
+    text = (DATA / "tiny2.yaml").read_text(encoding="utf-8")
+    for old, new in swaps:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+# Four independent mistakes in tests/data/tiny2.yaml: two that pydantic refuses (a missing label.de, a negative
+# step) and two that only the cross-checks find (an impact to an unknown indicator, a threshold off the scale).
+FOUR_MISTAKES = (
+    ('label: {en: "Push", de: "Schub"}', 'label: {en: "Push"}'),
+    ("{from: level, to: echo,", "{from: level, to: nowhere,"),
+    ("    threshold: 50\n", "    threshold: 55\n"),
+    ("    step: 5\n", "    step: -5\n"),
+)
+
+
+def test_every_problem_is_reported_in_one_pass():
+    """The cross-checks run even though pydantic refuses two fields, and every problem comes at once.
+
+    They used to run only once the whole file validated (or only unknown keys were wrong): a student who
+    forgot label.de saw that one problem, and the other three only after fixing it.
+    """
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(_tiny2_with(*FOUR_MISTAKES), "t.yaml")
+    assert info.value.problems == (
+        Problem("t.yaml", 11, "drivers[0].label.de", "required field is missing"),
+        Problem("t.yaml", 25, "drivers[1].step", "Input should be greater than 0"),
+        Problem("t.yaml", 52, "impacts[3].to", "unknown indicator 'nowhere'"),
+        Problem("t.yaml", 57, "questions[0].threshold", "threshold 55 is not a level of 'level' (20, 50, 80)"),
+    )
+
+
+def test_cli_validate_lists_every_problem_of_a_file(tmp_path, repo_root):
+    path = tmp_path / "four.yaml"
+    path.write_text(_tiny2_with(*FOUR_MISTAKES), encoding="utf-8")
+    result = _validate(path, cwd=repo_root)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"{path}:11: drivers[0].label.de: required field is missing\n"
+        f"{path}:25: drivers[1].step: Input should be greater than 0\n"
+        f"{path}:52: impacts[3].to: unknown indicator 'nowhere'\n"
+        f"{path}:57: questions[0].threshold: threshold 55 is not a level of 'level' (20, 50, 80)\n"
+    )
+
+
+def test_problems_are_sorted_by_line():
+    # A cross-check problem (line 17) before a field pydantic refuses (line 55): reported in the file's order.
+    text = _tiny2_with(
+        ("    default: 800\n", "    default: 2000\n"),
+        (
+            'text: {en: "Does the level get busy?", de: "Wird das Niveau belebt?"}',
+            'text: {en: "Does the level get busy?"}',
+        ),
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "t.yaml")
+    assert info.value.problems == (
+        Problem("t.yaml", 17, "drivers[0].default", "default 2000 is outside [0, 1000]"),
+        Problem("t.yaml", 55, "questions[0].text.de", "required field is missing"),
+    )
+
+
+def test_a_check_that_needs_a_refused_field_is_skipped_not_guessed():
+    """min refused (a quoted number): its range check cannot be made, and no bogus "outside [.., ..]" appears;
+    the checks that do not need min (here: the unknown preset driver) still run."""
+    text = _tiny2_with(
+        ("    min: 0\n    max: 1000\n", "    min: '0'\n    max: 1000\n"),
+        ("{push: 100, calm: 80}", "{push: 100, nope: 80}"),
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "t.yaml")
+    assert info.value.problems == (
+        Problem("t.yaml", 14, "drivers[0].min", "Input should be a valid number"),
+        Problem("t.yaml", 73, "presets[1].values.nope", "unknown driver 'nope'"),
+    )
+
+
+def test_a_refused_id_keeps_references_to_it_from_being_called_unknown():
+    # The level's id is refused: an impact to 'Level' might mean it, so no "unknown indicator" is claimed; the
+    # impact's reversed range needs no id and is still reported.
+    text = _tiny2_with(
+        ("  - id: level\n", "  - id: Level\n"),
+        ("range: [0.2, 0.6]", "range: [0.6, 0.2]"),
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "t.yaml")
+    assert info.value.problems == (
+        Problem("t.yaml", 30, "indicators[0].id", "String should match pattern '^[a-z][a-z0-9_-]{0,63}$'"),
+        Problem("t.yaml", 52, "impacts[3].range", "range [0.6, 0.2] is reversed"),
+    )
+
+
+def test_yaml_value_problems_no_longer_hide_the_rest():
+    """A duplicate key or a value the YAML reader cannot build is reported with every other problem, and
+    pydantic does not report that value a second time."""
+    text = _tiny2_with(
+        ("    step: 50\n", "    step: 50\n    step: 60\n"),
+        ("    max: 100\n", "    max: !!int x\n"),
+        ("{from: level, to: echo,", "{from: level, to: nowhere,"),
+    )
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "t.yaml")
+    assert info.value.problems == (
+        Problem("t.yaml", 17, "drivers[0].step", "duplicate key"),
+        Problem(
+            "t.yaml",
+            25,
+            "drivers[1].max",
+            "unsupported value: not a valid int (ValueError: invalid literal for int() with base 10: 'x')",
+        ),
+        Problem("t.yaml", 53, "impacts[3].to", "unknown indicator 'nowhere'"),
+    )
+
+
+def test_a_field_behind_an_unreadable_key_is_not_called_missing():
+    # The merge key cannot be read, and the unit it holds is then not "missing": that is the one problem.
+    text = (DATA / "tiny.yaml").read_text(encoding="utf-8").replace('    unit: "%"\n', '    <<: {unit: "%"}\n')
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "t.yaml")
+    assert info.value.problems == (
+        Problem(
+            "t.yaml",
+            12,
+            "drivers[0]",
+            "unsupported value: could not determine a constructor for the tag 'tag:yaml.org,2002:merge'",
+        ),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(n for n in BAD_FILES if n.startswith("syntax")))
+def test_a_syntax_error_is_the_only_problem(name):
+    # Nothing can be read past a syntax error: one problem, and no guesses about the fields.
+    assert len(_problems(BAD / f"{name}.yaml")) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        # The brief's example: the quote after "Tension" is missing, the one before "Spannung" closes the text.
+        (
+            'a: 1\nlabel: {en: "Tension, de: "Spannung"}\n',
+            2,
+            "expected ',' or '}', but got '<scalar>': the quote opened at column 13 closes at column 27 and text "
+            "follows it directly (is a closing quote missing before it?)",
+        ),
+        ("a: 1\nb: 'never closed\nc: 3\n", 2, "the quote opened here (column 4) is not closed"),
+        ('a: 1\nb: "never closed\n---\nc: 3\n', 2, "the quote opened here (column 4) is not closed"),
+        (
+            "a: [1, 2\nb: 3\n",
+            1,
+            "the '[' opened at line 1, column 4 is still open at the end of this line (a ',' or its closing bracket "
+            "is missing?); PyYAML stops at line 2: expected ',' or ']', but got ':'",
+        ),
+        # Legal flow collections over several lines are not blamed: the error is where PyYAML says.
+        ("a: {b: 1,\n   c: 2 d: 3}\n", 2, "expected ',' or '}', but got ':'"),
+        ("a: [\n  1,\n  2\n]\nb: c: d\n", 5, "mapping values are not allowed here"),
+        # A long quoted text wrapped over two lines swallows no key: it is not blamed for what comes after it.
+        ('a: "long\n  text"\n b: 1\n', 3, "expected <block end>, but found '<block mapping start>'"),
+        ('a: {b: "long\n  text" c: 1}\n', 2, "expected ',' or '}', but got '<scalar>'"),
+        # A value (not a key) that runs on: the next line is indented too far, as PyYAML says.
+        ("a: 1\n b: 2\n", 2, "mapping values are not allowed here"),
+    ],
+    ids=[
+        "closed-early",
+        "single-quote",
+        "document-separator",
+        "bracket",
+        "multi-line-flow",
+        "closed-flow",
+        "wrapped-quote",
+        "wrapped-quote-in-flow",
+        "indent",
+    ],
+)
+def test_syntax_error_lines(text, line, message):
+    assert _first_problems(text) == (Problem("f.yaml", line, "(document)", f"not valid YAML: {message}"),)
+
+
+def test_a_failing_second_look_at_a_syntax_error_keeps_pyyamls_line(monkeypatch):
+    import engine.loader as loader
+
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("no")
+
+    monkeypatch.setattr(loader, "_tokens_before", broken)
+    problems = _problems(BAD / "syntax-quote-runs-on.yaml")
+    assert [(p.line, p.message) for p in problems] == [(13, "not valid YAML: expected ',' or '}', but got '<scalar>'")]
+
+
+def test_cross_checks_that_fail_unexpectedly_leave_the_field_problems(monkeypatch):
+    import engine.loader as loader
+
+    def broken(_data):
+        raise ZeroDivisionError("no")
+
+    monkeypatch.setattr(loader, "check_data", broken)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(_tiny2_with(*FOUR_MISTAKES), "t.yaml")
+    assert [p.field for p in info.value.problems] == ["drivers[0].label.de", "drivers[1].step"]
 
 
 def test_good_file_loads_from_path_bytes_and_text():

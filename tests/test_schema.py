@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
-from engine.schema import Driver, Event, Scenario, Text, check_scenario, field_name
+from engine.schema import Driver, Event, Scenario, Text, check_data, check_scenario, field_name
 
 
 @pytest.mark.parametrize(
@@ -233,3 +236,105 @@ def test_the_digest_belongs_to_the_scenario_and_a_changed_copy_gets_its_own(make
     changed = s.model_copy(update={"horizon_weeks": 11})
     assert changed.digest != digest
     assert changed.digest == make_scenario(horizon=11).digest
+
+
+# --- check_data: the cross-checks of data that does not validate ---------------------------------------------
+
+TINY2 = Path(__file__).parent / "data" / "tiny2.yaml"
+
+
+def _tiny2_data() -> dict:
+    return yaml.safe_load(TINY2.read_text(encoding="utf-8"))
+
+
+def test_check_data_on_valid_data_is_check_scenario():
+    data = _tiny2_data()
+    data["drivers"][0]["default"] = 2000
+    scenario = Scenario.model_validate(data, context={"defer_checks": True})
+    assert (
+        check_data(data)
+        == check_scenario(scenario)
+        == [(("drivers", 0, "default"), "default 2000 is outside [0, 1000]")]
+    )
+
+
+def test_check_data_skips_only_the_checks_that_need_a_broken_field():
+    data = _tiny2_data()
+    data["drivers"][0]["min"] = "0"  # refused (strict): the default's range check cannot be made
+    data["drivers"][0]["default"] = 2000
+    del data["indicators"][1]["label"]["de"]  # the German label check of echo cannot be made; the English one can
+    data["indicators"][1]["label"]["en"] = "Push"
+    data["impacts"][3]["to"] = "nowhere"
+    with pytest.raises(ValidationError):
+        Scenario.model_validate(data, context={"defer_checks": True})
+    assert check_data(data) == [
+        (("indicators", 1, "label", "en"), "label is the same as that of drivers[0]"),
+        (("impacts", 3, "to"), "unknown indicator 'nowhere'"),
+    ]
+
+
+def test_check_data_reads_into_nested_models():
+    # One bad level text leaves the level numbers readable: a descending scale is still reported.
+    data = _tiny2_data()
+    data["indicators"][0]["scale"][1]["text"] = {"en": "Busy"}
+    data["indicators"][0]["scale"][1]["level"] = 10
+    assert check_data(data) == [
+        (("indicators", 0, "scale", 1, "level"), "level 10 is not above the one before it (20)"),
+    ]
+
+
+def test_a_broken_id_makes_no_reference_to_it_unknown():
+    data = _tiny2_data()
+    data["indicators"][1]["id"] = "Echo"  # refused by the pattern: 'echo' may be the one meant
+    data["questions"][0]["indicator"] = "nowhere"
+    data["events"][0]["target"] = "nowhere"
+    # Neither reference can be called unknown while one indicator's id is unknown itself.
+    assert check_data(data) == []
+    data["indicators"][1]["id"] = "echo"
+    assert check_data(data) == [
+        (("questions", 0, "indicator"), "unknown indicator 'nowhere'"),
+        (("events", 0, "target"), "unknown driver or indicator 'nowhere'"),
+    ]
+
+
+def test_a_broken_section_or_item_skips_what_needs_it():
+    data = _tiny2_data()
+    data["indicators"] = "not a list"
+    data["drivers"][1] = "not a mapping"
+    data["presets"][1]["values"] = {"push": 5000}
+    assert check_data(data) == [(("presets", 1, "values", "push"), "value 5000 is outside [0, 1000]")]
+
+
+_BAD_VALUES = [None, "x", -1, 1e308, [], {}, [1, 2], {"en": "x"}]
+
+
+def _paths(node, loc=()):
+    yield loc
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _paths(value, (*loc, key))
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from _paths(value, (*loc, n))
+
+
+def test_check_data_never_raises_whatever_field_is_broken():
+    """Every field of tiny2 replaced by each of a few wrong values, or removed: check_data answers a list of
+    (loc, message), never an exception (an Unknown that escaped would crash the loader's report)."""
+    base = _tiny2_data()
+    count = 0
+    for loc in list(_paths(base))[1:]:
+        for value in [*_BAD_VALUES, "REMOVE"]:
+            data = copy.deepcopy(base)
+            parent = data
+            for part in loc[:-1]:
+                parent = parent[part]
+            if value == "REMOVE":
+                parent.pop(loc[-1])
+            else:
+                parent[loc[-1]] = value
+            problems = check_data(data)
+            assert isinstance(problems, list)
+            assert all(isinstance(where, tuple) and isinstance(msg, str) for where, msg in problems)
+            count += 1
+    assert count > 2000

@@ -1,4 +1,4 @@
-"""Editing a scenario's YAML text in place: the current settings as defaults with every comment kept."""
+"""Editing a scenario's YAML text in place by path: comments kept, positions never moved under another edit."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from pathlib import Path
 import yaml
 
 from engine.loader import parse_scenario
-from engine.serialize import with_defaults
-from engine.yaml_edit import Edit, edit_text, ordered, with_defaults_text
+from engine.yaml_edit import Edit, edit_text, ordered
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = (ROOT / "scenarios" / "dprk-russia-2024.yaml").read_text(encoding="utf-8")
@@ -19,21 +18,17 @@ def _comments(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
 
 
-def test_the_settings_become_the_defaults_and_every_comment_stays():
-    scenario = parse_scenario(SEED_TEXT)
-    values = scenario.defaults() | {"troops_deployed": 4500.0, "combat_engagement": 62.5}
-    text = with_defaults_text(SEED_TEXT, values, "Exported with the settings as defaults.\nSecond line.")
-    assert text.startswith("# Exported with the settings as defaults.\n# Second line.\n")
-    assert _comments(text)[2:] == _comments(SEED_TEXT)
-    assert len(_comments(SEED_TEXT)) >= 30
-    assert parse_scenario(text).digest == with_defaults(scenario, values).digest
-    assert "default: 4500\n" in text and "default: 62.5\n" in text  # whole numbers stay whole
-
-
-def test_defaults_already_set_leave_the_text_exactly_as_it_was():
-    scenario = parse_scenario(TINY2_TEXT)
-    assert with_defaults_text(TINY2_TEXT, scenario.defaults()) == TINY2_TEXT
-    assert with_defaults_text(TINY2_TEXT, scenario.defaults(), "Header") == "# Header\n" + TINY2_TEXT
+def test_edits_keep_every_comment_and_change_only_what_they_name():
+    edits = [Edit(("drivers", 0, "default"), 4500), Edit(("title", "en"), "Edited")]
+    text = edit_text(SEED_TEXT, edits)
+    assert _comments(text) == _comments(SEED_TEXT)
+    old, new = parse_scenario(SEED_TEXT), parse_scenario(text)
+    assert (new.drivers[0].default, new.title.en) == (4500, "Edited")
+    assert new.drivers[1:] == old.drivers[1:] and new.impacts == old.impacts and new.title.de == old.title.de
+    assert (
+        "default: 4500\n" in text
+        and parse_scenario(edit_text(TINY2_TEXT, [])).digest == parse_scenario(TINY2_TEXT).digest
+    )
 
 
 def test_edits_are_ordered_so_that_no_position_moves_under_another():

@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from engine.limits import BYLINE_LIMIT
-from engine.serialize import scenario_to_yaml, with_defaults
-from engine.yaml_edit import TextNotEditable, with_defaults_text
+from engine.loader import ScenarioError
+from engine.serialize import scenario_to_yaml, with_defaults, yaml_with_defaults
 from present.briefing import Brief, Byline, build_brief, chromium_missing, find_chromium, for_reader, render_html
 from present.data_export import projection_data
 from present.i18n import t
@@ -27,9 +27,9 @@ def scenario_yaml(settings: View, source_text: str | None = None) -> str:
     )
     if source_text is not None:
         try:
-            return with_defaults_text(source_text, settings.values, header)
-        except TextNotEditable:
-            pass  # a text the loader read is YAML; should ruamel disagree, the fresh one still serves
+            return yaml_with_defaults(source_text, settings.values, header)
+        except ScenarioError:
+            pass  # the text no longer reads as this scenario (a file changed since): the fresh one serves
     return scenario_to_yaml(with_defaults(settings.scenario, settings.values), header)
 
 

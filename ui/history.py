@@ -66,7 +66,15 @@ def history(
             others.setdefault(digest, f"{other.title.get(lang)} ({_ref(digest)})")
     if not others:
         return
-    picked = st.selectbox(t("history_compare", lang), list(others), format_func=others.get, key=COMPARE_WITH)
+    # Its parent first; without a parent nothing is picked until the reader asks (a draft is unrelated to
+    # whatever folder scenario would come first).
+    picked = st.selectbox(
+        t("history_compare", lang),
+        list(others),
+        format_func=others.get,
+        key=COMPARE_WITH,
+        index=0 if len(chain) > 1 else None,
+    )
     old = (extra.get(picked) or by_digest(picked)) if picked else None
     if old is None:
         return

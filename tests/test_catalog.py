@@ -192,7 +192,8 @@ def test_a_broken_file_is_logged_for_the_operator(tmp_path, caplog):
     with caplog.at_level("WARNING", logger="engine.catalog"):
         load_catalog(tmp_path)
     [record] = caplog.records
+    # The first problem, and how many there are: every one is found at once (the missing id, title, ...).
     assert record.getMessage() == (
         f"scenario file {tmp_path / 'bad.yaml'} is broken: bad.yaml:1: a: unsupported value: "
-        "not a valid int (ValueError: invalid literal for int() with base 10: 'x') (problems: 1)"
+        "not a valid int (ValueError: invalid literal for int() with base 10: 'x') (problems: 9)"
     )

@@ -608,7 +608,12 @@ def test_broken_files_are_listed_with_file_and_line_and_the_valid_scenario_still
     lines = problem_lines(at)
     assert len(lines) == 2
     assert lines[0].endswith(f"{schema.name}:29: impacts[0].weight: weight 0.9 is outside its range [0.25, 0.75]")
-    assert lines[1].endswith(f"{syntax.name}:6: (document): not valid YAML: expected ',' or '}}', but got '<scalar>'")
+    # Reported at the line where the unclosed brace opens, where PyYAML itself only says where it stopped.
+    assert lines[1].endswith(
+        f"{syntax.name}:5: (document): not valid YAML: the '{{' opened at line 5, column 10 is still open at the end "
+        "of this line (a ',' or its closing bracket is missing?); PyYAML stops at line 6: expected ',' or '}', "
+        "but got '<scalar>'"
+    )
     assert lines[0].startswith((str(schema), schema.name))
     # Only the valid scenario is offered, and it renders in full.
     assert at.selectbox(key="scenario").options == [SEED.title.en]
@@ -653,7 +658,7 @@ def test_a_folder_with_only_broken_files_still_says_what_is_wrong_with_them(proj
 
     assert [e.value for e in at.error] == [t("no_scenarios", "en")]
     shown = problem_lines(at) + [w.value for w in at.warning]
-    assert any(f"{syntax.name}:6: (document): not valid YAML" in line for line in shown)
+    assert any(f"{syntax.name}:5: (document): not valid YAML" in line for line in shown)
 
 
 def test_no_scenarios_error_is_german_for_a_german_browser(project):

@@ -72,6 +72,10 @@ def test_a_phone_sees_the_hint_every_tab_label_and_charts_whose_titles_stay_apar
     page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
     expect(page.locator(HINT)).to_have_text(t("phone_sidebar_hint", lang))
     expect(page.locator(HINT)).to_be_in_viewport()
+    # The style sheet arrives with the hint's container, sometimes a moment after its text: measure the tabs
+    # once it is there (a sheet that never comes still fails here).
+    expect(page.locator('[data-testid="stHtml"]')).to_have_count(1, timeout=30_000)
+    wait_until_idle(page)
 
     tabs = page.evaluate(TABS_JS)
     assert [tab["text"] for tab in tabs] == [t(key, lang) for key in TAB_KEYS]

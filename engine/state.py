@@ -103,6 +103,12 @@ def format_number(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
+def plain_number(value: float) -> int | float:
+    """A number as a file or a spreadsheet should hold it: whole ones as int (12000, not 12000.0)."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)

@@ -22,8 +22,10 @@ from present.style import (
     TITLE_CHARS,
     TITLE_LINE_PX,
     grid,
+    hung_title,
     plot_text,
     rgba,
+    shortened,
     wrapped_text,
 )
 
@@ -68,10 +70,6 @@ def level_names(values: Sequence[float], scale: Scale, below_level: str) -> list
     return names
 
 
-def _short(text: str, limit: int | None) -> str:
-    return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _level_specs(scale: Scale, axes: str = "", label_chars: int | None = None) -> list[dict]:
     """One dashed horizontal line per level across the plot (axes "" or "2", "3", ...), labelled at its right end."""
     return [
@@ -86,7 +84,7 @@ def _level_specs(scale: Scale, axes: str = "", label_chars: int | None = None) -
             "layer": "below",
             "line": {"color": LEVEL_LINE, "width": 1, "dash": "dash"},
             "label": {
-                "text": plot_text(_short(text, label_chars)),
+                "text": plot_text(shortened(text, label_chars)),
                 "textposition": "end",
                 "yanchor": "bottom",
                 "font": {"size": LEVEL_FONT_SIZE, "color": LEVEL_TEXT},
@@ -150,17 +148,7 @@ def _layout_spec(labels: Labels, height: int, panel_title_lines: int = 0) -> dic
     lines = title.count("<br>") + 1
     top, bottom = 32 + TITLE_LINE_PX * (lines + panel_title_lines), 50
     return {
-        # Hung from the figure's top edge: a title of two lines grows down into a margin made for it, never
-        # over the panels' titles.
-        "title": {
-            "text": title,
-            "x": 0,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-            "pad": {"t": 12},
-        },
+        "title": hung_title(title),
         "height": height,
         "margin": {"l": 50, "r": 20, "t": top, "b": bottom},
         # Legend a fixed distance below the week axis title, never on it: a share of the plot's height put it

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from engine.causal import CausalGraph, Edge
 from present.charts import PANEL_TITLE_CHARS, ROW_GAP_PX
 from present.i18n import t
-from present.style import PALETTE, TEMPLATE, TITLE_CHARS, TITLE_LINE_PX, grid, plot_text, rgba, wrapped_text
+from present.style import PALETTE, TEMPLATE, TITLE_CHARS, TITLE_LINE_PX, grid, hung_title, plot_text, rgba, wrapped_text
 from present.tables import cited
 
 POSITIVE = PALETTE[0]  # blue
@@ -39,15 +39,7 @@ def _layout(fig: go.Figure, title: str, height: int, **extra) -> go.Figure:
     fig.update_layout(
         # Hung from the figure's top edge, as the projection charts' titles are: a title of several lines
         # grows down into the margin made for it, clear of the note above the plot.
-        title={
-            "text": text,
-            "x": 0,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-            "pad": {"t": 12},
-        },
+        title=hung_title(text),
         height=height + more,
         margin={"l": 20, "r": 20, "t": 60 + more, "b": 90},
         # Below the plot, measured from the figure's edge: clear of titles and subplot titles at any height.

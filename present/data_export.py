@@ -10,6 +10,7 @@ import pandas as pd
 
 from engine import MODEL_VERSION
 from engine.schema import Scenario
+from engine.state import plain_number
 from present.text import csv_text
 
 # A fixed time stamp for every member, so that the same settings give the same bytes.
@@ -82,16 +83,11 @@ def settings_frame(
     # Numbers stay numbers (a negative value must not read as a formula to be neutralised), whole ones
     # without a trailing '.0'.
     drivers = [
-        (f"driver.{d.id}", d.label.get(lang), _plain(values[d.id]), _plain(d.default), d.unit_in(lang))
+        (f"driver.{d.id}", d.label.get(lang), plain_number(values[d.id]), plain_number(d.default), d.unit_in(lang))
         for d in scenario.drivers
     ]
     rows = [(key, name, value, default, "") for key, name, value, default in run] + drivers
     return pd.DataFrame(rows, columns=["setting", "name", "value", "default", "unit"])
-
-
-def _plain(value: float) -> int | float:
-    value = float(value)
-    return int(value) if value.is_integer() else value
 
 
 def data_zip(frames: Mapping[str, pd.DataFrame]) -> bytes:

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from engine.diff import FieldChange, ItemDiff, Json, ScenarioDiff
 from engine.schema import Scenario
 from present.i18n import t
-from present.style import PALETTE, TEMPLATE, TITLE_CHARS, TITLE_LINE_PX, plot_text, wrapped_text
+from present.style import PALETTE, TEMPLATE, TITLE_CHARS, TITLE_LINE_PX, hung_title, plot_text, shortened, wrapped_text
 from present.tables import number
 
 # Kept here rather than in present.i18n, which other work edits at the same time; the keys are local.
@@ -441,10 +441,6 @@ def _weight(value: float, lang: str) -> str:
     return "" if value is None or math.isnan(value) else number(value, lang)
 
 
-def _shortened(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
 def _ordered(column: pd.Series) -> list[str]:
     # engine.diff's frame carries its order as categories; any other frame keeps its order of appearance.
     if isinstance(column.dtype, pd.CategoricalDtype):
@@ -522,7 +518,7 @@ def diff_matrix_figure(
         tickvals=sources,
         # One line each, cut short: wrapped and slanted, the names of neighbouring columns ran into each
         # other. The hover text names a cell's source in full.
-        ticktext=[plot_text(_shortened(names.get(s, s), COLUMN_CHARS)) for s in sources],
+        ticktext=[plot_text(shortened(names.get(s, s), COLUMN_CHARS)) for s in sources],
         tickangle=-60,
         title={"text": plot_text(labels.sources)},
         showgrid=False,
@@ -540,15 +536,7 @@ def diff_matrix_figure(
         automargin=True,
     )
     fig.update_layout(
-        title={
-            "text": title,
-            "x": 0,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "yref": "container",
-            "pad": {"t": 12},
-        },
+        title=hung_title(title),
         height=260 + more + CELL_PX * max(len(targets), 1),
         margin={"l": 20, "r": 20, "t": 60 + more, "b": 20},
         legend={"orientation": "h", "yref": "container", "y": 1, "yanchor": "top", "x": 1, "xanchor": "right"},

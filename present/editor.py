@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 
 from engine.loader import Problem
 from engine.schema import DRIVER_GROUPS
+from engine.state import plain_number
 from engine.yaml_edit import Edit
-from present.style import PALETTE, TEMPLATE, plot_text
+from present.style import PALETTE, TEMPLATE, plot_text, shortened
 
 Kind = Literal["text", "number", "whole", "choice"]
 # What a new row's source is until the student writes one: a labelled placeholder the loader accepts, which
@@ -190,8 +191,7 @@ def _cell(value: object, column: Column) -> object:
     if column.kind == "whole":
         return int(value)
     if column.kind == "number":
-        number = float(value)
-        return int(number) if number.is_integer() else number
+        return plain_number(value)
     if column.key == "week" and isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return value.strip() if isinstance(value, str) else value
@@ -304,9 +304,7 @@ def levels_edits(tree: Mapping, change: Mapping) -> list[Edit]:
         level = indicators[i]["scale"][k]
         for key, value in cells.items():
             if key == "level" and not _empty(value):
-                edits.append(
-                    Edit(("indicators", i, "scale", k, "level"), _cell(value, Column("level", ("level",), "number")))
-                )
+                edits.append(Edit(("indicators", i, "scale", k, "level"), plain_number(value)))
             elif key in ("text.en", "text.de"):
                 text = dict(level.get("text") or {})
                 text[key[-2:]] = "" if _empty(value) else value
@@ -314,7 +312,7 @@ def levels_edits(tree: Mapping, change: Mapping) -> list[Edit]:
     for row in change.get("added_rows") or []:
         if row.get("indicator") not in ids:
             continue
-        level = {"level": _cell(row.get("level", 0) or 0, Column("level", ("level",), "number"))}
+        level = {"level": plain_number(row.get("level", 0) or 0)}
         level["text"] = {lang: row.get(f"text.{lang}") or "" for lang in LANGS}
         edits.append(Edit(("indicators", ids.index(row["indicator"]), "scale"), level, op="append"))
     for row in change.get("deleted_rows") or []:
@@ -355,13 +353,10 @@ def presets_edits(tree: Mapping, change: Mapping) -> list[Edit]:
                 edits.append(Edit(("presets", row, "label"), label))
             elif key in drivers:
                 path = ("presets", row, "values", key)
-                number = Column(key, (key,), "number")
-                edits.append(Edit(path, op="delete") if _empty(value) else Edit(path, _cell(value, number)))
+                edits.append(Edit(path, op="delete") if _empty(value) else Edit(path, plain_number(value)))
     for row in change.get("added_rows") or []:
         item = {"id": row.get("id") or "", "label": {lang: row.get(f"label.{lang}") or "" for lang in LANGS}}
-        item["values"] = {
-            d: _cell(v, Column(d, (d,), "number")) for d, v in row.items() if d in drivers and not _empty(v)
-        }
+        item["values"] = {d: plain_number(v) for d, v in row.items() if d in drivers and not _empty(v)}
         edits.append(Edit(("presets",), item, op="append"))
     for row in change.get("deleted_rows") or []:
         edits.append(Edit(("presets", int(row)), op="delete"))
@@ -429,8 +424,7 @@ def matrix_edits(tree: Mapping, change: Mapping) -> list[Edit]:
                 if n is not None:
                     edits.append(Edit(("impacts", n), op="delete"))
                 continue
-            weight = float(value)
-            weight = int(weight) if weight.is_integer() else weight
+            weight = plain_number(value)
             if n is None:
                 edits.append(Edit(("impacts",), new_impact(source, target, weight), op="append"))
                 continue
@@ -439,10 +433,6 @@ def matrix_edits(tree: Mapping, change: Mapping) -> list[Edit]:
             if isinstance(low, int | float) and isinstance(high, int | float) and not low <= weight <= high:
                 edits.append(Edit(("impacts", n, "range"), [min(low, weight), max(high, weight)]))
     return edits
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -470,7 +460,7 @@ def matrix_figure(
     heat = go.Heatmap(
         z=z,
         # One short line per column at a steep angle: two dozen wrapped names ran into each other.
-        x=[plot_text(_short(names.get(s, s), 26)) for s in sources],
+        x=[plot_text(shortened(names.get(s, s), 26)) for s in sources],
         y=[plot_text(names.get(t, t)) for t in targets],
         text=text,
         texttemplate="%{text}",

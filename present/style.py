@@ -39,6 +39,17 @@ def plot_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def shortened(text: str, limit: int | None) -> str:
+    """`text` cut to `limit` characters with an ellipsis (None: no limit): for labels a chart has one line for."""
+    return text if limit is None or len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def hung_title(text: str) -> dict:
+    """A chart title hung from the figure's top edge: a title of several lines grows down into the margin
+    made for it, never over the plot or the panels' titles."""
+    return {"text": text, "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 12}}
+
+
 def wrapped_text(text: str, width: int) -> str:
     """plot_text broken into lines of at most `width` characters: Plotly never wraps a title, and on a phone
     a long one ran past the chart's edge or into its neighbour."""

@@ -8,6 +8,7 @@ import streamlit as st
 from engine.limits import DEFAULT_SEED
 from engine.loader import Problem, ScenarioError, parse_document
 from engine.schema import Scenario
+from engine.state import plain_number
 from engine.yaml_edit import Edit, TextNotEditable, edit_text, load_tree, ordered, plain
 from present import editor as form
 from present.i18n import t
@@ -207,7 +208,7 @@ def _on_link(editor_key: str, n: int, prefix: str, lang: str) -> None:
         return str(value(name) or "").strip()
 
     path = ("impacts", n)
-    edits = [Edit((*path, "range"), [_number(value("low")), _number(value("high"))])]
+    edits = [Edit((*path, "range"), [plain_number(value("low")), plain_number(value("high"))])]
     note = text("note")
     edits.append(Edit((*path, "note"), note) if note else Edit((*path, "note"), op="delete"))
     source = impacts[n].get("source") or {}
@@ -255,10 +256,6 @@ def _on_meta(editor_key: str, prefix: str, lang: str) -> None:
     tree = plain(load_tree(st.session_state.get(editor_key, "")))
     values = {key: st.session_state.get(prefix + key) for key, _ in form.META}
     _apply(editor_key, form.meta_edits(tree, values), lang)
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else float(value)
 
 
 def article_sentences(tree: dict) -> list[str]:

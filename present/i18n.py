@@ -996,6 +996,99 @@ _FORM = {
 STRINGS.update({key: {"en": en, "de": de} for key, (en, de) in _FORM.items()})
 
 
+# The sentences of a scenario diff (present/diff.py), keyed "diff_<key>".
+_DIFF: dict[str, dict[str, str]] = {
+    "quoted": {"en": "'{text}'", "de": "\u201e{text}\u201c"},
+    "in_other": {"en": "{name} in German", "de": "{name} auf Englisch"},
+    "span_dash": {"en": "{low}–{high}", "de": "{low}–{high}"},
+    # With a negative bound a dash reads as a minus sign.
+    "span_words": {"en": "{low} to {high}", "de": "{low} bis {high}"},
+    "arrow": {"en": "{old} → {new}", "de": "{old} → {new}"},
+    "field_change": {"en": "{name} {old} → {new}", "de": "{name} {old} → {new}"},
+    "field_now": {"en": "{name} now {new}", "de": "{name} jetzt {new}"},
+    "field_dropped": {"en": "{name} dropped (was {old})", "de": "{name} entfällt (war {old})"},
+    "field_changed": {"en": "{name} changed", "de": "{name} geändert"},
+    "field_added": {"en": "{name} added", "de": "{name} ergänzt"},
+    "field_removed": {"en": "{name} removed", "de": "{name} entfernt"},
+    "level": {"en": "level {level}", "de": "Stufe {level}"},
+    "level_added": {"en": "level {level} added ({text})", "de": "Stufe {level} ergänzt ({text})"},
+    "level_removed": {"en": "level {level} removed", "de": "Stufe {level} entfernt"},
+    "value_set": {"en": "{driver} set to {new}", "de": "{driver} auf {new} gesetzt"},
+    "value_unset": {"en": "{driver} no longer set (was {old})", "de": "{driver} nicht mehr gesetzt (war {old})"},
+    "unit_both": {"en": "unit now in both languages ({unit})", "de": "Einheit jetzt in beiden Sprachen ({unit})"},
+    "unit_one": {"en": "unit now in one language ({unit})", "de": "Einheit jetzt in einer Sprache ({unit})"},
+    "lever_on": {"en": "now a lever", "de": "jetzt ein Hebel"},
+    "lever_off": {"en": "no longer a lever", "de": "kein Hebel mehr"},
+    "direction_above": {
+        "en": "direction: now at or above the threshold",
+        "de": "Richtung: jetzt auf oder über der Schwelle",
+    },
+    "direction_below": {
+        "en": "direction: now at or below the threshold",
+        "de": "Richtung: jetzt auf oder unter der Schwelle",
+    },
+    "at_week": {"en": "week {week}", "de": "Woche {week}"},
+    "every_week": {"en": "every week", "de": "jede Woche"},
+    "impact_name": {"en": "{source} → {target}", "de": "{source} → {target}"},
+    "event_name": {"en": "{label} ({target}, week {week})", "de": "{label} ({target}, Woche {week})"},
+    "changed": {"en": "{kind} {name}: {changes}.", "de": "{kind} {name}: {changes}."},
+    "removed": {"en": "Removed {kind} {name}.", "de": "{kind} {name} entfernt."},
+    "removed_impact": {
+        "en": "Removed impact {name} (weight {weight}).",
+        "de": "Wirkung {name} entfernt (Gewicht {weight}).",
+    },
+    "added": {"en": "Added {kind} {name}.", "de": "{kind} {name} hinzugefügt."},
+    "added_driver": {
+        "en": "Added driver {name} ({span}, default {default}).",
+        "de": "Treiber {name} hinzugefügt ({span}, Standardwert {default}).",
+    },
+    "added_indicator": {
+        "en": "Added indicator {name} (starts at {initial}).",
+        "de": "Indikator {name} hinzugefügt (Startwert {initial}).",
+    },
+    # German separates the two numbers with a semicolon: a comma is their decimal mark.
+    "added_impact": {
+        "en": "Added impact {name} (weight {weight}, range {span}).",
+        "de": "Wirkung {name} hinzugefügt (Gewicht {weight}; Spanne {span}).",
+    },
+    # No verb: a German label may be plural ("Bereitschaft ..." / "Wirtschaftliche Belastungen").
+    "added_question_above": {
+        "en": "Added question {name} ({indicator}: {threshold} or more by week {week}).",
+        "de": "Frage {name} hinzugefügt ({indicator}: {threshold} oder mehr bis Woche {week}).",
+    },
+    "added_question_below": {
+        "en": "Added question {name} ({indicator}: {threshold} or less by week {week}).",
+        "de": "Frage {name} hinzugefügt ({indicator}: {threshold} oder weniger bis Woche {week}).",
+    },
+    "added_preset": {"en": "Added preset {name} ({values}).", "de": "Voreinstellung {name} hinzugefügt ({values})."},
+    "preset_defaults": {"en": "the defaults", "de": "die Standardwerte"},
+    "preset_one": {"en": "1 driver value", "de": "1 Treiberwert"},
+    "preset_many": {"en": "{count} driver values", "de": "{count} Treiberwerte"},
+    "meta_schema": {"en": "Schema version: {old} → {new}.", "de": "Schemaversion: {old} → {new}."},
+    "meta_id": {"en": "Scenario id: {old} → {new}.", "de": "Szenario-ID: {old} → {new}."},
+    "meta_title": {"en": "Title: {old} → {new}.", "de": "Titel: {old} → {new}."},
+    "meta_summary": {"en": "Summary changed.", "de": "Zusammenfassung geändert."},
+    "meta_source": {"en": "Details of the source article changed.", "de": "Angaben zum Quellartikel geändert."},
+    "meta_horizon_weeks": {"en": "Horizon: {old} → {new} weeks.", "de": "Horizont: {old} → {new} Wochen."},
+    "meta_uncertainty": {
+        "en": "Sampling of the weights: {old} → {new}.",
+        "de": "Ziehung der Gewichte: {old} → {new}.",
+    },
+    "uncertainty_triangular": {"en": "triangular", "de": "Dreiecksverteilung"},
+    "uncertainty_uniform": {"en": "uniform", "de": "Gleichverteilung"},
+    # The matrix figure.
+    "matrix_title": {"en": "Impact weights: what changed", "de": "Wirkungsgewichte: was sich geändert hat"},
+    "matrix_sources": {"en": "Source (driver or indicator)", "de": "Quelle (Treiber oder Indikator)"},
+    "matrix_targets": {"en": "Target indicator", "de": "Zielindikator"},
+    "matrix_weight": {"en": "weight", "de": "Gewicht"},
+    "status_added": {"en": "added", "de": "neu"},
+    "status_removed": {"en": "removed", "de": "entfernt"},
+    "status_changed": {"en": "changed", "de": "geändert"},
+    "status_same": {"en": "unchanged", "de": "unverändert"},
+}
+STRINGS.update({f"diff_{key}": texts for key, texts in _DIFF.items()})
+
+
 # The link repairs of engine.state.decode, keyed "repair_<code>".
 _REPAIRS = {
     "too_many": (

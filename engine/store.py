@@ -167,6 +167,11 @@ def _newest_first(select: sa.Select) -> sa.Select:
     return select.order_by(p.created_at.desc(), p.id.desc())
 
 
+def link_ref(digest: str) -> str:
+    """The link form of a digest: 'sha-' and its first SHORT hex digits."""
+    return LINK_PREFIX + digest[:SHORT]
+
+
 @dataclass(frozen=True)
 class Saved:
     """A stored scenario: its digest, id, English title, when it was saved, and its origin (if recorded)."""
@@ -181,8 +186,7 @@ class Saved:
 
     @property
     def ref(self) -> str:
-        """The link form of the digest: 'sha-' and its first SHORT hex digits."""
-        return LINK_PREFIX + self.digest[:SHORT]
+        return link_ref(self.digest)
 
 
 @dataclass(frozen=True)
@@ -198,8 +202,7 @@ class Publication:
 
     @property
     def ref(self) -> str:
-        """The link form of the published scenario's digest, as Saved.ref."""
-        return LINK_PREFIX + self.digest[:SHORT]
+        return link_ref(self.digest)
 
 
 @dataclass(frozen=True)
@@ -580,7 +583,7 @@ class ScenarioStore:
                     new_id = conn.execute(publications_table.insert().values(**row)).inserted_primary_key[0]
         if digest is None:
             raise LookupError(f"no stored scenario {_raw(ref)[:80]!r}")
-        logger.info("published %s as publication %d", LINK_PREFIX + digest[:SHORT], new_id)
+        logger.info("published %s as publication %d", link_ref(digest), new_id)
         return Publication(int(new_id), digest, title, author, row["created_at"])
 
     def gallery(self, search: str = "", page: int = 0, per_page: int = 20) -> tuple[list[Publication], int]:

@@ -19,7 +19,7 @@ from engine.loader import ScenarioError
 from engine.model import Model
 from engine.schema import Scenario
 from engine.sensitivity import tornado_point
-from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url
+from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url, link_ref
 from present.i18n import t, whole_number
 from ui import session
 
@@ -215,7 +215,7 @@ def scenario_by_digest(digest: str, folder: Catalog) -> Scenario | None:
     for scenario in folder.scenarios.values():
         if scenario.digest == digest:
             return scenario
-    return resolve_scenario(LINK_PREFIX + digest[:16], folder) if len(digest) == 64 else None
+    return resolve_scenario(link_ref(digest), folder) if len(digest) == 64 else None
 
 
 def resolve_scenario(ref: str, folder: Catalog) -> Scenario | None:

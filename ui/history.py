@@ -10,7 +10,7 @@ import streamlit as st
 from engine.diff import impact_matrix_diff, scenario_diff
 from engine.limits import BYLINE_LIMIT
 from engine.schema import Scenario
-from engine.store import LINK_PREFIX, SHORT, SaveLimitReached, ScenarioStore, StoreError
+from engine.store import SaveLimitReached, ScenarioStore, StoreError, link_ref
 from present.diff import diff_lines, diff_matrix_figure, matrix_labels
 from present.i18n import t, whole_number
 from present.text import md_escape
@@ -24,10 +24,6 @@ COMPARE_WITH = "history_compare"
 PUBLISHED = "_published_message"
 
 Resolve = Callable[[str], Scenario | None]  # a full digest -> the scenario (saved or in the folder), or None
-
-
-def _ref(digest: str) -> str:
-    return LINK_PREFIX + digest[:SHORT]
 
 
 def history(
@@ -51,19 +47,22 @@ def history(
     st.subheader(t("history_title", lang))
     if record.author or record.note:
         st.caption(md_escape(" · ".join(part for part in (record.author, record.note) if part)))
-    names = []
-    for digest in chain:
-        found = by_digest(digest)
-        title = found.title.get(lang) if found else t("history_unknown", lang)
-        names.append(f"{title} ({_ref(digest)})")
-    st.markdown("\n".join(f"{n}. {md_escape(name)}" for n, name in enumerate(names, start=1)))
+    # Each ancestor looked up once: the store or the folder, or neither (then it can be named, not compared).
+    found = {digest: by_digest(digest) for digest in chain}
+    names = {
+        digest: f"{scenario_.title.get(lang) if scenario_ else t('history_unknown', lang)} ({link_ref(digest)})"
+        for digest, scenario_ in found.items()
+    }
+    st.markdown("\n".join(f"{n}. {md_escape(names[digest])}" for n, digest in enumerate(chain, start=1)))
     if len(chain) < 2:
         st.caption(t("history_no_parent", lang))
-    others = {digest: name for digest, name in zip(chain[1:], names[1:], strict=True) if by_digest(digest)}
-    extra = more()
-    for digest, other in extra.items():
+    known = {digest: found[digest] for digest in chain[1:] if found[digest] is not None}
+    for digest, other in more().items():
         if digest != chain[0]:
-            others.setdefault(digest, f"{other.title.get(lang)} ({_ref(digest)})")
+            known.setdefault(digest, other)
+    others = {
+        digest: names.get(digest) or f"{other.title.get(lang)} ({link_ref(digest)})" for digest, other in known.items()
+    }
     if not others:
         return
     # Its parent first; without a parent nothing is picked until the reader asks (a draft is unrelated to
@@ -75,7 +74,7 @@ def history(
         key=COMPARE_WITH,
         index=0 if len(chain) > 1 else None,
     )
-    old = (extra.get(picked) or by_digest(picked)) if picked else None
+    old = known.get(picked) if picked else None
     if old is None:
         return
     diff = scenario_diff(old, scenario)

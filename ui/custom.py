@@ -28,6 +28,7 @@ PARENT = "_custom_parent"  # the digest of the scenario that text came from (Non
 PENDING = "_custom_pending"  # an action that would replace unsaved edits, waiting for the reader's yes
 AUTHOR, NOTE = "custom_author", "custom_note"
 TODO = "_custom_todo"  # the draft's placeholders, each with its line
+_SAVED_TEXT = "_custom_saved_text"  # the text last saved: no longer at risk
 SOURCE = "_custom_source"  # where the last check came from: "upload" or "editor"
 PROBLEMS = "_custom_problems"
 MESSAGE = "_custom_message"
@@ -111,34 +112,35 @@ def _dirty() -> bool:
     return text is not None and text != st.session_state.get(TEMPLATE) and text != st.session_state.get(_SAVED_TEXT)
 
 
-_SAVED_TEXT = "_custom_saved_text"
+def _asked(action: str) -> bool:
+    """Whether `action`, which replaces the editor's text, may go ahead: at once over text with no unsaved
+    edits, else only once the reader has said yes to it (the question stands meanwhile)."""
+    if _dirty() and st.session_state.get(PENDING) != action:
+        st.session_state[PENDING] = action
+        return False
+    st.session_state.pop(PENDING, None)
+    return True
 
 
-def _fill(text: str, parent: str | None) -> None:
+def _fill(text: str, parent: str | None, own: bool = False, todo: list | None = None) -> None:
+    """The editor holds `text` from now on. `own`: it is the reader's work from the start (a draft, a new
+    scenario), which never follows the current scenario, so is never replaced without asking."""
     st.session_state[TEXT] = text
-    st.session_state[TEMPLATE] = text
+    st.session_state[TEMPLATE] = None if own else text
     st.session_state[PARENT] = parent
+    st.session_state[TODO] = todo or []
     st.session_state.pop(EDITOR, None)  # the text box shows the new text on its next draw
     editor.bump()
 
 
 def _on_reset_editor(template: str, parent: str) -> None:
-    if _dirty() and st.session_state.get(PENDING) != "reset":
-        st.session_state[PENDING] = "reset"  # asked first: the reader's edits are not replaced by surprise
-        return
-    st.session_state.pop(PENDING, None)
-    st.session_state.pop(TODO, None)
-    _fill(template, parent)
+    if _asked("reset"):
+        _fill(template, parent)
 
 
 def _on_new() -> None:
-    if _dirty() and st.session_state.get(PENDING) != "new":
-        st.session_state[PENDING] = "new"
-        return
-    st.session_state.pop(PENDING, None)
-    st.session_state.pop(TODO, None)
-    _fill(NEW_SCENARIO, None)
-    st.session_state[TEMPLATE] = None  # the reader's own work from the first keystroke
+    if _asked("new"):
+        _fill(NEW_SCENARIO, None, own=True)
 
 
 def _on_text() -> None:
@@ -165,14 +167,10 @@ DRAFT_NOTICES = "_draft_notices"
 
 
 def _on_draft() -> None:
-    if _dirty() and st.session_state.get(PENDING) != "draft":
-        st.session_state[PENDING] = "draft"
+    if not _asked("draft"):
         return
-    st.session_state.pop(PENDING, None)
     result = draft_scenario(st.session_state.get(ARTICLE, ""), source_name="<pasted article>")
-    _fill(result.yaml_text, None)
-    st.session_state[TEMPLATE] = None  # a draft is the reader's own work from the start: never replaced silently
-    st.session_state[TODO] = list(getattr(result, "todo", ()))
+    _fill(result.yaml_text, None, own=True, todo=list(result.todo))
     st.session_state[DRAFT_NOTICES] = list(result.notices)
     st.session_state[PROBLEMS] = []
     st.session_state[MESSAGE] = ""

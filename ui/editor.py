@@ -47,7 +47,7 @@ def _apply(editor_key: str, edits: list[Edit], lang: str) -> None:
         st.session_state[editor_key] = edit_text(st.session_state.get(editor_key, ""), ordered(edits))
     except (TextNotEditable, KeyError, IndexError, TypeError, ValueError) as err:
         st.session_state["_form_error"] = t("form_edit_failed", lang, reason=str(err)[:200])
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    bump()
 
 
 def _on_table(editor_key: str, section: str, lang: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine.draft.text import sentences
 from engine.limits import DEFAULT_SEED
 from engine.loader import Problem, ScenarioError, parse_document
 from engine.schema import Scenario
@@ -181,9 +182,9 @@ def _link_detail(editor_key: str, tree: dict, names: dict, lang: str) -> None:
             format_func=lambda k: t(f"kind_{k}", lang),
             key=prefix + "kind",
         )
-        sentences = article_sentences(tree)
+        offered = article_sentences(tree)
         current = str(source.get("quote") or "")
-        choices = list(dict.fromkeys([current, *sentences])) if current else sentences
+        choices = list(dict.fromkeys([current, *offered])) if current else offered
         st.selectbox(
             t("form_quote", lang), choices, index=0 if choices else None, accept_new_options=True, key=prefix + "quote"
         )
@@ -261,8 +262,6 @@ def _on_meta(editor_key: str, prefix: str, lang: str) -> None:
 def article_sentences(tree: dict) -> list[str]:
     """What a quote may be picked from: the sentences of the article being drafted from (this session's),
     else the scenario's own quotes, so that a student re-uses the article's exact words."""
-    from engine.draft.text import sentences
-
     article = st.session_state.get("custom_article") or ""
     picked = [s for s in sentences(article) if 8 <= len(s) <= 300] if article.strip() else []
     quotes = []

@@ -151,15 +151,28 @@ def tornado_probability(
             raise ValueError(f"unknown question(s): {', '.join(unknown)}")
     if not chosen:
         return pd.DataFrame(columns=TORNADO_COLUMNS)
-    _, weeks = _swing_shape(scenario, chosen)
     settings = swing_settings(compiled, values)
-    n_settings = len(settings)
     cost = probability_tornado_cost(model, runs, chosen)
     require(
         f"the probability tornado with {runs:,} runs per setting",
         cost,
         largest=probability_tornado_max_runs(model, chosen),
     )
+    results = setting_probabilities(model, settings, runs, seed, chosen, cost)
+    return _tornado_frame(compiled, [q.id for q in chosen], results)
+
+
+def setting_probabilities(
+    model: Model, settings: np.ndarray, runs: int, seed: int, chosen: Sequence[Question], cost: Cost
+) -> np.ndarray:
+    """Each question's probability (settings x questions, 0-1) at each row of slider `settings`.
+
+    Every setting gets the same `runs` coefficient draws (common random numbers). The caller has checked
+    `cost` against the budget; the work waits for a heavy slot of that size.
+    """
+    scenario, compiled = model.scenario, model.compiled
+    _, weeks = _swing_shape(scenario, chosen)
+    n_settings = len(settings)
     position = {name: n for n, name in enumerate(compiled.indicator_ids)}
     reached = np.empty((n_settings * runs, len(chosen)), dtype=bool)
     # Row s * runs + r is setting s with draw r: every setting sees the same draws. The rows are stepped
@@ -177,8 +190,7 @@ def tornado_probability(
                 # The same arithmetic as engine.ensemble.summarise: values * 100, then weeks 0..by_week.
                 path = paths[: by_week + 1, :, position[q.indicator]] * 100
                 reached[first * runs : stop * runs, j] = question_reached(q, path)
-    results = reached.reshape(n_settings, runs, len(chosen)).mean(axis=1)
-    return _tornado_frame(compiled, [q.id for q in chosen], results)
+    return reached.reshape(n_settings, runs, len(chosen)).mean(axis=1)
 
 
 # --- Sobol ---------------------------------------------------------------------------------------------------

@@ -343,6 +343,25 @@ class ScenarioStore:
             logger.warning("scenario store %s: %s failed: %s: %s", self._shown, action, type(cause).__name__, cause)
             raise StoreError(f"the scenario store could not {action}") from err
 
+    # --- for the stores that keep their tables in the same database (engine.rounds) ---------------------
+
+    @property
+    def sql(self) -> sa.Engine:
+        """The database engine, shared with the stores that live beside this one."""
+        return self._engine
+
+    def guard(self, action: str):
+        """The context that turns a database failure into a StoreError ("could not <action>") and logs it."""
+        return self._failures(action)
+
+    def now(self) -> float:
+        """The store's clock, in seconds."""
+        return self._clock()
+
+    def check_hourly(self, conn: sa.Connection, created: sa.Column, now: float, action: str, rows: str) -> None:
+        """Refuse a new row of `created`'s table past the server's hourly limit (SaveLimitReached 'server')."""
+        self._check_hourly(conn, created, now, action, rows)
+
     def save(
         self,
         yaml_text: str | bytes,

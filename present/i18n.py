@@ -7,9 +7,10 @@ from engine.state import Repair
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 # The main view's tabs, in order.
-TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why")
+TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why", "tab_team")
 
 STRINGS: dict[str, dict[str, str]] = {
+    "tab_team": {"en": "Team round", "de": "Team-Runde"},
     "page_title": {"en": "Scenario dashboard", "de": "Szenario-Dashboard"},
     "share_link": {"en": "Link to these settings", "de": "Link zu diesen Einstellungen"},
     "share_title": {"en": "Share and export", "de": "Teilen und exportieren"},
@@ -1153,3 +1154,301 @@ def language_from_locale(locale: str | None) -> str:
         return "en"
     primary = locale.replace("_", "-").split("-")[0].strip().lower()
     return primary if primary in LANGUAGES else "en"
+
+
+# Team rounds (ui/rounds.py, present/rounds.py), keyed "round_<key>".
+_ROUND = {
+    "tab": ("Team round", "Team-Runde"),
+    "open_title": ("Open a round on these settings", "Eine Runde zu diesen Einstellungen eröffnen"),
+    "open_help": (
+        "A round asks your team for their own judgement of the scenario: each member first states a gut "
+        "probability for the questions in focus, then sets the drivers as they judge them. You get a link for "
+        "participants and a facilitator link that closes the round and shows the pooled result.",
+        "Eine Runde fragt Ihr Team nach seinem eigenen Urteil über das Szenario: Jedes Mitglied nennt zuerst eine "
+        "Bauchgefühl-Wahrscheinlichkeit für die gewählten Fragen und stellt dann die Treiber so ein, wie es sie "
+        "einschätzt. Sie erhalten einen Link für Teilnehmende und einen Moderationslink, der die Runde schließt "
+        "und das gepoolte Ergebnis zeigt.",
+    ),
+    "field_title": ("Title of the round", "Titel der Runde"),
+    "field_questions": ("Questions in focus", "Fragen im Fokus"),
+    "field_closes": ("Closes (optional, UTC)", "Schließt (optional, UTC)"),
+    "field_close_date": ("Closing date", "Schlussdatum"),
+    "field_close_time": ("Closing time (UTC)", "Schlusszeit (UTC)"),
+    "field_show": (
+        "Participants see the results after they submit",
+        "Teilnehmende sehen nach dem Absenden die Ergebnisse",
+    ),
+    "field_max": ("Most submissions", "Höchstzahl an Abgaben"),
+    "open_button": ("Open the round", "Runde eröffnen"),
+    "opened": ("The round is open.", "Die Runde ist eröffnet."),
+    "participant_link": ("Participant link: send this to your team", "Link für Teilnehmende: an Ihr Team senden"),
+    "facilitator_link": ("Facilitator link: keep it to yourself", "Moderationslink: für Sie allein"),
+    "facilitator_warning": (
+        "Whoever has this link can close the round, see every name and resolve the ledger. It is shown once "
+        "here and on the facilitator page; it is never stored, so keep it.",
+        "Wer diesen Link hat, kann die Runde schließen, alle Namen sehen und das Register auflösen. Er wird hier "
+        "und auf der Moderationsseite gezeigt, aber nirgends gespeichert: bitte aufbewahren.",
+    ),
+    "no_store": (
+        "Rounds need the scenario store, which cannot be reached right now.",
+        "Runden brauchen den Szenariospeicher, der gerade nicht erreichbar ist.",
+    ),
+    "need_title": ("Give the round a title.", "Bitte geben Sie der Runde einen Titel."),
+    "need_question": ("Choose at least one question.", "Bitte wählen Sie mindestens eine Frage."),
+    "not_found": (
+        "This round link names no round. Check that the whole link was copied.",
+        "Dieser Rundenlink nennt keine Runde. Bitte prüfen, ob der ganze Link kopiert wurde.",
+    ),
+    "wrong_key": (
+        "This facilitator key is not this round's: you see the participant page. Check the facilitator link.",
+        "Dieser Moderationsschlüssel gehört nicht zu dieser Runde: Sie sehen die Seite für Teilnehmende. Bitte "
+        "den Moderationslink prüfen.",
+    ),
+    "scenario_gone": ("The round's scenario cannot be loaded.", "Das Szenario der Runde lässt sich nicht laden."),
+    "back": ("Open the dashboard", "Zum Dashboard"),
+    "about": (
+        "Round “{title}” on {scenario}. Opened {opened}.",
+        "Runde „{title}“ zu {scenario}. Eröffnet {opened}.",
+    ),
+    "closes_at": ("It closes {when} (UTC).", "Sie schließt {when} (UTC)."),
+    "is_closed": (
+        "This round is closed: it takes no more submissions.",
+        "Diese Runde ist geschlossen: sie nimmt keine Abgaben mehr an.",
+    ),
+    "is_full": (
+        "This round is full: it holds its {limit} submissions.",
+        "Diese Runde ist voll: sie hat ihre {limit} Abgaben.",
+    ),
+    "step_gut": ("1. Your own estimate first", "1. Zuerst Ihre eigene Einschätzung"),
+    "step_gut_help": (
+        "Before you see any figure from the model, say how likely you think each event is. This keeps the "
+        "model from anchoring your judgement.",
+        "Bevor Sie eine Zahl des Modells sehen: Wie wahrscheinlich ist jedes Ereignis Ihrer Meinung nach? So "
+        "lenkt das Modell Ihr Urteil nicht.",
+    ),
+    "alias": ("Your name or an alias", "Ihr Name oder ein Kürzel"),
+    "alias_help": (
+        "Submitting again under the same name replaces your earlier answer in the results.",
+        "Eine neue Abgabe unter demselben Namen ersetzt Ihre frühere in den Ergebnissen.",
+    ),
+    "gut": ("Your probability (%)", "Ihre Wahrscheinlichkeit (%)"),
+    "next": ("Next: the drivers", "Weiter: die Treiber"),
+    "need_alias": ("Give a name or an alias.", "Bitte einen Namen oder ein Kürzel angeben."),
+    "gut_given": ("Your estimates: {text}", "Ihre Einschätzungen: {text}"),
+    "change_gut": ("Start again", "Neu beginnen"),
+    "step_drivers": ("2. The drivers as you judge them", "2. Die Treiber nach Ihrem Urteil"),
+    "step_drivers_help": (
+        "Each slider starts where the round's facilitator set it. Move those you judge otherwise.",
+        "Jeder Regler steht, wo die Moderation ihn eingestellt hat. Verschieben Sie die, die Sie anders sehen.",
+    ),
+    "impacts": ("Impact weights (optional)", "Wirkungsgewichte (optional)"),
+    "impacts_help": (
+        "If you judge an impact stronger or weaker, set its weight and range here, within the range the "
+        "scenario allows. Leave a row as it is to keep the scenario's judgement.",
+        "Wenn Sie eine Wirkung stärker oder schwächer einschätzen, setzen Sie hier Gewicht und Spanne, innerhalb "
+        "der Spanne, die das Szenario erlaubt. Unveränderte Zeilen behalten das Urteil des Szenarios.",
+    ),
+    "impact": ("Impact", "Wirkung"),
+    "allowed": ("Allowed range", "Erlaubte Spanne"),
+    "your_low": ("Your low", "Ihr Minimum"),
+    "your_weight": ("Your weight", "Ihr Gewicht"),
+    "your_high": ("Your high", "Ihr Maximum"),
+    "comment": ("Comment (optional)", "Kommentar (optional)"),
+    "submit": ("Submit my judgement", "Mein Urteil abgeben"),
+    "submitted": (
+        "Thank you: your judgement is recorded ({when} UTC).",
+        "Danke: Ihr Urteil ist gespeichert ({when} UTC).",
+    ),
+    "your_model": ("Your settings give:", "Ihre Einstellungen ergeben:"),
+    "resubmit": (
+        "You may submit again under the same name; your latest answer counts.",
+        "Sie können unter demselben Namen erneut abgeben; Ihre letzte Abgabe zählt.",
+    ),
+    "results_hidden": (
+        "The facilitator shows the results when the round is done.",
+        "Die Moderation zeigt die Ergebnisse, wenn die Runde abgeschlossen ist.",
+    ),
+    "previous_title": ("Round {n}: what the group said", "Runde {n}: was die Gruppe sagte"),
+    "previous_help": (
+        "The group's medians and ranges from the round before, without names. You may revise your judgement "
+        "in their light, or keep it.",
+        "Mediane und Spannen der Gruppe aus der vorigen Runde, ohne Namen. Sie können Ihr Urteil im Licht "
+        "dessen ändern oder beibehalten.",
+    ),
+    "results_title": ("Results", "Ergebnisse"),
+    "count": (
+        "{members} members submitted ({rows} submissions, {superseded} of them replaced by a later one).",
+        "{members} Mitglieder haben abgegeben ({rows} Abgaben, davon {superseded} durch eine spätere ersetzt).",
+    ),
+    "none_yet": ("Nobody has submitted yet.", "Bisher hat niemand abgegeben."),
+    "pooled_title": ("The team's probabilities", "Die Wahrscheinlichkeiten des Teams"),
+    "pooled_help": (
+        "Pooled model: one ensemble in which every member's settings get an equal share of the runs "
+        "({per} runs each). Beside it, each member's own settings and each member's gut estimate.",
+        "Gepooltes Modell: ein Ensemble, in dem die Einstellungen jedes Mitglieds den gleichen Anteil der Läufe "
+        "bekommen (je {per} Läufe). Daneben die eigenen Einstellungen und das Bauchgefühl jedes Mitglieds.",
+    ),
+    "pooled_sentence": (
+        "{question} Pooled model {p} (95 % interval {span}); members' own settings {members_span} (median "
+        "{members_median}); gut estimates {gut_span} (median {gut_median}).",
+        "{question} Gepooltes Modell {p} (95-%-Intervall {span}); eigene Einstellungen der Mitglieder "
+        "{members_span} (Median {members_median}); Bauchgefühl {gut_span} (Median {gut_median}).",
+    ),
+    "no_gut": ("none given", "keine genannt"),
+    "pooled": ("pooled model", "gepooltes Modell"),
+    "member_model": ("a member's settings", "Einstellungen eines Mitglieds"),
+    "member_gut": ("a member's gut estimate", "Bauchgefühl eines Mitglieds"),
+    "gut_median": ("median gut estimate", "Median des Bauchgefühls"),
+    "probability_axis": ("probability (%)", "Wahrscheinlichkeit (%)"),
+    "split_title": ("Model uncertainty or disagreement?", "Modellunsicherheit oder Uneinigkeit?"),
+    "split_help": (
+        "The spread of the pooled runs, split exactly in two: the spread within each member's settings "
+        "(the model's own uncertainty about impact weights) and the spread between members' settings "
+        "(disagreement). Measured on the value that decides each question: its indicator's peak up to its week.",
+        "Die Streuung der gepoolten Läufe, exakt zweigeteilt: die Streuung innerhalb der Einstellungen jedes "
+        "Mitglieds (die Unsicherheit des Modells über Wirkungsgewichte) und die zwischen den Einstellungen der "
+        "Mitglieder (Uneinigkeit). Gemessen an dem Wert, der jede Frage entscheidet: dem Höchststand ihres "
+        "Indikators bis zu ihrer Woche.",
+    ),
+    "within": ("model uncertainty", "Modellunsicherheit"),
+    "between": ("disagreement", "Uneinigkeit"),
+    "share_axis": ("share of the spread (%)", "Anteil an der Streuung (%)"),
+    "split_sentence": (
+        "{question} {between} of the spread comes from disagreement between members, {within} from model uncertainty.",
+        "{question} {between} der Streuung stammen aus der Uneinigkeit der Mitglieder, {within} aus der "
+        "Modellunsicherheit.",
+    ),
+    "spread_title": ("How the members set the drivers", "Wie die Mitglieder die Treiber setzen"),
+    "spread_help": (
+        "One dot per member, placed within each slider's range; the diamond marks the article's reported "
+        "baseline, the line the round's starting setting.",
+        "Ein Punkt je Mitglied, innerhalb der Spanne jedes Reglers; die Raute zeigt die im Artikel berichtete "
+        "Ausgangslage, der Strich die Starteinstellung der Runde.",
+    ),
+    "range_axis": ("position within the slider's range (%)", "Position innerhalb der Reglerspanne (%)"),
+    "member": ("member", "Mitglied"),
+    "baseline": ("reported baseline", "berichtete Ausgangslage"),
+    "start": ("round's starting setting", "Starteinstellung der Runde"),
+    "disagree_title": ("Where we disagree", "Wo wir uns uneinig sind"),
+    "disagree_help": (
+        "Each driver moved from the lowest to the highest value any member gave it, every other driver at the "
+        "members' median: how far that moves the probability. The same model runs at every setting, so the "
+        "difference is the driver's doing.",
+        "Jeder Treiber vom niedrigsten zum höchsten Wert, den ein Mitglied ihm gab, alle anderen am Median der "
+        "Mitglieder: wie weit das die Wahrscheinlichkeit bewegt. Jede Einstellung nutzt dieselben Modellläufe, "
+        "der Unterschied geht also auf den Treiber zurück.",
+    ),
+    "disagree_sentence": (
+        "{driver}: members set it between {low} and {high}; across that range the probability moves from {at_low} "
+        "to {at_high}.",
+        "{driver}: die Mitglieder setzen ihn zwischen {low} und {high}; über diese Spanne bewegt sich die "
+        "Wahrscheinlichkeit von {at_low} auf {at_high}.",
+    ),
+    "agree": (
+        "The members set every driver alike: no disagreement about the drivers.",
+        "Die Mitglieder setzen alle Treiber gleich: keine Uneinigkeit über die Treiber.",
+    ),
+    "band_title": (
+        "{indicator}: pooled band and each member's median",
+        "{indicator}: gepooltes Band und Median je Mitglied",
+    ),
+    "comments": ("Comments", "Kommentare"),
+    "submissions": ("All submissions (replaced ones included)", "Alle Abgaben (ersetzte eingeschlossen)"),
+    "replaced": ("replaced", "ersetzt"),
+    "counts": ("counts", "zählt"),
+    "when": ("When (UTC)", "Wann (UTC)"),
+    "status": ("Status", "Status"),
+    "download": ("Round results (CSV)", "Ergebnisse der Runde (CSV)"),
+    "manage": ("Manage the round", "Runde verwalten"),
+    "close": ("Close the round", "Runde schließen"),
+    "reopen": ("Reopen the round", "Runde wieder öffnen"),
+    "results_on": ("Show participants the results", "Teilnehmenden die Ergebnisse zeigen"),
+    "results_off": ("Hide the results from participants", "Ergebnisse vor Teilnehmenden verbergen"),
+    "state_open": ("Open: takes submissions.", "Offen: nimmt Abgaben an."),
+    "state_closed": ("Closed.", "Geschlossen."),
+    "state_results": (
+        "Participants see the results after submitting.",
+        "Teilnehmende sehen nach dem Absenden die Ergebnisse.",
+    ),
+    "state_no_results": ("Participants do not see the results.", "Teilnehmende sehen die Ergebnisse nicht."),
+    "follow_up": ("Open a follow-up round (Delphi)", "Folgerunde eröffnen (Delphi)"),
+    "follow_up_help": (
+        "The next round shows participants this round's anonymised medians and ranges, so they may revise. "
+        "It uses the same questions, settings and facilitator key.",
+        "Die nächste Runde zeigt den Teilnehmenden die anonymisierten Mediane und Spannen dieser Runde, damit "
+        "sie ihr Urteil überdenken können. Sie nutzt dieselben Fragen, Einstellungen und denselben "
+        "Moderationsschlüssel.",
+    ),
+    "follow_up_title": ("{title} (round {n})", "{title} (Runde {n})"),
+    "family": ("Rounds of this series", "Runden dieser Reihe"),
+    "delphi_title": (
+        "Round {a} against round {b}: did the spread narrow?",
+        "Runde {a} gegen Runde {b}: Wurde die Streuung kleiner?",
+    ),
+    "delphi_sentence": (
+        "The spread between members (interquartile range) narrowed on {narrowed} of {items} items.",
+        "Die Streuung zwischen den Mitgliedern (Interquartilsabstand) wurde bei {narrowed} von {items} Größen kleiner.",
+    ),
+    "item": ("Item", "Größe"),
+    "median": ("Median", "Median"),
+    "middle_half": ("Middle half of the members", "Mittlere Hälfte der Mitglieder"),
+    "range": ("Lowest – highest", "Niedrigster – höchster Wert"),
+    "week": ("week", "Woche"),
+    "median_n": ("median, round {n}", "Median, Runde {n}"),
+    "iqr_n": ("middle half, round {n}", "mittlere Hälfte, Runde {n}"),
+    "narrowed": ("narrowed", "enger"),
+    "yes": ("yes", "ja"),
+    "no": ("no", "nein"),
+    "gut_item": ("gut: {question}", "Bauchgefühl: {question}"),
+    "ledger_title": ("Forecast ledger", "Prognoseregister"),
+    "ledger_help": (
+        "Freeze a figure to record it with its date, scenario hash and settings; resolve the question once "
+        "the world has answered it. Brier score: the mean squared gap between forecast and outcome (0 is "
+        "perfect, 0.25 is what always saying 50 % scores).",
+        "Frieren Sie eine Zahl ein, um sie mit Datum, Szenario-Hash und Einstellungen festzuhalten; lösen Sie die "
+        "Frage auf, sobald die Welt sie beantwortet hat. Brier-Score: mittlere quadrierte Abweichung zwischen "
+        "Prognose und Ausgang (0 ist perfekt, 0,25 erreicht, wer immer 50 % sagt).",
+    ),
+    "freeze": ("Freeze", "Einfrieren"),
+    "freeze_what": ("Figure to freeze", "Einzufrierende Zahl"),
+    "frozen": ("Frozen: {figure}.", "Eingefroren: {figure}."),
+    "source_model": ("model at the round's settings", "Modell bei den Einstellungen der Runde"),
+    "source_pooled": ("pooled model", "gepooltes Modell"),
+    "source_gut": ("gut estimate of {member}", "Bauchgefühl von {member}"),
+    "resolve": ("Resolve a question", "Frage auflösen"),
+    "happened": ("It happened", "Es ist eingetreten"),
+    "resolved_on": ("Resolved on", "Aufgelöst am"),
+    "note": ("Note (what you observed)", "Notiz (was Sie beobachtet haben)"),
+    "resolve_button": ("Record the outcome", "Ausgang festhalten"),
+    "resolved": ("Recorded: {question} {outcome} ({day}).", "Festgehalten: {question} {outcome} ({day})."),
+    "outcome_yes": ("happened", "ist eingetreten"),
+    "outcome_no": ("did not happen", "ist nicht eingetreten"),
+    "brier": ("Brier score", "Brier-Score"),
+    "source": ("Source", "Quelle"),
+    "forecasts": ("Forecasts", "Prognosen"),
+    "resolved_count": ("Resolved", "Aufgelöst"),
+    "all_guts": ("gut estimates, all members", "Bauchgefühl, alle Mitglieder"),
+    "reliability_title": (
+        "Reliability: did what was forecast at p happen p of the time?",
+        "Verlässlichkeit: Trat ein, was mit p vorhergesagt wurde, in p der Fälle ein?",
+    ),
+    "reliability_wait": (
+        "The reliability chart needs at least {n} resolved forecasts ({have} so far).",
+        "Das Verlässlichkeitsdiagramm braucht mindestens {n} aufgelöste Prognosen (bisher {have}).",
+    ),
+    "forecast_axis": ("forecast probability (%)", "vorhergesagte Wahrscheinlichkeit (%)"),
+    "observed_axis": ("how often it happened (%)", "wie oft es eintrat (%)"),
+    "perfect": ("perfectly reliable", "vollkommen verlässlich"),
+    "ledger_empty": ("Nothing frozen yet.", "Noch nichts eingefroren."),
+    "ledger_download": ("Ledger (CSV)", "Register (CSV)"),
+    "refused": ("Not recorded: {reason}", "Nicht gespeichert: {reason}"),
+    "store_down": (
+        "The store could not be reached; nothing was lost. Try again in a moment.",
+        "Der Speicher war nicht erreichbar; nichts ging verloren. Bitte gleich noch einmal versuchen.",
+    ),
+    "limit_reached": (
+        "This server opens at most {limit} rounds an hour; try again later.",
+        "Dieser Server eröffnet höchstens {limit} Runden pro Stunde; bitte später erneut versuchen.",
+    ),
+}
+STRINGS.update({f"round_{key}": {"en": en, "de": de} for key, (en, de) in _ROUND.items()})

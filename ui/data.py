@@ -17,6 +17,8 @@ from engine.ensemble import NonFiniteResult, run_ensemble
 from engine.limits import scenarios_folder
 from engine.loader import ScenarioError
 from engine.model import Model
+from engine.pooling import Pool, disagreement, pooled_ensemble
+from engine.rounds import RoundStore
 from engine.schema import Scenario
 from engine.sensitivity import tornado_point
 from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url, link_ref
@@ -236,3 +238,39 @@ def choices(folder: Catalog, saved_refs: list[str]) -> dict[str, Choice]:
         lang = session.language(st.context.locale)
         st.warning(t("store_open_failed", lang), icon=":material/cloud_off:")
     return out
+
+
+# --- team rounds ---------------------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _round_store(url: str) -> RoundStore:
+    return RoundStore(_store(url))
+
+
+def round_store() -> RoundStore | None:
+    """The rounds beside the shared scenario store, or None when the store cannot be reached."""
+    try:
+        return _round_store(default_url())
+    except StoreError:
+        return None
+
+
+# Pools and swings are shared by everyone who looks at the same submissions: keyed on their row ids, which
+# never change (rows are only inserted), with the runs and the seed.
+_pools = ByteCache(64 * 1024 * 1024)
+DISAGREEMENT_RUNS = 200  # per swung setting: 2 x drivers + 1 settings, each with the same draws
+
+
+def pool(model: Model, submissions: tuple, runs: int, seed: int) -> Pool:
+    """The pooled ensemble of these submissions (each a member's latest). Raises one of REFUSALS."""
+    key = ("pool", model.digest, tuple(s.id for s in submissions), runs, seed)
+    return _pools.get_or_compute(key, lambda: pooled_ensemble(model, [s.judgement for s in submissions], runs, seed))
+
+
+def disagreement_of(model: Model, submissions: tuple, questions: tuple[str, ...], seed: int) -> pd.DataFrame:
+    """engine.pooling.disagreement of these submissions over `questions`. Raises one of REFUSALS."""
+    key = ("disagreement", model.digest, tuple(s.id for s in submissions), questions, seed)
+    return _pools.get_or_compute(
+        key, lambda: disagreement(model, [s.judgement for s in submissions], DISAGREEMENT_RUNS, seed, questions)
+    )

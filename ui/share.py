@@ -32,9 +32,13 @@ def sync_link(view: session.View) -> str:
     shown = {key: st.query_params.get_all(key) for key in st.query_params}
     if shown != {key: [value] for key, value in params.items()}:
         st.query_params.from_dict(params)
-    # A configured public address wins; else the address the reader's browser opened, as it saw it (never
-    # the server's own bind address).
+    return f"{base_url()}?{urlencode(params)}"
+
+
+def base_url() -> str:
+    """The page's address without its query: a configured public address, else the address the reader's
+    browser opened, as it saw it (never the server's own bind address)."""
     base = os.environ.get("SCENARIO_PUBLIC_URL", "").strip() or st.context.url or ""
     if base and not urlsplit(base).path:
         base += "/"
-    return f"{base}?{urlencode(params)}"
+    return base

@@ -133,6 +133,7 @@ if tab_why.open:
 if tab_team.open:
     with tab_team:
         rounds.open_form(view, data.source_text(view.ref, folder))
+        rounds.freeze_cards(view, questions)
 
 link = share.sync_link(view)
 if share_box.open:

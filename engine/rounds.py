@@ -281,7 +281,10 @@ class RoundStore:
         )
 
     def follow_up(self, round_id: str, key: str, title: str, closes_at: datetime | str | None = None) -> Round:
-        """A Delphi follow-up of a round: the same scenario, settings, questions and key, a new id and ledger root."""
+        """A Delphi follow-up of a round: the same scenario, settings, questions and key, a new id, the same ledger.
+
+        A follow-up of a follow-up belongs to the same first round: every round of a family has it as parent.
+        """
         first = self._authorised(round_id, key)
         found = self.scenarios.load(f"sha-{first.digest}")
         if found is None:
@@ -289,7 +292,7 @@ class RoundStore:
         opened = self._insert(
             found[1],
             first.digest,
-            first.id,
+            first.parent_id or first.id,
             key,
             title,
             first.questions,
@@ -572,9 +575,17 @@ class RoundStore:
         label: str = "",
         settings: Mapping | None = None,
         question_text: str = "",
+        digest: str | None = None,
     ) -> Forecast:
-        """Record a question card's figure in the round family's ledger (facilitator only)."""
+        """Record a question card's figure in the round family's ledger (facilitator only).
+
+        `settings` default to the round's; `digest`, when given, must be the round's scenario: a card of the
+        dashboard at other settings may be frozen, a card of another scenario may not (its question ids
+        could mean something else).
+        """
         found = self._authorised(round_id, key)
+        if digest is not None and digest != found.digest:
+            raise ValueError("the card is of another scenario than the round's")
         if source not in SOURCES:
             raise ValueError(f"unknown source {source!r}")
         if question not in found.questions:
@@ -624,6 +635,8 @@ class RoundStore:
         found = self._authorised(round_id, key)
         if question not in found.questions:
             raise ValueError(f"{question!r} is not a question of this round")
+        if isinstance(resolved_on, datetime):
+            resolved_on = resolved_on.date()  # a datetime is a date too, but its isoformat is no day
         day = resolved_on if isinstance(resolved_on, date) else date.fromisoformat(str(resolved_on))
         ledger = found.parent_id or found.id
         row = {

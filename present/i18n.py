@@ -1338,6 +1338,14 @@ _ROUND = {
         "Mitglieder: wie weit das die Wahrscheinlichkeit bewegt. Jede Einstellung nutzt dieselben Modellläufe, "
         "der Unterschied geht also auf den Treiber zurück.",
     ),
+    "raises": (
+        "the members' highest value gives the higher probability",
+        "der höchste Wert der Mitglieder ergibt die höhere Wahrscheinlichkeit",
+    ),
+    "lowers": (
+        "the members' highest value gives the lower probability",
+        "der höchste Wert der Mitglieder ergibt die niedrigere Wahrscheinlichkeit",
+    ),
     "disagree_sentence": (
         "{driver}: members set it between {low} and {high}; across that range the probability moves from {at_low} "
         "to {at_high}.",
@@ -1410,6 +1418,25 @@ _ROUND = {
         "Prognose und Ausgang (0 ist perfekt, 0,25 erreicht, wer immer 50 % sagt).",
     ),
     "freeze": ("Freeze", "Einfrieren"),
+    "cards_title": (
+        "Freeze these question cards into a round's ledger",
+        "Diese Fragekarten ins Register einer Runde einfrieren",
+    ),
+    "cards_help": (
+        "Records each card's probability and interval as they stand, with these settings, the date and the "
+        "scenario hash, in the ledger of a round on this scenario. Paste the round's facilitator link (a round "
+        "opened here is filled in). Only the round's questions in focus can be frozen.",
+        "Hält Wahrscheinlichkeit und Intervall jeder Karte so fest, wie sie jetzt stehen, mit diesen "
+        "Einstellungen, dem Datum und dem Szenario-Hash, im Register einer Runde zu diesem Szenario. Fügen Sie den "
+        "Moderationslink der Runde ein (eine hier eröffnete Runde ist eingetragen). Nur die Fragen im Fokus der "
+        "Runde lassen sich einfrieren.",
+    ),
+    "cards_link": ("Facilitator link of the round", "Moderationslink der Runde"),
+    "cards_bad_link": (
+        "This is not a round's facilitator link: it needs both round= and key=.",
+        "Das ist kein Moderationslink einer Runde: er braucht round= und key=.",
+    ),
+    "cards_frozen": ("Frozen into the ledger: {questions}.", "Ins Register eingefroren: {questions}."),
     "freeze_what": ("Figure to freeze", "Einzufrierende Zahl"),
     "frozen": ("Frozen: {figure}.", "Eingefroren: {figure}."),
     "source_model": ("model at the round's settings", "Modell bei den Einstellungen der Runde"),

@@ -29,25 +29,65 @@ from present.style import (
 from present.tables import Table, number, percent_span, percent_text
 from present.text import csv_text
 
-ROW_PX = 44  # one driver's or one question's row in a dot plot
-LABEL_CHARS = 34  # a row's label: what fits beside the plot on a phone
+ROW_PX = 26  # one row of dots or one bar
+LABEL_CHARS = 48  # a row's label, set above its row: what fits across a phone
+LABEL_LINE = 0.72  # rows of room per line of a label (12 px text, a 17 px line, 26 px rows)
 MEMBER_COLOUR = "#7F7F7F"
 GUT_COLOUR = PALETTE[1]
 POOLED_COLOUR = PALETTE[0]
+LEGEND_PX = 90  # under the plot: the axis title and a legend of up to two lines
 
 
 def _wrapped(text: str, width: int = LABEL_CHARS) -> str:
     return "<br>".join(plot_text(line) for line in textwrap.wrap(text, width) or [""])
 
 
-def _base_layout(title: str, height: int, x_title: str, left: int = 10) -> dict:
+def _rows(labels: Sequence[str], span: float = 1.0) -> tuple[list[float], list[dict], float]:
+    """Each row's y (rows downwards), its label set above it, across the plot's whole width, and the rows in all.
+
+    Labels above their dots rather than beside them leave a phone's narrow plot its whole width.
+    """
+    y, notes, rows = [], [], 0.0
+    for label in labels:
+        lines = textwrap.wrap(label, LABEL_CHARS) or [""]
+        rows += 0.5 + LABEL_LINE * len(lines)
+        notes.append(
+            {"x": 0, "xref": "paper", "xanchor": "left", "y": rows - 0.1, "yref": "y", "yanchor": "bottom",
+             "align": "left", "text": _wrapped(label), "showarrow": False, "font": {"size": 12, "color": "#222222"}}
+        )  # fmt: skip
+        rows += span / 2
+        y.append(rows)
+        rows += span / 2
+    return y, notes, rows + 0.3
+
+
+def _row_layout(notes: list[dict], rows: float, x_title: str, title: str | None = None) -> dict:
+    """A dot plot's layout: no y axis (the labels are annotations), x from 0 to 100, legend under the axis."""
+    top = 20 if title is None else 50 + 24 * (len(textwrap.wrap(title, 40)) - 1)
+    layout = {
+        "template": TEMPLATE_SPEC,
+        "height": int(top + ROW_PX * rows + LEGEND_PX),
+        "margin": {"l": 12, "r": 12, "t": top, "b": LEGEND_PX},
+        "xaxis": {"title": {"text": plot_text(x_title)}, "range": [-3, 103], "zeroline": False, "fixedrange": True},
+        "yaxis": {"visible": False, "range": [rows, 0], "fixedrange": True},
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
+        "annotations": notes,
+        "hovermode": "closest",
+        "bargap": 0.35,
+    }
+    if title is not None:
+        layout["title"] = hung_title(wrapped_text(title, 40))
+    return layout
+
+
+def _base_layout(title: str, height: int, x_title: str) -> dict:
     return {
         "template": TEMPLATE_SPEC,
         "title": hung_title(wrapped_text(title, 40)),
         "height": height,
-        "margin": {"l": left, "r": 10, "t": 60 + 24 * (len(textwrap.wrap(title, 40)) - 1), "b": 50},
+        "margin": {"l": 40, "r": 12, "t": 60 + 24 * (len(textwrap.wrap(title, 40)) - 1), "b": LEGEND_PX},
         "xaxis": {"title": {"text": plot_text(x_title)}, "range": [-3, 103], "zeroline": False},
-        "legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+        "legend": {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
         "hovermode": "closest",
     }
 
@@ -81,7 +121,8 @@ def driver_spread_figure(
     """A dot per member on each driver's row (position within the slider's range), the reported baseline as a
     diamond and the round's starting setting as a bar."""
     labels = [d.label.get(lang) for d in scenario.drivers]
-    y = {label: n for n, label in enumerate(labels)}
+    rows, notes, height = _rows(labels)
+    y = dict(zip(labels, rows, strict=True))
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -94,38 +135,28 @@ def driver_spread_figure(
             hovertemplate="%{text}<extra></extra>",
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=[round(100 * d.to_unit(start[d.id]), 2) for d in scenario.drivers],
-            y=list(range(len(labels))),
-            mode="markers",
-            name=plot_text(t("round_start", lang)),
-            marker={"symbol": "line-ns", "size": 16, "line": {"width": 2, "color": LEVEL_TEXT}},
-            text=[plot_text(f"{number(start[d.id], lang)} {d.unit_in(lang)}") for d in scenario.drivers],
-            hovertemplate="%{text}<extra></extra>",
-        )
-    )
+    marks = [(start, "round_start", {"symbol": "line-ns", "size": 16, "line": {"width": 2, "color": LEVEL_TEXT}})]
     if baseline is not None:
+        marks.append(
+            (
+                baseline,
+                "round_baseline",
+                {"symbol": "diamond-open", "size": 12, "color": GUT_COLOUR, "line": {"width": 2}},
+            )
+        )
+    for values, name, marker in marks:
         fig.add_trace(
             go.Scatter(
-                x=[round(100 * d.to_unit(baseline[d.id]), 2) for d in scenario.drivers],
-                y=list(range(len(labels))),
+                x=[round(100 * d.to_unit(values[d.id]), 2) for d in scenario.drivers],
+                y=rows,
                 mode="markers",
-                name=plot_text(t("round_baseline", lang)),
-                marker={"symbol": "diamond-open", "size": 12, "color": GUT_COLOUR, "line": {"width": 2}},
-                text=[plot_text(f"{number(baseline[d.id], lang)} {d.unit_in(lang)}") for d in scenario.drivers],
+                name=plot_text(t(name, lang)),
+                marker=marker,
+                text=[plot_text(f"{number(values[d.id], lang)} {d.unit_in(lang)}") for d in scenario.drivers],
                 hovertemplate="%{text}<extra></extra>",
             )
         )
-    layout = _base_layout(t("round_spread_title", lang), 120 + ROW_PX * len(labels), t("round_range_axis", lang))
-    layout["yaxis"] = {
-        "tickvals": list(range(len(labels))),
-        "ticktext": [_wrapped(label) for label in labels],
-        "autorange": "reversed",
-        "automargin": True,
-    }
-    layout["legend"]["y"] = -40 / layout["height"]
-    fig.update_layout(layout)
+    fig.update_layout(_row_layout(notes, height, t("round_range_axis", lang)))
     return fig
 
 
@@ -171,14 +202,15 @@ def pooled_figure(scenario: Scenario, pool: Pool, questions: Sequence[str], lang
     """Per question: each member's own-settings probability (grey), each gut estimate (open orange), their
     median gut (orange bar) and the pooled model with its 95 % interval (blue diamond)."""
     texts = {q.id: q.text.get(lang) for q in scenario.questions}
-    y = {qid: n for n, qid in enumerate(questions)}
+    rows, notes, height = _rows([texts[q] for q in questions], span=1.6)
+    y = dict(zip(questions, rows, strict=True))
     members = pool.member_questions[pool.member_questions["question"].isin(questions)]
     who = members["member"] if names else [t("round_member", lang)] * len(members)
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=(members["probability"] * 100).round(2).tolist(),
-            y=[y[q] - 0.12 for q in members["question"]],
+            y=[y[q] - 0.45 for q in members["question"]],
             mode="markers",
             name=plot_text(t("round_member_model", lang)),
             marker={"size": 8, "color": rgba(MEMBER_COLOUR, 0.6)},
@@ -191,7 +223,7 @@ def pooled_figure(scenario: Scenario, pool: Pool, questions: Sequence[str], lang
     fig.add_trace(
         go.Scatter(
             x=(guts["gut"] * 100).round(2).tolist(),
-            y=[y[q] + 0.12 for q in guts["question"]],
+            y=[y[q] + 0.45 for q in guts["question"]],
             mode="markers",
             name=plot_text(t("round_member_gut", lang)),
             marker={"size": 9, "symbol": "circle-open", "color": GUT_COLOUR, "line": {"width": 2}},
@@ -203,7 +235,7 @@ def pooled_figure(scenario: Scenario, pool: Pool, questions: Sequence[str], lang
     fig.add_trace(
         go.Scatter(
             x=(medians * 100).round(2).tolist(),
-            y=[y[q] + 0.12 for q in medians.index],
+            y=[y[q] + 0.45 for q in medians.index],
             mode="markers",
             name=plot_text(t("round_gut_median", lang)),
             marker={"size": 18, "symbol": "line-ns", "line": {"width": 3, "color": GUT_COLOUR}},
@@ -229,18 +261,7 @@ def pooled_figure(scenario: Scenario, pool: Pool, questions: Sequence[str], lang
             hovertemplate="%{x:.1f} %<extra></extra>",
         )
     )
-    layout = _base_layout(
-        t("round_pooled_title", lang), 150 + 2 * ROW_PX * len(questions), t("round_probability_axis", lang)
-    )
-    layout["yaxis"] = {
-        "tickvals": list(range(len(questions))),
-        "ticktext": [_wrapped(texts[q]) for q in questions],
-        "autorange": "reversed",
-        "automargin": True,
-        "range": [len(questions) - 0.5, -0.5],
-    }
-    layout["legend"]["y"] = -50 / layout["height"]
-    fig.update_layout(layout)
+    fig.update_layout(_row_layout(notes, height, t("round_probability_axis", lang)))
     return fig
 
 
@@ -248,29 +269,29 @@ def split_figure(scenario: Scenario, pool: Pool, questions: Sequence[str], lang:
     """Per question, the spread of its deciding value split into model uncertainty and disagreement (100 %)."""
     texts = {q.id: q.text.get(lang) for q in scenario.questions}
     part = pool.split[(pool.split["measure"] == "value")].set_index("question").loc[list(questions)]
-    between = (part["disagreement"].to_numpy() * 100).round(1)
+    between = part["disagreement"].to_numpy()
+    rows, notes, height = _rows([texts[q] for q in questions])
     fig = go.Figure()
-    labels = [_wrapped(texts[q]) for q in questions]
     for name, share, colour in (
-        (t("round_within", lang), 100 - between, PALETTE[5]),
+        (t("round_within", lang), 1 - between, PALETTE[5]),
         (t("round_between", lang), between, PALETTE[3]),
     ):
         fig.add_trace(
             go.Bar(
-                x=share.tolist(),
-                y=labels,
+                x=(share * 100).round(2).tolist(),
+                y=rows,
+                width=0.8,
                 orientation="h",
                 name=plot_text(name),
                 marker={"color": colour},
-                text=[f"{v:.0f} %" for v in share],
+                # The words the sentences use, so the chart and the text never round apart.
+                text=[percent_text(float(v), lang) for v in share],
                 textposition="inside",
-                hovertemplate="%{x:.1f} %<extra></extra>",
+                hovertemplate="%{text}<extra></extra>",
             )
         )
-    layout = _base_layout(t("round_split_title", lang), 150 + ROW_PX * len(questions), t("round_share_axis", lang))
+    layout = _row_layout(notes, height, t("round_share_axis", lang))
     layout["barmode"] = "stack"
-    layout["yaxis"] = {"autorange": "reversed", "automargin": True}
-    layout["legend"]["y"] = -50 / layout["height"]
     fig.update_layout(layout)
     return fig
 
@@ -385,25 +406,26 @@ def disagreement_sentences(
 def disagreement_figure(scenario: Scenario, frame: pd.DataFrame, question: str, lang: str, top: int = 8) -> go.Figure:
     """Per driver, a bar from the probability at the members' lowest value to that at their highest."""
     part = frame[(frame["question"] == question)].sort_values("rank").head(top)
-    labels = [_wrapped(scenario.driver(d).label.get(lang)) for d in part["driver"]]
+    labels = [scenario.driver(d).label.get(lang) for d in part["driver"]]
+    rows, notes, height = _rows(labels)
     low, high = part["at_low"].to_numpy() * 100, part["at_high"].to_numpy() * 100
-    fig = go.Figure(
-        go.Bar(
-            x=np.abs(high - low).round(2).tolist(),
-            base=np.minimum(low, high).round(2).tolist(),
-            y=labels,
-            orientation="h",
-            marker={"color": [PALETTE[3] if h >= lo else PALETTE[0] for lo, h in zip(low, high, strict=True)]},
-            hovertemplate="%{base:.0f}–%{x:.0f}<extra></extra>",
-            showlegend=False,
+    raises = high >= low
+    fig = go.Figure()
+    for keep, name, colour in ((raises, "round_raises", PALETTE[3]), (~raises, "round_lowers", PALETTE[0])):
+        fig.add_trace(
+            go.Bar(
+                x=np.abs(high - low)[keep].round(2).tolist(),
+                base=np.minimum(low, high)[keep].round(2).tolist(),
+                y=np.asarray(rows)[keep].tolist(),
+                width=0.7,
+                orientation="h",
+                name=plot_text(t(name, lang)),
+                marker={"color": colour},
+                customdata=np.column_stack([low[keep], high[keep]]).round(1).tolist(),
+                hovertemplate="%{customdata[0]:.0f} → %{customdata[1]:.0f} %<extra></extra>",
+            )
         )
-    )
-    text = next(q.text.get(lang) for q in scenario.questions if q.id == question)
-    layout = _base_layout(
-        f"{t('round_disagree_title', lang)}: {text}", 150 + ROW_PX * len(labels), t("round_probability_axis", lang)
-    )
-    layout["yaxis"] = {"autorange": "reversed", "automargin": True}
-    fig.update_layout(layout)
+    fig.update_layout(_row_layout(notes, height, t("round_probability_axis", lang)))
     return fig
 
 

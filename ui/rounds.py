@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -135,6 +135,54 @@ def open_form(view: session.View, source_text: str | None) -> None:
         return
     st.session_state[OPENED_KEY] = (new.round.id, new.key)
     st.rerun()
+
+
+def freeze_cards(view: session.View, questions: pd.DataFrame) -> None:
+    """The Team tab's second part: the page's question cards, as they stand, into a round's ledger."""
+    lang, scenario = view.lang, view.scenario
+    rounds = data.round_store()
+    if rounds is None or not scenario.questions:
+        return
+    st.subheader(t("round_cards_title", lang))
+    st.caption(t("round_cards_help", lang))
+    opened = st.session_state.get(OPENED_KEY)
+    texts = {q.id: q.text.get(lang) for q in scenario.questions}
+    with st.form("round:freeze_cards"):
+        # Shown as a password: the key is the facilitator's, and screens get shared.
+        link = st.text_input(t("round_cards_link", lang), value=_links(*opened)[1] if opened else "", type="password")
+        chosen = st.multiselect(
+            t("round_field_questions", lang), list(texts), default=list(texts), format_func=texts.get
+        )
+        asked = st.form_submit_button(t("round_freeze", lang))
+    if not asked:
+        return
+    query = parse_qs(urlsplit(link.strip()).query)
+    round_id, key = (query.get(ROUND_PARAM) or [""])[0], (query.get(KEY_PARAM) or [""])[0]
+    if not round_id or not key:
+        st.error(t("round_cards_bad_link", lang))
+        return
+    table = questions.set_index("question")
+    settings = {"values": dict(view.values), "runs": view.runs, "seed": view.seed}
+    frozen = []
+    for q in chosen:
+        row = table.loc[q]
+        try:
+            rounds.freeze(
+                round_id, key, q, row["probability"], row["low"], row["high"], "model", settings=settings,
+                question_text=scenario.questions[list(texts).index(q)].text.en, digest=view.digest,
+            )  # fmt: skip
+        except AccessDenied:
+            st.error(t("round_wrong_key", lang))
+            return
+        except (ValueError, RoundFull) as err:
+            st.error(t("round_refused", lang, reason=md_escape(f"{texts[q]}: {err}")))
+        except StoreError as err:
+            _store_failed(err, lang)
+            return
+        else:
+            frozen.append(texts[q])
+    if frozen:
+        st.success(t("round_cards_frozen", lang, questions=md_escape("; ".join(frozen))))
 
 
 # --- the round's own page --------------------------------------------------------------------------------------

@@ -433,51 +433,55 @@ def disagreement_figure(scenario: Scenario, frame: pd.DataFrame, question: str, 
 
 
 def _item_name(scenario: Scenario, kind: str, item: str, lang: str) -> str:
+    """A row's name, with the unit its numbers are in: the cells stay short enough for a phone."""
     if kind == "driver":
-        return scenario.driver(item).label.get(lang)
+        d = scenario.driver(item)
+        return f"{d.label.get(lang)} ({d.unit_in(lang)})"
     text = next(q.text.get(lang) for q in scenario.questions if q.id == item)
     return t("round_gut_item", lang, question=text)
 
 
-def _shown(scenario: Scenario, kind: str, item: str, value: float, lang: str) -> str:
-    if kind == "gut":
-        return percent_text(value, lang)
-    return f"{number(round(value, 2), lang)} {scenario.driver(item).unit_in(lang)}"
+def _shown(kind: str, value: float, lang: str) -> str:
+    """A number of a row: a share as a percentage for a gut estimate, else in the driver's unit (named once)."""
+    return percent_text(value, lang) if kind == "gut" else number(round(value, 2), lang)
+
+
+def _between(kind: str, low: float, high: float, lang: str) -> str:
+    return (
+        percent_span(low, high, lang)
+        if kind == "gut"
+        else f"{number(round(low, 2), lang)}–{number(round(high, 2), lang)}"
+    )
 
 
 def group_table(scenario: Scenario, spread: pd.DataFrame, lang: str) -> Table:
     """The group's anonymised medians and ranges of a round: what a follow-up round shows its participants."""
-    rows = []
-    for row in spread.itertuples():
-
-        def shown(value: float, row=row) -> str:
-            return _shown(scenario, row.kind, row.id, value, lang)
-
-        rows.append(
-            (
-                _item_name(scenario, row.kind, row.id, lang),
-                shown(row.median),
-                f"{shown(row.q1)} – {shown(row.q3)}",
-                f"{shown(row.low)} – {shown(row.high)}",
-            )
+    rows = tuple(
+        (
+            _item_name(scenario, row.kind, row.id, lang),
+            _shown(row.kind, row.median, lang),
+            _between(row.kind, row.q1, row.q3, lang),
+            _between(row.kind, row.low, row.high, lang),
         )
+        for row in spread.itertuples()
+    )
     columns = (t("round_item", lang), t("round_median", lang), t("round_middle_half", lang), t("round_range", lang))
-    return Table(columns=columns, rows=tuple(rows))
+    return Table(columns=columns, rows=rows)
 
 
 def delphi_table(scenario: Scenario, compared: pd.DataFrame, first: int, second: int, lang: str) -> Table:
-    rows = []
-    for row in compared.itertuples():
-        rows.append(
-            (
-                _item_name(scenario, row.kind, row.id, lang),
-                _shown(scenario, row.kind, row.id, row.median_1, lang),
-                _shown(scenario, row.kind, row.id, row.median_2, lang),
-                _shown(scenario, row.kind, row.id, row.iqr_1, lang),
-                _shown(scenario, row.kind, row.id, row.iqr_2, lang),
-                t("round_yes" if row.narrowed else "round_no", lang),
-            )
+    """Two rounds' medians and middle halves per item, and whether the middle half narrowed."""
+    rows = tuple(
+        (
+            _item_name(scenario, row.kind, row.id, lang),
+            _shown(row.kind, row.median_1, lang),
+            _shown(row.kind, row.median_2, lang),
+            _shown(row.kind, row.iqr_1, lang),
+            _shown(row.kind, row.iqr_2, lang),
+            t("round_yes" if row.narrowed else "round_no", lang),
         )
+        for row in compared.itertuples()
+    )
     columns = (
         t("round_item", lang),
         t("round_median_n", lang, n=first),
@@ -486,7 +490,7 @@ def delphi_table(scenario: Scenario, compared: pd.DataFrame, first: int, second:
         t("round_iqr_n", lang, n=second),
         t("round_narrowed", lang),
     )
-    return Table(columns=columns, rows=tuple(rows))
+    return Table(columns=columns, rows=rows)
 
 
 def delphi_sentence(compared: pd.DataFrame, lang: str) -> str:

@@ -130,3 +130,10 @@ def test_the_golden_files_read_back_as_the_engines_numbers(seed_scenario):
         expected = frame[columns].to_numpy(dtype=float)
         assert read.shape == expected.shape, name
         assert (read.view(np.int64) == expected.view(np.int64)).all(), f"{name}: {REGENERATE}"
+
+
+def test_the_pooled_round_reproduces_the_golden_file():
+    """A fixed team's pooled round (regenerate.TEAM): the same judgements give the same figures on every page."""
+    from tests.golden.regenerate import POOL_FILE, pool_output
+
+    assert_matches_golden(POOL_FILE, pool_output(), "the TEAM's pooled round")

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from engine.budget import ensemble_cost, heavy_slot, max_runs, require, swing_cost
+from engine.budget import block_runs, ensemble_cost, heavy_slot, max_runs, require, swing_cost
 from engine.ensemble import MAX_RUNS, coefficients_at, question_reached, summarise
 from engine.model import Model
 from engine.schema import Question, Scenario
 from engine.sensitivity import setting_probabilities
 from engine.simulation import CompiledModel, driver_array, simulate
 
+DISAGREEMENT_RUNS = 200  # per swung setting of `disagreement`: 2 x drivers + 1 settings share the same draws
 MIN_MEMBER_RUNS = 50  # fewer runs per member would make each member's own probability mostly noise
 SPLIT_COLUMNS = ["question", "indicator", "measure", "total", "within", "between", "disagreement"]
 SPREAD_COLUMNS = ["kind", "id", "members", "median", "q1", "q3", "low", "high"]
@@ -54,6 +55,14 @@ class Judgement:
     gut: Mapping[str, float] = field(default_factory=dict)  # question id -> probability, 0-1
 
 
+def _number(where: str, value: object) -> float:
+    """`value` as a float; JudgementError naming `where` when it is not a number at all."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise JudgementError(where, f"{value!r} is not a number") from None
+
+
 def check_judgement(scenario: Scenario, judgement: Judgement) -> Judgement:
     """The judgement with every driver present (missing ones at their default); JudgementError if it does not fit."""
     known = {d.id: d for d in scenario.drivers}
@@ -62,7 +71,7 @@ def check_judgement(scenario: Scenario, judgement: Judgement) -> Judgement:
             raise JudgementError(f"values.{key}", "not a driver of this scenario")
     values = {}
     for d in scenario.drivers:
-        value = float(judgement.values.get(d.id, d.default))
+        value = _number(f"values.{d.id}", judgement.values.get(d.id, d.default))
         if not math.isfinite(value) or not d.min <= value <= d.max:
             raise JudgementError(f"values.{d.id}", f"{value:g} is outside [{d.min:g}, {d.max:g}]")
         values[d.id] = value
@@ -73,7 +82,10 @@ def check_judgement(scenario: Scenario, judgement: Judgement) -> Judgement:
         impact = scenario.impacts[index]
         low, high = impact.range
         where = f"impacts.{impact.source_id}>{impact.target}"
-        own = tuple(float(v) for v in triple)
+        try:
+            own = tuple(float(v) for v in triple)
+        except (TypeError, ValueError):
+            own = ()
         if len(own) != 3 or not all(math.isfinite(v) for v in own):
             raise JudgementError(where, "needs low, weight and high as numbers")
         if not low <= own[0] <= own[1] <= own[2] <= high:
@@ -84,7 +96,7 @@ def check_judgement(scenario: Scenario, judgement: Judgement) -> Judgement:
     for key, p in judgement.gut.items():
         if key not in asked:
             raise JudgementError(f"gut.{key}", "not a question of this scenario")
-        p = float(p)
+        p = _number(f"gut.{key}", p)
         if not math.isfinite(p) or not 0 <= p <= 1:
             raise JudgementError(f"gut.{key}", f"{p:g} is not a probability between 0 and 1")
         gut[key] = p
@@ -162,11 +174,19 @@ def pooled_ensemble(model: Model, judgements: Sequence[Judgement], runs: int, se
     n_ind = len(compiled.indicator_ids)
     out = np.empty((weeks + 1, n_ind, total))
     with heavy_slot(cost):
+        coefficients = np.empty((total, len(compiled.weight)))
+        drivers = np.empty((total, compiled.n_drivers))
         for m, j in enumerate(judgements):
             own = member_model(compiled, j)
             rng = np.random.default_rng([seed, member_key(j.member)])
-            coefficients = coefficients_at(own, rng.random((per, len(own.weight))))
-            simulate(own, coefficients, driver_array(own, j.values), weeks, out=out[:, :, m * per : (m + 1) * per])
+            coefficients[m * per : (m + 1) * per] = coefficients_at(own, rng.random((per, len(own.weight))))
+            drivers[m * per : (m + 1) * per] = driver_array(own, j.values)
+        # Every run is stepped on its own, so one call per block of runs gives each member's runs the digits
+        # a call per member would, at a fraction of the calls for a large team.
+        block = block_runs(scenario)
+        for start in range(0, total, block):
+            stop = min(total, start + block)
+            simulate(compiled, coefficients[start:stop], drivers[start:stop], weeks, out=out[:, :, start:stop])
         paths = out.transpose(0, 2, 1)  # weeks x runs x indicators, as summarise takes them
         # Each member's median path and deciding values, before summarise reorders the array in place.
         medians = np.median(out.reshape(weeks + 1, n_ind, len(judgements), per), axis=-1) * 100

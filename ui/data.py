@@ -17,7 +17,7 @@ from engine.ensemble import NonFiniteResult, run_ensemble
 from engine.limits import scenarios_folder
 from engine.loader import ScenarioError
 from engine.model import Model
-from engine.pooling import Pool, disagreement, pooled_ensemble
+from engine.pooling import DISAGREEMENT_RUNS, Pool, disagreement, pooled_ensemble
 from engine.rounds import RoundStore
 from engine.schema import Scenario
 from engine.sensitivity import tornado_point
@@ -259,7 +259,6 @@ def round_store() -> RoundStore | None:
 # Pools and swings are shared by everyone who looks at the same submissions: keyed on their row ids, which
 # never change (rows are only inserted), with the runs and the seed.
 _pools = ByteCache(64 * 1024 * 1024)
-DISAGREEMENT_RUNS = 200  # per swung setting: 2 x drivers + 1 settings, each with the same draws
 
 
 def pool(model: Model, submissions: tuple, runs: int, seed: int) -> Pool:

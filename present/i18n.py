@@ -1451,6 +1451,8 @@ _ROUND = {
     "outcome_yes": ("happened", "ist eingetreten"),
     "outcome_no": ("did not happen", "ist nicht eingetreten"),
     "brier": ("Brier score", "Brier-Score"),
+    "interval": ("95 % interval", "95-%-Intervall"),
+    "outcome": ("Outcome", "Ausgang"),
     "source": ("Source", "Quelle"),
     "forecasts": ("Forecasts", "Prognosen"),
     "resolved_count": ("Resolved", "Aufgelöst"),

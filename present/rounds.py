@@ -574,6 +574,35 @@ def brier_table(forecasts: Sequence[Forecast], resolutions: Sequence[Resolution]
     return Table(columns=columns, rows=tuple(rows), numeric=frozenset({1, 2, 3}))
 
 
+def ledger_table(
+    scenario: Scenario, forecasts: Sequence[Forecast], resolutions: Sequence[Resolution], lang: str
+) -> Table:
+    """The ledger as the page lists it, newest first: question, source, probability and interval, when, outcome."""
+    texts = {q.id: q.text.get(lang) for q in scenario.questions}
+    frame = ledger_frame(forecasts, resolutions).iloc[::-1]
+    outcome = {"yes": t("round_outcome_yes", lang), "no": t("round_outcome_no", lang), "": "–"}
+    rows = tuple(
+        (
+            texts.get(row.question, row.question_text or row.question),
+            source_label(row.source, row.label, lang),
+            percent_text(row.probability, lang),
+            percent_span(row.low, row.high, lang) if row.low != row.high else "–",
+            row.frozen_at.replace("T", " ")[:16],
+            outcome[row.happened] + (f" ({row.resolved_on})" if row.resolved_on else ""),
+        )
+        for row in frame.itertuples()
+    )
+    columns = (
+        t("round_field_questions", lang),
+        t("round_source", lang),
+        t("round_probability_axis", lang),
+        t("round_interval", lang),
+        t("round_when", lang),
+        t("round_outcome", lang),
+    )
+    return Table(columns=columns, rows=rows)
+
+
 def reliability_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Observed frequency against mean forecast per bin, the diagonal of perfect reliability, dot size by count."""
     fig = go.Figure()

@@ -643,6 +643,8 @@ def _ledger(rounds: RoundStore, found: Round, model: Model, key: str, lang: str)
         st.caption(t("round_ledger_empty", lang))
         return
     static_table(present.brier_table(forecasts, resolutions, lang))
+    with st.expander(t("round_ledger_title", lang)):
+        static_table(present.ledger_table(scenario, forecasts, resolutions, lang))
     resolved = int(scored(forecasts, resolutions)["outcome"].notna().sum())
     bins = reliability(forecasts, resolutions)
     if bins.empty:

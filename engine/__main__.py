@@ -1,18 +1,22 @@
-"""Command line: `python -m engine` validate, check, simulate, draft, store-stats, store-publications and store-hide."""
+"""Command line: `python -m engine` validate, check, simulate, sweep, draft and the store commands."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from engine.budget import BudgetExceeded
 from engine.checks import run_checks
+from engine.distributed import run_sweep_parallel
 from engine.ensemble import MAX_RUNS, run_ensemble
-from engine.loader import ScenarioError, load_document, load_scenario
+from engine.loader import ScenarioError, load_document, load_scenario, parse_scenario
 from engine.model import Model
 from engine.simulation import point_run, resolve_drivers
 from engine.state import DEFAULT_RUNS, DEFAULT_SEED, format_number
+from engine.sweep import DESIGNS, design_for
 
 EXIT_OK = 0
 EXIT_UNAVAILABLE = 1
@@ -52,6 +56,13 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m engine", description="Validate and simulate KSIM scenario files.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -81,6 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("file", metavar="ARTICLE")
     draft.add_argument("--lang", choices=("de", "en"), help="the article's language (default: detected)")
     draft.add_argument("--out", metavar="FILE", help="YAML file to write (default: stdout)")
+
+    sweep = commands.add_parser(
+        "sweep", help="run an ensemble at every point of a space-filling design of the drivers; write a table"
+    )
+    sweep.add_argument("file", metavar="FILE")
+    sweep.add_argument("--question", required=True, metavar="ID", help="the question whose answers the table keeps")
+    sweep.add_argument("--points", type=_positive, required=True, metavar="N", help="design points (at most 1,000,000)")
+    sweep.add_argument("--runs", type=_positive, default=200, metavar="R", help="runs per point (default 200)")
+    sweep.add_argument("--seed", type=_non_negative, default=DEFAULT_SEED, metavar="S")
+    sweep.add_argument("--design", choices=DESIGNS, default="lhs", help="Latin hypercube (default) or Sobol' points")
+    sweep.add_argument("--drivers", metavar="ID,ID", help="the drivers to vary (default: all)")
+    sweep.add_argument("--preset", metavar="ID", help="where the other drivers stand (default: their defaults)")
+    sweep.add_argument("--set", dest="settings", action="append", type=_setting, default=[], metavar="ID=VALUE")
+    sweep.add_argument(
+        "--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786 (default: this machine's cores)"
+    )
+    sweep.add_argument("--workers", type=_positive, metavar="N", help="local worker processes (default: one per core)")
+    sweep.add_argument("--out", required=True, metavar="PATH", help="results file: .parquet, or .csv")
 
     stats = commands.add_parser("store-stats", help="how many saved scenarios the store holds, and their size")
     stats.add_argument("--url", metavar="URL", help="database URL (default: as the dashboard configures it)")
@@ -183,6 +212,59 @@ def _simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        scenario = parse_scenario(text, args.file)
+    except ScenarioError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except (OSError, UnicodeError) as err:
+        print(f"{args.file}: cannot read: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        if args.question not in {q.id for q in scenario.questions}:
+            raise ValueError(f"--question: {args.question!r} is not a question of this scenario")
+        if not args.out.endswith((".parquet", ".csv")):
+            raise ValueError("--out must end in .parquet or .csv")
+        if args.runs > 10_000:
+            raise ValueError("--runs must be at most 10,000")
+        base = resolve_drivers(scenario, args.preset, dict(args.settings))
+        drivers = [d.strip() for d in args.drivers.split(",")] if args.drivers else None
+        design = design_for(scenario, drivers, args.points, args.design, args.seed, base)
+    except ValueError as err:
+        print(f"{args.file}: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    started = time.perf_counter()
+    try:
+        table = run_sweep_parallel(text, design, args.runs, args.seed, args.scheduler, args.workers)
+    except OSError as err:  # the scheduler cannot be reached
+        print(f"{args.scheduler}: {err}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    seconds = time.perf_counter() - started
+    question = next(q for q in scenario.questions if q.id == args.question)
+    keep = ["point", *design.drivers, f"p:{question.id}", f"week{question.by_week}:{question.indicator}"]
+    keep += [f"end:{question.indicator}", f"peak:{question.indicator}"]
+    table = table[keep]
+    table.attrs = {}
+    try:
+        if args.out.endswith(".parquet"):
+            table.to_parquet(args.out, index=False)
+        else:
+            table.to_csv(args.out, index=False, float_format=format_number, lineterminator="\n")
+    except (OSError, ImportError) as err:
+        print(f"{args.out}: cannot write: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    rate = args.points * args.runs / seconds if seconds > 0 else float("inf")
+    print(
+        f"{args.out}: {args.points:,} points x {args.runs:,} runs of {scenario.id} in {seconds:.1f} s "
+        f"({rate:,.0f} runs/s), sha256 {scenario.digest}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def _draft(args: argparse.Namespace) -> int:
     # Exit 0 whenever a draft was written, even a minimal one; 2 only for unreadable input or output.
     from engine.draft import draft_scenario, read_article
@@ -271,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args.files)
     if args.command == "draft":
         return _draft(args)
+    if args.command == "sweep":
+        return _sweep(args)
     if args.command == "store-stats":
         return _store_stats(args)
     if args.command == "store-publications":

@@ -56,9 +56,13 @@ def lever_grid(scenario: Scenario, first: str, second: str, steps: int = 3) -> d
 
 
 def preset_levers(scenario: Scenario) -> dict[str, dict[str, float]]:
-    """Each preset's lever values, by preset id."""
+    """The presets' distinct lever settings, each named by the preset ids that share it ('a / b')."""
     ids = levers(scenario)
-    return {p.id: {k: scenario.preset_values(p.id)[k] for k in ids} for p in scenario.presets}
+    shared: dict[tuple, list[str]] = {}
+    for p in scenario.presets:
+        values = scenario.preset_values(p.id)
+        shared.setdefault(tuple(values[k] for k in ids), []).append(p.id)
+    return {" / ".join(names): dict(zip(ids, key, strict=True)) for key, names in shared.items()}
 
 
 @dataclass(frozen=True)

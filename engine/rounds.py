@@ -514,14 +514,12 @@ class RoundStore:
                         conn.execute(
                             sa.select(rounds_table.c.id).where(rounds_table.c.id == row["round_id"]).with_for_update()
                         )
-                    inserted = conn.execute(submissions_table.insert().from_select(columns, chosen))
-                    if inserted.rowcount != 1:
-                        return None
-                    return conn.execute(
-                        sa.select(sa.func.max(s.id)).where(
-                            s.round_id == row["round_id"], s.alias_folded == row["alias_folded"]
-                        )
-                    ).scalar_one()
+                    # The new row's id, or none when the round is full. Not the result's rowcount: SQLAlchemy
+                    # keeps no rowcount of an INSERT by default, and psycopg's reads -1 once its cursor is closed.
+                    inserted = conn.execute(
+                        submissions_table.insert().from_select(columns, chosen).returning(s.id)
+                    ).first()
+                    return None if inserted is None else int(inserted[0])
             except OperationalError as err:
                 # SQLite's write lock was held past the driver's wait: try again, a little later each time.
                 if "locked" not in str(err.orig) or attempt == LOCKED_RETRIES - 1:

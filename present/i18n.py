@@ -1481,3 +1481,165 @@ _ROUND = {
     ),
 }
 STRINGS.update({f"round_{key}": {"en": en, "de": de} for key, (en, de) in _ROUND.items()})
+
+
+# "Under which assumptions?" (ui/discovery.py, present/discovery.py), keyed "discovery_<key>".
+_DISCOVERY = {
+    "reaches": (
+        "{indicator} reaches “{level}” within {weeks} weeks",
+        "{indicator} erreicht binnen {weeks} Wochen „{level}“",
+    ),
+    "falls_to": (
+        "{indicator} falls to “{level}” within {weeks} weeks",
+        "{indicator} fällt binnen {weeks} Wochen auf „{level}“",
+    ),
+    "even_odds": ("with better than even odds", "mit besseren als gleichen Chancen"),
+    "above": ("with a probability above {p}", "mit einer Wahrscheinlichkeit über {p}"),
+    "between": ("{driver} is between {low} and {high}", "{driver} zwischen {low} und {high} liegt"),
+    "at_least": ("{driver} is at least {low}", "{driver} mindestens {low} beträgt"),
+    "at_most": ("{driver} is at most {high}", "{driver} höchstens {high} beträgt"),
+    "and": (" and ", " und "),
+    "everywhere": ("the drivers are anywhere in the sweep", "die Treiber irgendwo im Suchraum liegen"),
+    "sentence": (
+        "{outcome} {odds} in {density} of the settings where {conditions}; these settings hold {coverage} of "
+        "all such cases.",
+        "{outcome} {odds} in {density} der Einstellungen, in denen {conditions}; diese Einstellungen umfassen "
+        "{coverage} aller solchen Fälle.",
+    ),
+    "coverage_line": (
+        "Coverage: of all the settings where it happens, the share inside the box.",
+        "Abdeckung: von allen Einstellungen, in denen es eintritt, der Anteil innerhalb der Box.",
+    ),
+    "density_line": (
+        "Density: of the settings inside the box, the share where it happens.",
+        "Dichte: von den Einstellungen innerhalb der Box, der Anteil, in dem es eintritt.",
+    ),
+    "trajectory_title": ("Boxes from wide to narrow: pick one", "Boxen von weit bis eng: eine wählen"),
+    "coverage_axis": ("coverage (%)", "Abdeckung (%)"),
+    "density_axis": ("density (%)", "Dichte (%)"),
+    "restricted": ("drivers<br>restricted", "eingeschränkte<br>Treiber"),
+    "hover": (
+        "box %{customdata[0]}: coverage %{x:.0f} %, density %{y:.0f} %, %{customdata[1]} drivers restricted",
+        "Box %{customdata[0]}: Abdeckung %{x:.0f} %, Dichte %{y:.0f} %, %{customdata[1]} Treiber eingeschränkt",
+    ),
+    "boxes": ("boxes", "Boxen"),
+    "chosen": ("chosen box", "gewählte Box"),
+    "driver": ("Driver", "Treiber"),
+    "swept": ("Swept over", "Abgesucht über"),
+    "box": ("Inside the box", "Innerhalb der Box"),
+    "current": ("current settings", "aktuelle Einstellungen"),
+    "map_title": ("What if? {question}", "Was wäre, wenn? {question}"),
+    "setting": ("Lever setting", "Hebeleinstellung"),
+    "share_under": ("States where it stays under the cut-off", "Zustände, in denen es unter der Schwelle bleibt"),
+    "mean_p": ("Mean probability", "Mittlere Wahrscheinlichkeit"),
+    "mean_regret": ("Mean regret", "Mittleres Bedauern"),
+    "max_regret": ("Largest regret", "Größtes Bedauern"),
+    "points": ("{points} points", "{points} Punkte"),
+    "robust_sentence": (
+        "“{setting}” keeps the chance that {outcome} at or under {cutoff} in {share} of {states} sampled states of "
+        "the world, the most of the settings compared; in its worst state it is {regret} percentage points above "
+        "the best setting there.",
+        "„{setting}“ hält die Wahrscheinlichkeit, dass {outcome}, in {share} von {states} gezogenen Weltzuständen bei "
+        "höchstens {cutoff}, so oft wie keine andere verglichene Einstellung; in ihrem ungünstigsten Zustand liegt sie "
+        "{regret} Prozentpunkte über der dort besten Einstellung.",
+    ),
+    "tab": ("What if?", "Was wäre, wenn?"),
+    "map_header": ("Two drivers at once", "Zwei Treiber zugleich"),
+    "map_help": (
+        "A question's probability over the whole ranges of two drivers, every other driver at the current "
+        "settings. The dashed line is 50 %, the cross the current settings. Every cell uses the same {runs} "
+        "model runs (seed {seed}), so the pattern is the drivers' doing.",
+        "Die Wahrscheinlichkeit einer Frage über die ganzen Spannen zweier Treiber, alle anderen bei den aktuellen "
+        "Einstellungen. Die gestrichelte Linie ist 50 %, das Kreuz die aktuelle Einstellung. Jede Zelle nutzt "
+        "dieselben {runs} Modellläufe (Seed {seed}), das Muster geht also auf die Treiber zurück.",
+    ),
+    "x_driver": ("Across", "Waagerecht"),
+    "y_driver": ("Up", "Senkrecht"),
+    "question": ("Question", "Frage"),
+    "discover_header": ("In which settings of the world?", "In welchen Lagen der Welt?"),
+    "discover_help": (
+        "Sample the drivers' space (a seeded Latin hypercube or Sobol' design), run the model at every point, "
+        "and find the ranges of drivers in which the question's answer is likely: PRIM (Friedman and Fisher "
+        "1999), checked against a classification tree.",
+        "Den Raum der Treiber abtasten (ein geseedetes Latin-Hypercube- oder Sobol'-Design), das Modell an jedem "
+        "Punkt rechnen und die Spannen der Treiber finden, in denen die Antwort auf die Frage wahrscheinlich ist: "
+        "PRIM (Friedman und Fisher 1999), geprüft mit einem Klassifikationsbaum.",
+    ),
+    "drivers": ("Drivers to vary", "Zu variierende Treiber"),
+    "points_field": ("Points", "Punkte"),
+    "runs_field": ("Runs per point", "Läufe je Punkt"),
+    "design": ("Design", "Design"),
+    "design_lhs": ("Latin hypercube", "Latin Hypercube"),
+    "design_sobol": ("Sobol' sequence", "Sobol'-Folge"),
+    "cutoff": ("Cut-off: probability above", "Schwelle: Wahrscheinlichkeit über"),
+    "run": ("Run the sweep", "Suchlauf starten"),
+    "running": ("Sweeping {points} points × {runs} runs …", "Suchlauf über {points} Punkte × {runs} Läufe …"),
+    "swept_caption": (
+        "{points} points × {runs} runs (seed {seed}, {design}); {cases} points have the probability above the cut-off.",
+        "{points} Punkte × {runs} Läufe (Seed {seed}, {design}); an {cases} Punkten liegt die Wahrscheinlichkeit "
+        "über der Schwelle.",
+    ),
+    "no_cases": (
+        "At no point of the sweep is the probability above the cut-off: there is no box to find. Lower the "
+        "cut-off or widen the drivers' ranges.",
+        "An keinem Punkt des Suchlaufs liegt die Wahrscheinlichkeit über der Schwelle: es gibt keine Box. Senken "
+        "Sie die Schwelle oder erweitern Sie die Spannen.",
+    ),
+    "all_cases": (
+        "At every point of the sweep the probability is above the cut-off: it holds whatever the drivers.",
+        "An jedem Punkt des Suchlaufs liegt die Wahrscheinlichkeit über der Schwelle: sie gilt, wie auch immer die "
+        "Treiber stehen.",
+    ),
+    "pick": ("Box (0 is the whole sweep)", "Box (0 ist der ganze Suchraum)"),
+    "tree": ("Cross-check, classification tree:", "Gegenprobe, Klassifikationsbaum:"),
+    "tree_none": (
+        "The tree finds no leaf denser than the sweep overall.",
+        "Der Baum findet kein Blatt, das dichter ist als der Suchraum insgesamt.",
+    ),
+    "agree": ("Both methods restrict {drivers}.", "Beide Verfahren schränken {drivers} ein."),
+    "differ": (
+        "The methods differ: PRIM restricts {prim}, the tree {tree}. Read the box with care.",
+        "Die Verfahren weichen ab: PRIM schränkt {prim} ein, der Baum {tree}. Die Box mit Vorsicht lesen.",
+    ),
+    "nothing": ("no driver", "keinen Treiber"),
+    "robust_header": ("Is our choice robust?", "Ist unsere Wahl robust?"),
+    "robust_help": (
+        "The levers are what the readers' side decides ({levers}); every other driver is an uncertainty. Each "
+        "lever setting is run in the same {points} sampled states of the world (the uncertainties anywhere in "
+        "their ranges). Regret in a state: how many percentage points the setting's probability lies above the "
+        "best setting's in that state.",
+        "Die Hebel sind, was die Seite der Lesenden selbst entscheidet ({levers}); jeder andere Treiber ist eine "
+        "Unsicherheit. Jede Hebeleinstellung wird in denselben {points} gezogenen Weltzuständen gerechnet (die "
+        "Unsicherheiten irgendwo in ihren Spannen). Bedauern in einem Zustand: um wie viele Prozentpunkte die "
+        "Wahrscheinlichkeit der Einstellung über der der dort besten liegt.",
+    ),
+    "no_levers": (
+        "This scenario marks no levers (lever: true on a driver), so there is no choice to test.",
+        "Dieses Szenario markiert keine Hebel (lever: true an einem Treiber), es gibt also keine Wahl zu prüfen.",
+    ),
+    "settings_from": ("Settings to compare", "Zu vergleichende Einstellungen"),
+    "from_presets": ("the presets' levers", "die Hebel der Voreinstellungen"),
+    "from_grid": ("a grid over two levers", "ein Raster über zwei Hebel"),
+    "lever_a": ("First lever", "Erster Hebel"),
+    "lever_b": ("Second lever", "Zweiter Hebel"),
+    "robust_cutoff": ("Keep the probability at or under", "Die Wahrscheinlichkeit halten bei höchstens"),
+    "robust_run": ("Compare the settings", "Einstellungen vergleichen"),
+    "open_results": ("Open a sweep from the command line", "Einen Suchlauf von der Kommandozeile öffnen"),
+    "open_results_help": (
+        "Results of `python -m engine sweep ... --out FILE.parquet` placed in the server's sweeps folder "
+        "({folder}) are listed here; a file of another scenario or question is refused. Discovery reads at most "
+        "{limit} of its points (a seeded sample).",
+        "Ergebnisse von `python -m engine sweep ... --out DATEI.parquet`, die im Suchlauf-Ordner des Servers "
+        "({folder}) liegen, erscheinen hier; eine Datei eines anderen Szenarios oder einer anderen Frage wird "
+        "abgelehnt. Die Entdeckung liest höchstens {limit} ihrer Punkte (eine geseedete Stichprobe).",
+    ),
+    "results_file": ("Results file", "Ergebnisdatei"),
+    "this_sweep": ("this page's sweep", "der Suchlauf dieser Seite"),
+    "wrong_file": (
+        "{file} is a sweep of {scenario} (sha256 {digest}) on question {question}, not of this scenario and question.",
+        "{file} ist ein Suchlauf von {scenario} (sha256 {digest}) zur Frage {question}, nicht von diesem "
+        "Szenario und dieser Frage.",
+    ),
+    "bad_file": ("{file} cannot be read as a sweep: {reason}", "{file} lässt sich nicht als Suchlauf lesen: {reason}"),
+}
+STRINGS.update({f"discovery_{key}": {"en": en, "de": de} for key, (en, de) in _DISCOVERY.items()})

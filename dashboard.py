@@ -8,7 +8,7 @@ import streamlit as st
 
 from present.i18n import TAB_KEYS, t
 from present.text import md_escape
-from ui import auth, custom, data, explain, export, panels, rounds, session, share
+from ui import auth, custom, data, discovery, explain, export, panels, rounds, session, share
 from ui.sidebar import render_sidebar
 
 # Before the sidebar has run, the language comes from the session or the browser.
@@ -90,7 +90,7 @@ share.show_notices(lang)
 share_box = st.expander(t("share_title", lang), icon=":material/share:", key=session.SHARE_BOX, on_change="rerun")
 
 # Lazy tabs: only the open tab's content runs, so a slider move redraws one view, not four.
-tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why, tab_team = st.tabs(
+tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why, tab_whatif, tab_team = st.tabs(
     [t(key, lang) for key in TAB_KEYS], key=session.TAB, on_change="rerun"
 )
 if tab_projection.open:
@@ -129,6 +129,10 @@ if tab_custom.open:
 if tab_why.open:
     with tab_why:
         explain.render(view)
+
+if tab_whatif.open:
+    with tab_whatif:
+        discovery.render(view, data.source_text(view.ref, folder))
 
 if tab_team.open:
     with tab_team:

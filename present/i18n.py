@@ -7,10 +7,11 @@ from engine.state import Repair
 
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
 # The main view's tabs, in order.
-TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why", "tab_team")
+TAB_KEYS = ("tab_projection", "tab_compare", "tab_assumptions", "tab_custom", "tab_why", "tab_whatif", "tab_team")
 
 STRINGS: dict[str, dict[str, str]] = {
     "tab_team": {"en": "Team round", "de": "Team-Runde"},
+    "tab_whatif": {"en": "What if?", "de": "Was wäre, wenn?"},
     "page_title": {"en": "Scenario dashboard", "de": "Szenario-Dashboard"},
     "share_link": {"en": "Link to these settings", "de": "Link zu diesen Einstellungen"},
     "share_title": {"en": "Share and export", "de": "Teilen und exportieren"},

@@ -256,9 +256,15 @@ def round_store() -> RoundStore | None:
         return None
 
 
-# Pools and swings are shared by everyone who looks at the same submissions: keyed on their row ids, which
-# never change (rows are only inserted), with the runs and the seed.
-_pools = ByteCache(64 * 1024 * 1024)
+# Pools, swings, sweeps and maps are shared by everyone who asks for the same: a round's are keyed on its
+# submissions' row ids, which never change (rows are only inserted), with the runs and the seed.
+_pools = ByteCache(96 * 1024 * 1024)
+
+
+def cached(key: tuple, compute):
+    """A result shared between sessions (never mutate it), kept by `key`; errors are raised and not kept.
+    The key must name everything the result depends on, the model's digest first."""
+    return _pools.get_or_compute(key, compute)
 
 
 def pool(model: Model, submissions: tuple, runs: int, seed: int) -> Pool:

@@ -241,12 +241,28 @@ def _result_files() -> list[Path]:
     return sorted(found, key=lambda p: p.name)[:200]
 
 
+def _sampled(path: Path, seed: int) -> pd.DataFrame:
+    """The file's table, sampled (seeded) to DISCOVERY_POINTS_MAX rows, its attrs kept."""
+    if path.stat().st_size > RESULTS_BYTES_MAX:
+        raise ValueError(f"larger than {RESULTS_BYTES_MAX // 1024**2} MiB")
+    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    if len(frame) > DISCOVERY_POINTS_MAX:
+        attrs = dict(frame.attrs)
+        keep = np.sort(np.random.default_rng(seed).choice(len(frame), DISCOVERY_POINTS_MAX, replace=False))
+        frame = frame.iloc[keep].reset_index(drop=True)
+        frame.attrs = attrs
+    return frame
+
+
 def _read_results(path: Path, view: session.View, question: str, lang: str) -> pd.DataFrame | None:
-    """A command-line sweep of this scenario and question, sampled to DISCOVERY_POINTS_MAX; None (said why) if not."""
+    """A command-line sweep of this scenario and question, sampled to DISCOVERY_POINTS_MAX; None (said why) if not.
+
+    Read once per file version (its time and size) and seed, and shared: a large file is read on its first visit.
+    """
     try:
-        if path.stat().st_size > RESULTS_BYTES_MAX:
-            raise ValueError(f"larger than {RESULTS_BYTES_MAX // 1024**2} MiB")
-        frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+        stat = path.stat()
+        key = ("results", str(path), stat.st_mtime_ns, stat.st_size, view.seed)
+        frame = data.cached(key, lambda: _sampled(path, view.seed))
     except (OSError, ValueError, ImportError) as err:
         st.error(t("discovery_bad_file", lang, file=md_escape(path.name), reason=md_escape(str(err)[:200])))
         return None
@@ -263,9 +279,6 @@ def _read_results(path: Path, view: session.View, question: str, lang: str) -> p
             )
         )
         return None
-    if len(frame) > DISCOVERY_POINTS_MAX:
-        keep = np.sort(np.random.default_rng(view.seed).choice(len(frame), DISCOVERY_POINTS_MAX, replace=False))
-        frame = frame.iloc[keep].reset_index(drop=True)
     return frame
 
 

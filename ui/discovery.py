@@ -237,7 +237,8 @@ def _result_files() -> list[Path]:
     folder = sweeps_folder()
     if not folder.is_dir():
         return []
-    found = [p for p in folder.iterdir() if p.suffix in (".parquet", ".csv") and p.is_file()]
+    # Parquet only: a CSV cannot carry the scenario's hash, so nothing would say which scenario it sweeps.
+    found = [p for p in folder.iterdir() if p.suffix == ".parquet" and p.is_file()]
     return sorted(found, key=lambda p: p.name)[:200]
 
 
@@ -245,7 +246,7 @@ def _sampled(path: Path, seed: int) -> pd.DataFrame:
     """The file's table, sampled (seeded) to DISCOVERY_POINTS_MAX rows, its attrs kept."""
     if path.stat().st_size > RESULTS_BYTES_MAX:
         raise ValueError(f"larger than {RESULTS_BYTES_MAX // 1024**2} MiB")
-    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+    frame = pd.read_parquet(path)
     if len(frame) > DISCOVERY_POINTS_MAX:
         attrs = dict(frame.attrs)
         keep = np.sort(np.random.default_rng(seed).choice(len(frame), DISCOVERY_POINTS_MAX, replace=False))

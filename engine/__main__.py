@@ -246,8 +246,17 @@ def _sweep(args: argparse.Namespace) -> int:
     question = next(q for q in scenario.questions if q.id == args.question)
     keep = ["point", *design.drivers, f"p:{question.id}", f"week{question.by_week}:{question.indicator}"]
     keep += [f"end:{question.indicator}", f"peak:{question.indicator}"]
-    table = table[keep]
-    table.attrs = {}
+    table = table[keep].copy()
+    # Parquet keeps these with the table: the dashboard refuses results of another scenario or question.
+    table.attrs = {
+        "scenario": scenario.id,
+        "sha256": scenario.digest,
+        "question": question.id,
+        "runs": args.runs,
+        "seed": args.seed,
+        "design": args.design,
+        "points": args.points,
+    }
     try:
         if args.out.endswith(".parquet"):
             table.to_parquet(args.out, index=False)

@@ -171,10 +171,10 @@ def paste(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, alpha: floa
     return _box(names, low, high, full, _measures(inside, y, cases))
 
 
-def simplify(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, tolerance: float = 0.02) -> Box:
-    """The box without the restrictions that barely matter: while lifting one costs less than `tolerance` of
-    density, lift the one that costs least. Peeling on noisy outcomes shaves a little off drivers that do not
-    matter; a sentence naming them would mislead.
+def simplify(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, tolerance: float = 0.05) -> Box:
+    """The box without the restrictions that barely matter: lift them one at a time, cheapest first, while
+    the density lost in all stays under `tolerance`. Peeling on noisy outcomes shaves a little off drivers
+    that do not matter; a sentence naming them would mislead.
     """
     names = list(x.columns)
     values = x.to_numpy(dtype=float)
@@ -188,7 +188,7 @@ def simplify(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, toleranc
         inside = np.all((values >= lo) & (values <= hi), axis=1)
         return float(y[inside].mean()) if inside.any() else 0.0
 
-    current = density(low, high)
+    start = density(low, high)
     while True:
         best = None
         for j in range(len(names)):
@@ -197,11 +197,11 @@ def simplify(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, toleranc
             lo, hi = low.copy(), high.copy()
             lo[j], hi[j] = full[0][j], full[1][j]
             new = density(lo, hi)
-            if current - new < tolerance and (best is None or new > best[0]):
+            if start - new < tolerance and (best is None or new > best[0]):
                 best = (new, lo, hi)
         if best is None:
             break
-        current, low, high = best
+        _, low, high = best
     inside = np.all((values >= low) & (values <= high), axis=1)
     return _box(names, low, high, full, _measures(inside, y, cases))
 

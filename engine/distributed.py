@@ -7,6 +7,7 @@ engine.sweep.run_sweep's exactly. Workers get the scenario as its YAML text and 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,11 +27,15 @@ _models: dict[str, Model] = {}
 
 
 def _model(yaml_text: str) -> Model:
-    """The worker's compiled model of this text, kept for its next chunk."""
-    scenario = parse_scenario(yaml_text, "<sweep>")
-    found = _models.get(scenario.digest)
+    """The worker's compiled model of this text, kept for its next chunk.
+
+    Keyed by the text itself: parsing and validating it is what costs (about a second for the seed scenario),
+    so a key that needs the parsed scenario (its digest) would parse it again for every chunk.
+    """
+    key = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
+    found = _models.get(key)
     if found is None:
-        found = _models[scenario.digest] = Model.of(scenario)
+        found = _models[key] = Model.of(parse_scenario(yaml_text, "<sweep>"))
     return found
 
 

@@ -22,13 +22,17 @@ def _driver_value(scenario: Scenario, driver: str, value: float, lang: str) -> s
     return f"{number(round(shown, 6), lang)} {d.unit_in(lang)}"
 
 
-def outcome_text(scenario: Scenario, question: Question, lang: str) -> str:
-    """What a 'yes' means, in the scale's words: "North Korean assertiveness reaches 'ICBM launches ...'"."""
+def outcome_text(scenario: Scenario, question: Question, lang: str, noun: bool = False) -> str:
+    """What a 'yes' means, in the scale's words: "North Korean assertiveness reaches 'ICBM launches ...'";
+    with `noun`, as a noun phrase ("... reaching ..."), which German needs: a label's grammatical number is
+    unknown, so no verb may agree with it."""
     indicator = scenario.indicator(question.indicator)
     level = indicator.level_at(question.threshold)
     name = level.text.get(lang) if level is not None else number(question.threshold, lang)
     key = "discovery_falls_to" if question.direction == "below" else "discovery_reaches"
-    return t(key, lang, indicator=indicator.label.get(lang), level=name, weeks=question.by_week)
+    return t(
+        key + ("_noun" if noun else ""), lang, indicator=indicator.label.get(lang), level=name, weeks=question.by_week
+    )
 
 
 def odds_text(cutoff: float, lang: str) -> str:
@@ -66,6 +70,7 @@ def box_sentence(
         "discovery_sentence",
         lang,
         outcome=outcome_text(scenario, question, lang),
+        outcome_noun=outcome_text(scenario, question, lang, noun=True),
         odds=odds_text(cutoff, lang),
         density=percent_text(box.density, lang),
         conditions=condition_text(scenario, box, full, lang),
@@ -77,17 +82,25 @@ def box_table(scenario: Scenario, box: Box, full: Mapping[str, tuple[float, floa
     """Each restricted driver: the range the sweep covered and the box's range."""
 
     def span(driver: str, low: float, high: float) -> str:
-        return f"{_driver_value(scenario, driver, low, lang)} – {_driver_value(scenario, driver, high, lang)}"
+        step = scenario.driver(driver).step
+        low, high = (round(v / step) * step if step else v for v in (low, high))
+        return f"{number(round(low, 6), lang)}–{number(round(high, 6), lang)}"
 
     rows = tuple(
-        (scenario.driver(d).label.get(lang), span(d, *full[d]), span(d, *box.limits[d])) for d in box.restricted
+        (
+            f"{scenario.driver(d).label.get(lang)} ({scenario.driver(d).unit_in(lang)})",
+            span(d, *full[d]),
+            span(d, *box.limits[d]),
+        )
+        for d in box.restricted
     )
     columns = (t("discovery_driver", lang), t("discovery_swept", lang), t("discovery_box", lang))
     return Table(columns=columns, rows=rows)
 
 
-def trajectory_figure(trajectory: pd.DataFrame, chosen: int, lang: str) -> go.Figure:
-    """PRIM's peeling trajectory: coverage against density, one dot per box, the chosen one ringed."""
+def trajectory_figure(trajectory: pd.DataFrame, chosen: int, stated: Box, lang: str) -> go.Figure:
+    """PRIM's peeling trajectory, coverage against density, one dot per box: the chosen one ringed, and the box
+    the sentence states (the chosen one pasted and freed of restrictions that barely matter) as a star."""
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -95,16 +108,10 @@ def trajectory_figure(trajectory: pd.DataFrame, chosen: int, lang: str) -> go.Fi
             y=(trajectory["density"] * 100).round(2).tolist(),
             mode="markers+lines",
             line={"color": PALETTE[5], "width": 1},
-            marker={
-                "size": 8,
-                "color": trajectory["restricted"].tolist(),
-                "colorscale": "Viridis",
-                "colorbar": {"title": {"text": plot_text(t("discovery_restricted", lang))}, "thickness": 12},
-            },
+            marker={"size": 7, "color": PALETTE[0]},
             customdata=trajectory[["step", "restricted"]].to_numpy().tolist(),
             hovertemplate=plot_text(t("discovery_hover", lang)) + "<extra></extra>",
             name=plot_text(t("discovery_boxes", lang)),
-            showlegend=False,
         )
     )
     row = trajectory.iloc[chosen]
@@ -118,11 +125,21 @@ def trajectory_figure(trajectory: pd.DataFrame, chosen: int, lang: str) -> go.Fi
             hoverinfo="skip",
         )
     )
+    fig.add_trace(
+        go.Scatter(
+            x=[round(stated.coverage * 100, 2)],
+            y=[round(stated.density * 100, 2)],
+            mode="markers",
+            marker={"size": 16, "symbol": "star", "color": PALETTE[1], "line": {"width": 1, "color": "#222222"}},
+            name=plot_text(t("discovery_stated", lang)),
+            hovertemplate="%{x:.0f} % · %{y:.0f} %<extra></extra>",
+        )
+    )
     fig.update_layout(
         template=TEMPLATE_SPEC,
         title=hung_title(wrapped_text(t("discovery_trajectory_title", lang), 40)),
-        height=420,
-        margin={"l": 50, "r": 10, "t": 70, "b": 90},
+        height=440,
+        margin={"l": 50, "r": 10, "t": 70, "b": 110},
         xaxis={"title": {"text": plot_text(t("discovery_coverage_axis", lang))}, "range": [-3, 103]},
         yaxis={"title": {"text": plot_text(t("discovery_density_axis", lang))}, "range": [-3, 103]},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
@@ -153,7 +170,15 @@ def what_if_figure(
             zmin=0,
             zmax=100,
             colorscale="YlOrRd",
-            colorbar={"title": {"text": plot_text(t("round_probability_axis", lang))}, "thickness": 12},
+            # Under the plot, not beside it: on a phone a side bar takes a third of the plot's width.
+            colorbar={
+                "title": {"text": plot_text(t("round_probability_axis", lang)), "side": "top"},
+                "orientation": "h",
+                "thickness": 10,
+                "y": -0.32,
+                "yanchor": "top",
+                "len": 1,
+            },
             hovertemplate="%{x:g} · %{y:g}: %{z:.0f} %<extra></extra>",
         )
     )
@@ -184,10 +209,10 @@ def what_if_figure(
     fig.update_layout(
         template=TEMPLATE_SPEC,
         title=hung_title(wrapped_text(title, 40)),
-        height=460 + 24 * lines,
-        margin={"l": 60, "r": 10, "t": 40 + 24 * lines, "b": 100},
-        xaxis={"title": {"text": wrapped_text(x_label, 48)}},
-        yaxis={"title": {"text": wrapped_text(y_label, 40)}},
+        height=560 + 24 * lines,
+        margin={"l": 60, "r": 10, "t": 40 + 24 * lines, "b": 190},
+        xaxis={"title": {"text": wrapped_text(x_label, 40)}},
+        yaxis={"title": {"text": wrapped_text(y_label, 30)}},
         legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
     )
     return fig
@@ -202,24 +227,20 @@ def setting_name(name: str, scenario: Scenario, lang: str) -> str:
     return name
 
 
+def _points(value: float, lang: str) -> str:
+    return f"{value * 100:.1f}".replace(".", "," if lang == "de" else ".")
+
+
 def robustness_table(scenario: Scenario, result: Robustness, question: str, lang: str) -> Table:
-    """Per lever setting: the share of states in which the question stays under its cut-off, mean and max regret."""
+    """Per lever setting: the share of states in which the question stays under its cut-off, its mean
+    probability, and its regret (mean / largest, in percentage points)."""
     part = result.table[result.table["question"] == question]
     rows = tuple(
         (
             setting_name(row.setting, scenario, lang),
             percent_text(row.share_under, lang),
             percent_text(row.mean_probability, lang),
-            t(
-                "discovery_points",
-                lang,
-                points=f"{row.mean_regret * 100:.1f}".replace(".", "," if lang == "de" else "."),
-            ),
-            t(
-                "discovery_points",
-                lang,
-                points=f"{row.max_regret * 100:.1f}".replace(".", "," if lang == "de" else "."),
-            ),
+            t("discovery_points", lang, mean=_points(row.mean_regret, lang), most=_points(row.max_regret, lang)),
         )
         for row in part.itertuples()
     )
@@ -227,22 +248,27 @@ def robustness_table(scenario: Scenario, result: Robustness, question: str, lang
         t("discovery_setting", lang),
         t("discovery_share_under", lang),
         t("discovery_mean_p", lang),
-        t("discovery_mean_regret", lang),
-        t("discovery_max_regret", lang),
+        t("discovery_regret", lang),
     )
-    return Table(columns=columns, rows=rows, numeric=frozenset({1, 2, 3, 4}))
+    return Table(columns=columns, rows=rows, numeric=frozenset({1, 2, 3}))
 
 
 def robustness_sentence(scenario: Scenario, result: Robustness, question: Question, lang: str) -> str:
+    """The setting that keeps the question under its cut-off in the most states, or the tie, in words."""
     part = result.table[result.table["question"] == question.id]
-    best = part.sort_values(["share_under", "max_regret"], ascending=[False, True], kind="stable").iloc[0]
-    return t(
-        "discovery_robust_sentence",
-        lang,
-        setting=setting_name(best["setting"], scenario, lang),
-        share=percent_text(best["share_under"], lang),
-        states=result.states,
-        outcome=outcome_text(scenario, question, lang),
-        cutoff=percent_text(best["cutoff"], lang),
-        regret=f"{best['max_regret'] * 100:.0f}",
-    )
+    ranked = part.sort_values(["share_under", "max_regret"], ascending=[False, True], kind="stable")
+    best = ranked.iloc[0]
+    tied = ranked[(ranked["share_under"] == best["share_under"]) & (ranked["max_regret"] == best["max_regret"])]
+    values = {
+        "share": percent_text(best["share_under"], lang),
+        "states": result.states,
+        "outcome": outcome_text(scenario, question, lang, noun=True),
+        "cutoff": percent_text(best["cutoff"], lang),
+        "regret": _points(best["max_regret"], lang),
+    }
+    if len(tied) > 1 and len(tied) == len(ranked):
+        return t("discovery_robust_all_tie", lang, **values)
+    if len(tied) > 1:
+        names = "; ".join(f"“{setting_name(s, scenario, lang)}”" for s in tied["setting"])
+        return t("discovery_robust_tie", lang, settings=names, **values)
+    return t("discovery_robust_sentence", lang, setting=setting_name(best["setting"], scenario, lang), **values)

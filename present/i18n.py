@@ -1217,9 +1217,23 @@ _ROUND = {
         "Diese Runde ist geschlossen: sie nimmt keine Abgaben mehr an.",
     ),
     "is_full": (
-        "This round is full: it holds its {limit} submissions.",
-        "Diese Runde ist voll: sie hat ihre {limit} Abgaben.",
+        "This round is full: it takes no more than {limit}.",
+        "Diese Runde ist voll: sie nimmt höchstens {limit} Abgaben an.",
     ),
+    "closes_past": (
+        "The closing time has already passed: choose a later one, or no closing time.",
+        "Die Schlusszeit ist schon vorbei: bitte eine spätere wählen oder keine.",
+    ),
+    "cards_wrong_key": (
+        "This link is not a round's facilitator link, or its key is not the round's.",
+        "Dieser Link ist kein Moderationslink einer Runde, oder sein Schlüssel gehört nicht zur Runde.",
+    ),
+    "cards_outside": (
+        "Not in the round's focus, so not frozen: {questions}",
+        "Nicht im Fokus der Runde, daher nicht eingefroren: {questions}",
+    ),
+    "member_column": ("Member", "Mitglied"),
+    "gut_column": ("Gut estimates", "Bauchgefühl"),
     "step_gut": ("1. Your own estimate first", "1. Zuerst Ihre eigene Einschätzung"),
     "step_gut_help": (
         "Before you see any figure from the model, say how likely you think each event is. This keeps the "
@@ -1437,7 +1451,7 @@ _ROUND = {
         "This is not a round's facilitator link: it needs both round= and key=.",
         "Das ist kein Moderationslink einer Runde: er braucht round= und key=.",
     ),
-    "cards_frozen": ("Frozen into the ledger: {questions}.", "Ins Register eingefroren: {questions}."),
+    "cards_frozen": ("Frozen into the ledger: {questions}", "Ins Register eingefroren: {questions}"),
     "freeze_what": ("Figure to freeze", "Einzufrierende Zahl"),
     "frozen": ("Frozen: {figure}.", "Eingefroren: {figure}."),
     "source_model": ("model at the round's settings", "Modell bei den Einstellungen der Runde"),
@@ -1494,6 +1508,16 @@ _DISCOVERY = {
         "{indicator} falls to “{level}” within {weeks} weeks",
         "{indicator} fällt binnen {weeks} Wochen auf „{level}“",
     ),
+    "reaches_noun": (
+        "{indicator} reaching “{level}” within {weeks} weeks",
+        "Stufe „{level}“ bei {indicator} binnen {weeks} Wochen",
+    ),
+    "falls_to_noun": (
+        "{indicator} falling to “{level}” within {weeks} weeks",
+        "Rückgang auf „{level}“ bei {indicator} binnen {weeks} Wochen",
+    ),
+    "stated": ("the box the sentence states", "die Box, die der Satz nennt"),
+    "regret": ("Regret, mean / largest", "Bedauern, Mittel / größtes"),
     "even_odds": ("with better than even odds", "mit besseren als gleichen Chancen"),
     "above": ("with a probability above {p}", "mit einer Wahrscheinlichkeit über {p}"),
     "between": ("{driver} is between {low} and {high}", "{driver} zwischen {low} und {high} liegt"),
@@ -1504,8 +1528,8 @@ _DISCOVERY = {
     "sentence": (
         "{outcome} {odds} in {density} of the settings where {conditions}; these settings hold {coverage} of "
         "all such cases.",
-        "{outcome} {odds} in {density} der Einstellungen, in denen {conditions}; diese Einstellungen umfassen "
-        "{coverage} aller solchen Fälle.",
+        "{outcome_noun}: Das geschieht {odds} in {density} der Einstellungen, in denen {conditions}; diese "
+        "Einstellungen umfassen {coverage} aller solchen Fälle.",
     ),
     "coverage_line": (
         "Coverage: of all the settings where it happens, the share inside the box.",
@@ -1535,14 +1559,28 @@ _DISCOVERY = {
     "mean_p": ("Mean probability", "Mittlere Wahrscheinlichkeit"),
     "mean_regret": ("Mean regret", "Mittleres Bedauern"),
     "max_regret": ("Largest regret", "Größtes Bedauern"),
-    "points": ("{points} points", "{points} Punkte"),
+    "points": ("{mean} / {most} points", "{mean} / {most} Punkte"),
     "robust_sentence": (
-        "“{setting}” keeps the chance that {outcome} at or under {cutoff} in {share} of {states} sampled states of "
-        "the world, the most of the settings compared; in its worst state it is {regret} percentage points above "
-        "the best setting there.",
-        "„{setting}“ hält die Wahrscheinlichkeit, dass {outcome}, in {share} von {states} gezogenen Weltzuständen bei "
-        "höchstens {cutoff}, so oft wie keine andere verglichene Einstellung; in ihrem ungünstigsten Zustand liegt sie "
-        "{regret} Prozentpunkte über der dort besten Einstellung.",
+        "“{setting}” keeps the chance of {outcome} at or under {cutoff} in {share} of {states} sampled states of "
+        "the world, more often than any other setting compared; in its worst state it lies {regret} percentage "
+        "points above the best setting there.",
+        "„{setting}“ hält die Wahrscheinlichkeit für {outcome} in {share} von {states} gezogenen Weltzuständen bei "
+        "höchstens {cutoff}, öfter als jede andere verglichene Einstellung; in ihrem ungünstigsten Zustand liegt "
+        "sie {regret} Prozentpunkte über der dort besten Einstellung.",
+    ),
+    "robust_tie": (
+        "{settings} tie: each keeps the chance of {outcome} at or under {cutoff} in {share} of {states} sampled "
+        "states of the world, more often than the others, with a largest regret of {regret} percentage points.",
+        "{settings} liegen gleichauf: Jede hält die Wahrscheinlichkeit für {outcome} in {share} von {states} "
+        "gezogenen Weltzuständen bei höchstens {cutoff}, öfter als die übrigen, mit einem größten Bedauern von "
+        "{regret} Prozentpunkten.",
+    ),
+    "robust_all_tie": (
+        "The levers make no difference here: every setting compared keeps the chance of {outcome} at or under "
+        "{cutoff} in {share} of {states} sampled states of the world (largest regret {regret} percentage points).",
+        "Die Hebel machen hier keinen Unterschied: Jede verglichene Einstellung hält die Wahrscheinlichkeit für "
+        "{outcome} in {share} von {states} gezogenen Weltzuständen bei höchstens {cutoff} (größtes Bedauern "
+        "{regret} Prozentpunkte).",
     ),
     "tab": ("What if?", "Was wäre, wenn?"),
     "map_header": ("Two drivers at once", "Zwei Treiber zugleich"),

@@ -518,10 +518,10 @@ def submissions_table(
             )
         )
     columns = (
-        t("round_member", lang),
+        t("round_member_column", lang),
         t("round_when", lang),
         t("round_status", lang),
-        t("round_gut", lang),
+        t("round_gut_column", lang),
         t("round_comment", lang),
     )
     return Table(columns=columns, rows=tuple(rows))

@@ -269,13 +269,13 @@ def cached(key: tuple, compute):
 
 def pool(model: Model, submissions: tuple, runs: int, seed: int) -> Pool:
     """The pooled ensemble of these submissions (each a member's latest). Raises one of REFUSALS."""
-    key = ("pool", model.digest, tuple(s.id for s in submissions), runs, seed)
+    key = ("pool", model.digest, tuple((s.round_id, s.id) for s in submissions), runs, seed)
     return _pools.get_or_compute(key, lambda: pooled_ensemble(model, [s.judgement for s in submissions], runs, seed))
 
 
 def disagreement_of(model: Model, submissions: tuple, questions: tuple[str, ...], seed: int) -> pd.DataFrame:
     """engine.pooling.disagreement of these submissions over `questions`. Raises one of REFUSALS."""
-    key = ("disagreement", model.digest, tuple(s.id for s in submissions), questions, seed)
+    key = ("disagreement", model.digest, tuple((s.round_id, s.id) for s in submissions), questions, seed)
     return _pools.get_or_compute(
         key, lambda: disagreement(model, [s.judgement for s in submissions], DISAGREEMENT_RUNS, seed, questions)
     )

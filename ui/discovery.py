@@ -207,10 +207,15 @@ def _show_discovery(
     boxes = data.cached(key, lambda: prim(x, y))
     trajectory = trajectory_frame(boxes)
     default = boxes.index(best_box(boxes))
+    # The chart first, the picker under it: the chart shows what the picker picks, so it is drawn after.
+    chart = st.empty()
     step = st.slider(t("discovery_pick", lang), 0, len(boxes) - 1, default, key=f"discovery:step:{question_id}")
-    st.plotly_chart(present.trajectory_figure(trajectory, step, lang), key="discovery:trajectory", config=CHART_CONFIG)
-    st.caption(t("discovery_coverage_line", lang) + " " + t("discovery_density_line", lang))
     box = simplify(x, y, paste(x, y, boxes[step]))
+    with chart:
+        st.plotly_chart(
+            present.trajectory_figure(trajectory, step, box, lang), key="discovery:trajectory", config=CHART_CONFIG
+        )
+    st.caption(t("discovery_coverage_line", lang) + " " + t("discovery_density_line", lang))
     full = {d: (float(x[d].min()), float(x[d].max())) for d in drivers}
     st.markdown(f"**{md_escape(present.box_sentence(scenario, question, cutoff, box, full, lang))}**")
     if box.restricted:

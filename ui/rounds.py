@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 ROUND_PARAM = "round"
 KEY_PARAM = "key"
 LANG_KEY = "round:lang"
+LANG_SHOWN = "round:lang_shown"  # the language last chosen, which a deselected control leaves as it was
 OPENED_KEY = "round:opened"  # (round id, key) of the round this session just opened from the dashboard
 
 
@@ -126,6 +127,9 @@ def open_form(view: session.View, source_text: str | None) -> None:
         st.error(t("round_need_question", lang))
         return
     closes_at = datetime.combine(close_day, close_time, tzinfo=UTC) if closes else None
+    if closes_at is not None and closes_at <= datetime.now(UTC):
+        st.error(t("round_closes_past", lang))
+        return
     try:
         new = rounds.open(
             yaml_text, view.ref, title, questions, view.values, view.runs, view.seed, closes_at, int(most), show
@@ -161,10 +165,21 @@ def freeze_cards(view: session.View, questions: pd.DataFrame) -> None:
     if not round_id or not key:
         st.error(t("round_cards_bad_link", lang))
         return
+    try:
+        found = rounds.get(round_id)
+    except StoreError as err:
+        _store_failed(err, lang)
+        return
+    if found is None or not rounds.is_facilitator(found.id, key):
+        st.error(t("round_cards_wrong_key", lang))
+        return
+    outside = [q for q in chosen if q not in found.questions]
+    if outside:
+        st.info(t("round_cards_outside", lang, questions=md_escape("; ".join(texts[q] for q in outside))))
     table = questions.set_index("question")
     settings = {"values": dict(view.values), "runs": view.runs, "seed": view.seed}
     frozen = []
-    for q in chosen:
+    for q in [q for q in chosen if q in found.questions]:
         row = table.loc[q]
         try:
             rounds.freeze(
@@ -172,7 +187,7 @@ def freeze_cards(view: session.View, questions: pd.DataFrame) -> None:
                 question_text=scenario.questions[list(texts).index(q)].text.en, digest=view.digest,
             )  # fmt: skip
         except AccessDenied:
-            st.error(t("round_wrong_key", lang))
+            st.error(t("round_cards_wrong_key", lang))
             return
         except (ValueError, RoundFull) as err:
             st.error(t("round_refused", lang, reason=md_escape(f"{texts[q]}: {err}")))
@@ -189,16 +204,18 @@ def freeze_cards(view: session.View, questions: pd.DataFrame) -> None:
 
 
 def _language() -> str:
+    """The round page's language: its own control, first set from ?lang= or the browser."""
     asked = st.query_params.get("lang")
-    if LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = asked if asked in LANGUAGES else session.language(st.context.locale)
-    return (
-        st.segmented_control(
-            "Language / Sprache", LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.get, label_visibility="collapsed"
-        )
-        or st.session_state.get(LANG_KEY)
-        or "en"
+    if LANG_SHOWN not in st.session_state:
+        st.session_state[LANG_SHOWN] = asked if asked in LANGUAGES else session.language(st.context.locale)
+        st.session_state[LANG_KEY] = st.session_state[LANG_SHOWN]
+    chosen = st.segmented_control(
+        "Language / Sprache", LANGUAGES, key=LANG_KEY, format_func=LANGUAGE_NAMES.get, label_visibility="collapsed"
     )
+    # Clicking the language already chosen deselects it (None): that keeps the language, it does not reset it.
+    if chosen:
+        st.session_state[LANG_SHOWN] = chosen
+    return st.session_state[LANG_SHOWN]
 
 
 def page(folder) -> None:
@@ -249,11 +266,13 @@ def page(folder) -> None:
 def _previous_round(rounds: RoundStore, found: Round, model: Model, lang: str) -> None:
     """In a follow-up round, the first round's anonymised medians and ranges."""
     family = rounds.family(found.id)
-    number = next((n for n, r in enumerate(family, start=1) if r.id == found.id), 2)
-    earlier = [r for r in family if r.created_at <= found.created_at and r.id != found.id]
-    if not earlier:
+    index = next((n for n, r in enumerate(family) if r.id == found.id), None)
+    if not index:
         return
-    previous = earlier[-1]
+    # The round before this one in the series, as the Delphi comparison takes it: rounds opened in the same
+    # second are ordered by the series, not by their time stamps.
+    previous = family[index - 1]
+    number = index + 1
     members = rounds.current(previous.id)
     if not members:
         return
@@ -389,7 +408,7 @@ def _drivers_step(rounds: RoundStore, found: Round, model: Model, alias: str, gu
     try:
         submitted = rounds.submit(found.id, model, judgement, comment)
     except JudgementError as err:
-        st.error(md_escape(str(err)))
+        st.error(t("round_refused", lang, reason=md_escape(str(err))))
         return
     except RoundClosed:
         st.warning(t("round_is_closed", lang))

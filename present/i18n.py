@@ -1249,7 +1249,7 @@ _ROUND = {
     "gut": ("Your probability (%)", "Ihre Wahrscheinlichkeit (%)"),
     "next": ("Next: the drivers", "Weiter: die Treiber"),
     "need_alias": ("Give a name or an alias.", "Bitte einen Namen oder ein Kürzel angeben."),
-    "gut_given": ("Your estimates: {text}", "Ihre Einschätzungen: {text}"),
+    "gut_given": ("your estimates:", "Ihre Einschätzungen:"),
     "change_gut": ("Start again", "Neu beginnen"),
     "step_drivers": ("2. The drivers as you judge them", "2. Die Treiber nach Ihrem Urteil"),
     "step_drivers_help": (

@@ -275,8 +275,8 @@ def test_step_one_refuses_an_empty_alias_and_missing_gut_answers_then_proceeds(r
     at.number_input(key=f"round:{rid}:gut:aggressive_posture").set_value(0)
     _click(at, "Next: the drivers")
     assert _values(at.error) == []
-    listed = "; ".join(f"{md_escape(TEXT[q])} {p}" for q, p in zip(FOCUS, ("30%", "0%"), strict=True))
-    assert _values(at.success) == [f"Bob · Your estimates: {listed}"]
+    listed = "\n".join(f"- {md_escape(TEXT[q])} **{p}**" for q, p in zip(FOCUS, ("30%", "0%"), strict=True))
+    assert _values(at.success) == [f"**Bob** · your estimates:\n\n{listed}"]
     assert _values(at.subheader) == ["2. The drivers as you judge them"]
     assert len(at.slider) == len(SCENARIO.drivers)
     assert at.slider(key=f"round:{rid}:drv:troops_deployed").value == 12000

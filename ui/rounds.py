@@ -312,8 +312,9 @@ def _participant(rounds: RoundStore, found: Round, model: Model, lang: str) -> N
         _gut_step(found, texts, lang)
         return
     alias, gut = given
-    listed = "; ".join(f"{md_escape(texts[q])} {percent_text(p, lang)}" for q, p in gut.items())
-    st.success(md_escape(alias) + " · " + t("round_gut_given", lang, text=listed))
+    # One line per question: five questions run together in one sentence were hard to check at a glance.
+    listed = "\n".join(f"- {md_escape(texts[q])} **{percent_text(p, lang)}**" for q, p in gut.items())
+    st.success(f"**{md_escape(alias)}** · {t('round_gut_given', lang)}\n\n{listed}")
     if st.button(t("round_change_gut", lang), key=_key(found.id, "restart")):
         st.session_state.pop(_key(found.id, "gut"), None)
         st.rerun()

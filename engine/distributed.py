@@ -91,8 +91,9 @@ def run_sweep_parallel(
     else:
         count = max(1, min(workers or available_cores(), len(parts)))
         if count == 1:
+            # In this process: its engine keeps its own threads (evaluate_chunk would pin them to one for good).
             for done, (a, b) in enumerate(parts, start=1):
-                take(*evaluate_chunk(yaml_text, rows[a:b], a, runs, seed), done)
+                take(a, evaluate(model, rows[a:b], a, runs, seed), done)
         else:
             # spawn, not fork: the parent may hold the engine's thread pool, which a fork would copy half-made.
             with ProcessPoolExecutor(count, mp_context=get_context("spawn")) as pool:

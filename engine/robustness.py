@@ -96,12 +96,12 @@ def robustness(
         strays = sorted(set(values) - lever_ids)
         if strays:
             raise ValueError(f"setting {name!r} sets drivers that are not levers: {', '.join(strays)}")
-    questions = [q for q in scenario.questions if q.id in cutoffs]
-    if not questions:
-        raise ValueError("robustness needs a cut-off for at least one question")
     unknown = sorted(set(cutoffs) - {q.id for q in scenario.questions})
     if unknown:
         raise ValueError(f"unknown question(s): {', '.join(unknown)}")
+    questions = [q for q in scenario.questions if q.id in cutoffs]
+    if not questions:
+        raise ValueError("robustness needs a cut-off for at least one question")
     others = uncertainties(scenario)
     if not others:
         raise ValueError("every driver is a lever: there is no uncertainty to be robust to")

@@ -1233,6 +1233,11 @@ _ROUND = {
         "Nicht im Fokus der Runde, daher nicht eingefroren: {questions}",
     ),
     "member_column": ("Member", "Mitglied"),
+    "comment_column": ("Comment", "Kommentar"),
+    "question": ("Question", "Frage"),
+    "links": ("Links to this round", "Links zu dieser Runde"),
+    "choose_outcome": ("Choose whether it happened.", "Bitte wählen, ob es eingetreten ist."),
+    "question_key": ("Gut estimates by question: {questions}", "Bauchgefühl nach Frage: {questions}"),
     "gut_column": ("Gut estimates", "Bauchgefühl"),
     "step_gut": ("1. Your own estimate first", "1. Zuerst Ihre eigene Einschätzung"),
     "step_gut_help": (
@@ -1304,7 +1309,7 @@ _ROUND = {
         "bekommen (je {per} Läufe). Daneben die eigenen Einstellungen und das Bauchgefühl jedes Mitglieds.",
     ),
     "pooled_sentence": (
-        "{question} Pooled model {p} (95 % interval {span}); members' own settings {members_span} (median "
+        "{question} Pooled model {p} (95\u00a0% interval {span}); members' own settings {members_span} (median "
         "{members_median}); gut estimates {gut_span} (median {gut_median}).",
         "{question} Gepooltes Modell {p} (95-%-Intervall {span}); eigene Einstellungen der Mitglieder "
         "{members_span} (Median {members_median}); Bauchgefühl {gut_span} (Median {gut_median}).",
@@ -1466,7 +1471,7 @@ _ROUND = {
     "outcome_yes": ("happened", "ist eingetreten"),
     "outcome_no": ("did not happen", "ist nicht eingetreten"),
     "brier": ("Brier score", "Brier-Score"),
-    "interval": ("95 % interval", "95-%-Intervall"),
+    "interval": ("95\u00a0% interval", "95-%-Intervall"),
     "outcome": ("Outcome", "Ausgang"),
     "source": ("Source", "Quelle"),
     "forecasts": ("Forecasts", "Prognosen"),

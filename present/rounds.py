@@ -287,11 +287,14 @@ def split_figure(scenario: Scenario, pool: Pool, questions: Sequence[str], lang:
                 # The words the sentences use, so the chart and the text never round apart.
                 text=[percent_text(float(v), lang) for v in share],
                 textposition="inside",
+                textangle=0,
                 hovertemplate="%{text}<extra></extra>",
             )
         )
     layout = _row_layout(notes, height, t("round_share_axis", lang))
     layout["barmode"] = "stack"
+    # A share too thin for its label shows none (its hover still does), rather than one turned on its side.
+    layout["uniformtext"] = {"minsize": 11, "mode": "hide"}
     fig.update_layout(layout)
     return fig
 
@@ -405,7 +408,8 @@ def disagreement_sentences(
 
 def disagreement_figure(scenario: Scenario, frame: pd.DataFrame, question: str, lang: str, top: int = 8) -> go.Figure:
     """Per driver, a bar from the probability at the members' lowest value to that at their highest."""
-    part = frame[(frame["question"] == question)].sort_values("rank").head(top)
+    # Drivers all members set alike move nothing: an empty row for each would only push the others apart.
+    part = frame[(frame["question"] == question) & (frame["effect"] != 0)].sort_values("rank").head(top)
     labels = [scenario.driver(d).label.get(lang) for d in part["driver"]]
     rows, notes, height = _rows(labels)
     low, high = part["at_low"].to_numpy() * 100, part["at_high"].to_numpy() * 100
@@ -503,28 +507,29 @@ def delphi_sentence(compared: pd.DataFrame, lang: str) -> str:
 def submissions_table(
     scenario: Scenario, submissions: Sequence[Submission], questions: Sequence[str], lang: str
 ) -> Table:
-    """Every submission, the replaced ones marked: who, when, their gut estimates, the comment."""
-    texts = {q.id: q.text.get(lang) for q in scenario.questions}
+    """Every submission, the replaced ones marked: who, when, their gut estimates by question number, the comment.
+
+    The questions are numbered as in `question_key`: their texts in every row made the table a wall of words.
+    """
     rows = []
     for s in submissions:
-        guts = "; ".join(f"{texts[q]}: {percent_text(s.gut[q], lang)}" for q in questions if q in s.gut)
-        rows.append(
-            (
-                s.member,
-                s.created_at.replace("T", " ")[:16],
-                t("round_replaced" if s.superseded else "round_counts", lang),
-                guts,
-                s.comment,
-            )
-        )
+        guts = ", ".join(f"{n}: {percent_text(s.gut[q], lang)}" for n, q in enumerate(questions, 1) if q in s.gut)
+        status = t("round_replaced" if s.superseded else "round_counts", lang)
+        rows.append((s.member, s.created_at.replace("T", " ")[:16], status, guts, s.comment))
     columns = (
         t("round_member_column", lang),
         t("round_when", lang),
         t("round_status", lang),
         t("round_gut_column", lang),
-        t("round_comment", lang),
+        t("round_comment_column", lang),
     )
     return Table(columns=columns, rows=tuple(rows))
+
+
+def question_key(scenario: Scenario, questions: Sequence[str], lang: str) -> str:
+    """'1: <question>; 2: <question>': what the submissions table's numbers stand for."""
+    texts = {q.id: q.text.get(lang) for q in scenario.questions}
+    return "; ".join(f"{n}: {texts[q]}" for n, q in enumerate(questions, 1))
 
 
 def results_csv(scenario: Scenario, submissions: Sequence[Submission], pool: Pool | None) -> str:
@@ -593,7 +598,7 @@ def ledger_table(
         for row in frame.itertuples()
     )
     columns = (
-        t("round_field_questions", lang),
+        t("round_question", lang),
         t("round_source", lang),
         t("round_probability_axis", lang),
         t("round_interval", lang),

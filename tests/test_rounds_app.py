@@ -49,9 +49,9 @@ DELPHI = (
     "width of the middle half, round 2",
     "narrowed",
 )
-SUBMISSIONS = ("Member", "When \\(UTC\\)", "Status", "Gut estimates", "Comment \\(optional\\)")
+SUBMISSIONS = ("Member", "When \\(UTC\\)", "Status", "Gut estimates", "Comment")
 BRIER = ("Source", "Forecasts", "Resolved", "Brier score")
-LEDGER = ("Questions in focus", "Source", "probability \\(%\\)", "95 % interval", "When \\(UTC\\)", "Outcome")
+LEDGER = ("Question", "Source", "probability \\(%\\)", "95\u00a0% interval", "When \\(UTC\\)", "Outcome")
 
 
 @pytest.fixture
@@ -588,7 +588,7 @@ def test_freezing_and_resolving_through_the_forms_fill_the_ledger_and_the_brier_
     _click(at, "Freeze")
     assert [(f.source, f.label, f.probability) for f in rounds.forecasts(rid)][1] == ("gut", MALLORY, 0.3)
 
-    [question] = [w for w in at.selectbox if w.label == "Questions in focus" and w.form_id.endswith("resolve_form")]
+    [question] = [w for w in at.selectbox if w.label == "Question" and w.form_id.endswith("resolve_form")]
     question.set_value("motives_capability")
     at.radio[0].set_value(False)
     at.date_input[0].set_value(date(2025, 3, 4))

@@ -491,7 +491,7 @@ def _results(rounds: RoundStore, found: Round, model: Model, lang: str, names: b
     st.subheader(t("round_disagree_title", lang))
     st.caption(t("round_disagree_help", lang))
     texts = {q.id: q.text.get(lang) for q in scenario.questions}
-    chosen = st.selectbox(t("round_field_questions", lang), questions, format_func=texts.get, key=_key(found.id, "q"))
+    chosen = st.selectbox(t("round_question", lang), questions, format_func=texts.get, key=_key(found.id, "q"))
     try:
         swings = data.disagreement_of(model, current, tuple(questions), found.seed)
     except data.REFUSALS as refused:
@@ -515,6 +515,9 @@ def _results(rounds: RoundStore, found: Round, model: Model, lang: str, names: b
             for s in comments:
                 st.markdown(f"**{md_escape(s.member)}:** {md_escape(s.comment)}")
         with st.expander(t("round_submissions", lang)):
+            st.caption(
+                md_escape(t("round_question_key", lang, questions=present.question_key(scenario, questions, lang)))
+            )
             static_table(present.submissions_table(scenario, every, questions, lang))
         st.download_button(
             t("round_download", lang),
@@ -550,7 +553,8 @@ def _delphi(rounds: RoundStore, found: Round, model: Model, current: tuple, lang
 
 
 def _facilitator(rounds: RoundStore, found: Round, model: Model, key: str, lang: str) -> None:
-    with st.expander(t("round_participant_link", lang), expanded=True):
+    # Closed at first: this is the page a facilitator puts on the screen for the team, and it holds the key.
+    with st.expander(t("round_links", lang)):
         _show_links(found.id, key, lang)
     with st.container(border=True):
         st.markdown(f"**{t('round_manage', lang)}**")
@@ -637,17 +641,21 @@ def _ledger(rounds: RoundStore, found: Round, model: Model, key: str, lang: str)
 
     with st.form(_key(found.id, "resolve_form")):
         st.markdown(f"**{t('round_resolve', lang)}**")
-        question = st.selectbox(t("round_field_questions", lang), list(found.questions), format_func=texts.get)
+        question = st.selectbox(t("round_question", lang), list(found.questions), format_func=texts.get)
+        # No default: an outcome is recorded only when someone chose one.
         happened = st.radio(
             t("round_happened", lang),
             [True, False],
+            index=None,
             format_func=lambda v: t("round_outcome_yes" if v else "round_outcome_no", lang),
             horizontal=True,
         )
         day = st.date_input(t("round_resolved_on", lang), value=date.today())
         note = st.text_input(t("round_note", lang), max_chars=500)
         resolve = st.form_submit_button(t("round_resolve_button", lang))
-    if resolve:
+    if resolve and happened is None:
+        st.error(t("round_choose_outcome", lang))
+    elif resolve:
         try:
             rounds.resolve(found.id, key, question, happened, day, note)
         except (AccessDenied, ValueError, RoundFull) as err:

@@ -10,7 +10,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,14 +92,21 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def running_server(extra_args: tuple[str, ...] = (), prefix: str = "streamlit-") -> Iterator[RunningServer]:
+def running_server(
+    extra_args: tuple[str, ...] = (),
+    prefix: str = "streamlit-",
+    env: Mapping[str, str] | None = None,
+) -> Iterator[RunningServer]:
     """The dashboard on a free port, healthy, with a private SCENARIO_DATA_DIR (saved scenarios from a run
-    must not land in the working tree); stopped on exit. Raises ServerDidNotStart with the server's output."""
+    must not land in the working tree); stopped on exit. Raises ServerDidNotStart with the server's output.
+    `env` is added to the server's environment last: the inherited SCENARIO_DATABASE_URL is dropped, so a
+    store URL reaches the server only through `env`."""
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
     log_path = workdir / "server.log"
-    env = os.environ | {"PYTHONUNBUFFERED": "1", "SCENARIO_DATA_DIR": str(workdir / "data")}
-    env.pop("SCENARIO_DATABASE_URL", None)
+    server_env = os.environ | {"PYTHONUNBUFFERED": "1", "SCENARIO_DATA_DIR": str(workdir / "data")}
+    server_env.pop("SCENARIO_DATABASE_URL", None)
+    server_env |= env or {}
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -107,7 +114,7 @@ def running_server(extra_args: tuple[str, ...] = (), prefix: str = "streamlit-")
             cwd=REPO_ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=server_env,
         )
     server = RunningServer(process, url, log_path)
     try:

@@ -8,6 +8,10 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # The store tests start a throwaway PostgreSQL server of their own: they need its initdb.
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The replica test runs Debian's nginx as the proxy, its own instance on a free loopback port (/usr/sbin is not
+# on every user's PATH). The package may start a system nginx on port 80 (under systemd; blocked in containers
+# by policy-rc.d or the missing init, skipped if port 80 is taken): the test neither uses nor minds it.
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
     apt=(apt-get)

@@ -23,9 +23,9 @@ def _driver_value(scenario: Scenario, driver: str, value: float, lang: str) -> s
 
 
 def outcome_text(scenario: Scenario, question: Question, lang: str, noun: bool = False) -> str:
-    """What a 'yes' means, in the scale's words: "North Korean assertiveness reaches 'ICBM launches ...'";
-    with `noun`, as a noun phrase ("... reaching ..."), which German needs: a label's grammatical number is
-    unknown, so no verb may agree with it."""
+    """What a 'yes' means, in the scale's words: "North Korean assertiveness reaches 'ICBM launches ...'" (each
+    language's template says it as a clause or as a noun phrase); with `noun`, always as a noun phrase
+    ("... reaching ..."), for the sentences that need one."""
     indicator = scenario.indicator(question.indicator)
     level = indicator.level_at(question.threshold)
     name = level.text.get(lang) if level is not None else number(question.threshold, lang)
@@ -70,7 +70,6 @@ def box_sentence(
         "discovery_sentence",
         lang,
         outcome=outcome_text(scenario, question, lang),
-        outcome_noun=outcome_text(scenario, question, lang, noun=True),
         odds=odds_text(cutoff, lang),
         density=percent_text(box.density, lang),
         conditions=condition_text(scenario, box, full, lang),

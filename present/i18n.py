@@ -1505,13 +1505,15 @@ STRINGS.update({f"round_{key}": {"en": en, "de": de} for key, (en, de) in _ROUND
 
 # "Under which assumptions?" (ui/discovery.py, present/discovery.py), keyed "discovery_<key>".
 _DISCOVERY = {
+    # German says the outcome as a noun phrase: a label's grammatical number is unknown, so no verb may agree
+    # with it. English can say it as a clause.
     "reaches": (
         "{indicator} reaches “{level}” within {weeks} weeks",
-        "{indicator} erreicht binnen {weeks} Wochen „{level}“",
+        "Stufe „{level}“ bei {indicator} binnen {weeks} Wochen",
     ),
     "falls_to": (
         "{indicator} falls to “{level}” within {weeks} weeks",
-        "{indicator} fällt binnen {weeks} Wochen auf „{level}“",
+        "Rückgang auf „{level}“ bei {indicator} binnen {weeks} Wochen",
     ),
     "reaches_noun": (
         "{indicator} reaching “{level}” within {weeks} weeks",
@@ -1533,7 +1535,7 @@ _DISCOVERY = {
     "sentence": (
         "{outcome} {odds} in {density} of the settings where {conditions}; these settings hold {coverage} of "
         "all such cases.",
-        "{outcome_noun}: Das geschieht {odds} in {density} der Einstellungen, in denen {conditions}; diese "
+        "{outcome}: Das geschieht {odds} in {density} der Einstellungen, in denen {conditions}; diese "
         "Einstellungen umfassen {coverage} aller solchen Fälle.",
     ),
     "coverage_line": (

@@ -1152,7 +1152,9 @@ def test_hostile_scenario_text_is_escaped_on_every_tab(hostile_project):
     assert modified in [c.value for c in at.caption]
 
     # The Why tab's details: a driver, an indicator and an impact; the probability tornado; Sobol indices.
+    # (The loop above ends on the last tab, which is no longer Why: open it first.)
     at.session_state["main_tab"] = t("tab_why", "en")
+    at.run()
     _widget(at.radio, t("why_metric", "en")).set_value("probability")
     _widget(at.selectbox, t("why_sobol_n", "en")).set_value(32)
     _widget(at.selectbox, t("why_inspect", "en")).set_value(f"node:{scenario.drivers[0].id}")

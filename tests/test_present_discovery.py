@@ -69,8 +69,9 @@ def test_box_sentence_with_another_cut_off_and_a_question_below():
 
 def test_outcome_and_odds_texts():
     assert outcome_text(TINY2, BUSY, "en") == "Level reaches “Busy” within 8 weeks"
-    assert outcome_text(TINY2, FAINT, "de") == "Echo fällt binnen 10 Wochen auf „Schwach“"
-    # As a noun phrase, which German needs where no verb may agree with a label of unknown number.
+    # German's own template is a noun phrase: no verb may agree with a label of unknown grammatical number.
+    assert outcome_text(TINY2, FAINT, "de") == "Rückgang auf „Schwach“ bei Echo binnen 10 Wochen"
+    # Asked for as a noun phrase, English gives one too.
     assert outcome_text(TINY2, BUSY, "en", noun=True) == "Level reaching “Busy” within 8 weeks"
     assert outcome_text(TINY2, FAINT, "en", noun=True) == "Echo falling to “Faint” within 10 weeks"
     assert outcome_text(TINY2, BUSY, "de", noun=True) == "Stufe „Belebt“ bei Niveau binnen 8 Wochen"

@@ -62,6 +62,9 @@ rounds_table = sa.Table(
     sa.Column("max_submissions", sa.Integer, nullable=False),
     sa.Column("show_results", sa.Boolean, nullable=False),
     sa.Column("key_hash", sa.String(64), nullable=False),
+    # 1 for a first round, n for the n-th of its series: time stamps have whole seconds, and two follow-ups
+    # opened within one must still come in the order they were opened.
+    sa.Column("position", sa.Integer, nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
 )
 actions_table = sa.Table(
@@ -178,6 +181,7 @@ class Round:
     closes_at: str | None
     max_submissions: int
     created_at: str
+    position: int = 1  # 1 for a first round, n for the n-th of its series
     closed: bool = False
     show_results: bool = False
     submitted: int = 0  # submission rows, superseded ones included: what the limit counts
@@ -354,6 +358,11 @@ class RoundStore:
             }
             with self._sql.begin() as conn:
                 self.scenarios.check_hourly(conn, rounds_table.c.created_at, now, "open a round", "rounds")
+                row["position"] = 1
+                if parent_id is not None:
+                    r = rounds_table.c
+                    held = sa.select(sa.func.count()).where(sa.or_(r.id == parent_id, r.parent_id == parent_id))
+                    row["position"] = conn.execute(held).scalar_one() + 1
                 conn.execute(rounds_table.insert().values(**row))
         logger.info("opened round %s on sha-%s", row["id"], digest[:16])
         opened = self.get(row["id"])
@@ -397,6 +406,7 @@ class RoundStore:
             closes_at=row.closes_at,
             max_submissions=row.max_submissions,
             created_at=row.created_at,
+            position=row.position,
             closed=closed,
             show_results=show_results,
             submitted=int(submitted),
@@ -429,12 +439,12 @@ class RoundStore:
             rows = conn.execute(
                 sa.select(rounds_table)
                 .where(sa.or_(r.id == root, r.parent_id == root))
-                .order_by(r.created_at, r.id)
+                .order_by(r.position, r.created_at, r.id)
                 .limit(ROUNDS_LISTED_MAX)
             ).all()
             found = [self._round(conn, row) for row in rows]
         # The first round first, whatever the clock said.
-        return sorted(found, key=lambda x: (x.parent_id is not None, x.created_at, x.id))
+        return sorted(found, key=lambda x: (x.position, x.created_at, x.id))
 
     def ledger_id(self, round_id: str) -> str | None:
         """The id of the round's first round: a family's ledger is kept under it."""

@@ -531,6 +531,7 @@ def test_a_follow_up_shares_the_key_and_the_ledger(rounds, model, clock):
         closes_at="2030-01-01T00:00:00+00:00",
         max_submissions=40,
         created_at=stamp(T0 + 60),
+        position=2,
         show_results=True,
     )
     assert rounds.is_facilitator(second.id, key)
@@ -542,12 +543,14 @@ def test_a_follow_up_shares_the_key_and_the_ledger(rounds, model, clock):
     assert rounds.forecasts(first.id) == rounds.forecasts(second.id) == [a, b]
     resolved = rounds.resolve(second.id, key, "aggressive_posture", False, "2024-09-01")
     assert rounds.resolutions(first.id) == [resolved]
-    # A follow-up of the follow-up still belongs to the first round, and its clock may run behind.
+    # A follow-up of the follow-up still belongs to the first round and comes third in its series, in the
+    # order the rounds were opened, even when the clock runs behind.
     clock.now = T0 - 3600
     third = rounds.follow_up(second.id, key, "Round three")
     assert third.parent_id == first.id
+    assert third.position == 3
     assert rounds.ledger_id(third.id) == first.id
-    assert [r.id for r in rounds.family(third.id)] == [first.id, third.id, second.id]
+    assert [r.id for r in rounds.family(third.id)] == [first.id, second.id, third.id]
     assert rounds.forecasts(third.id) == [a, b]
     assert rounds.resolutions(third.id) == [resolved]
     with pytest.raises(ValueError, match="a round needs a title"):

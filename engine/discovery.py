@@ -57,6 +57,11 @@ def _measures(inside: np.ndarray, y: np.ndarray, cases: int) -> tuple[float, flo
     return coverage, density, n_in / len(y)
 
 
+def _inside(values: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Which rows of `values` (points x drivers) lie within [low, high] on every driver."""
+    return np.all((values >= low) & (values <= high), axis=1)
+
+
 def _box(names: Sequence[str], low: np.ndarray, high: np.ndarray, full: tuple[np.ndarray, np.ndarray], m) -> Box:
     limits = {k: (float(lo), float(hi)) for k, lo, hi in zip(names, low, high, strict=True)}
     restricted = tuple(k for k, lo, hi, a, b in zip(names, low, high, *full, strict=True) if lo > a or hi < b)
@@ -135,10 +140,7 @@ def paste(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, alpha: floa
     low = np.array([box.limits[k][0] for k in names])
     high = np.array([box.limits[k][1] for k in names])
 
-    def members(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-        return np.all((values >= lo) & (values <= hi), axis=1)
-
-    inside = members(low, high)
+    inside = _inside(values, low, high)
     for _ in range(MAX_STEPS):
         density = y[inside].mean()
         step = max(1, math.ceil(alpha * inside.sum()))
@@ -161,7 +163,7 @@ def paste(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, alpha: floa
                     lo[j] = edge
                 else:
                     hi[j] = edge
-                candidate = members(lo, hi)
+                candidate = _inside(values, lo, hi)
                 new = y[candidate].mean()
                 if new > density and (best is None or new > best[0]):
                     best = (new, lo, hi, candidate)
@@ -185,7 +187,7 @@ def simplify(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, toleranc
     high = np.array([box.limits[k][1] for k in names])
 
     def density(lo: np.ndarray, hi: np.ndarray) -> float:
-        inside = np.all((values >= lo) & (values <= hi), axis=1)
+        inside = _inside(values, lo, hi)
         return float(y[inside].mean()) if inside.any() else 0.0
 
     start = density(low, high)
@@ -202,7 +204,7 @@ def simplify(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, box: Box, toleranc
         if best is None:
             break
         _, low, high = best
-    inside = np.all((values >= low) & (values <= high), axis=1)
+    inside = _inside(values, low, high)
     return _box(names, low, high, full, _measures(inside, y, cases))
 
 
@@ -270,5 +272,5 @@ def tree_box(x: pd.DataFrame, y: Sequence[bool] | np.ndarray, max_depth: int = 3
     if best is None:
         return None
     _, low, high = best
-    inside = np.all((values >= low) & (values <= high), axis=1)
+    inside = _inside(values, low, high)
     return _box(names, low, high, full, _measures(inside, y, cases))

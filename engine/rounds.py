@@ -31,7 +31,7 @@ from engine.limits import RUNS_RANGE, SEED_RANGE
 from engine.model import Model
 from engine.pooling import Judgement, check_judgement
 from engine.schema import Scenario
-from engine.store import NOTE_LIMIT, TITLE_LIMIT, ScenarioStore, _one_line, _raw, _stamp
+from engine.store import _ID, NOTE_LIMIT, TITLE_LIMIT, ScenarioStore, _one_line, _raw, _stamp
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ FORECASTS_MAX = 5000  # per ledger: far past a team's use, a bound on what a lea
 RESOLUTIONS_MAX = 1000
 ROUNDS_LISTED_MAX = 50  # rounds of one family (a first round and its follow-ups)
 ACTIONS = ("close", "reopen", "results_on", "results_off")
-_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+_ROUND_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _KEY = re.compile(r"[A-Za-z0-9_-]{32}")
 LOCKED_RETRIES = 8
 
@@ -70,7 +70,7 @@ rounds_table = sa.Table(
 actions_table = sa.Table(
     "round_actions",
     _metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
     sa.Column("round_id", sa.String(32), sa.ForeignKey("rounds.id"), nullable=False, index=True),
     sa.Column("action", sa.String(16), nullable=False),
     sa.Column("created_at", sa.String(32), nullable=False),
@@ -78,7 +78,7 @@ actions_table = sa.Table(
 submissions_table = sa.Table(
     "round_submissions",
     _metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
     sa.Column("round_id", sa.String(32), sa.ForeignKey("rounds.id"), nullable=False, index=True),
     sa.Column("alias", sa.Text, nullable=False),
     sa.Column("alias_folded", sa.Text, nullable=False),
@@ -89,7 +89,7 @@ submissions_table = sa.Table(
 forecasts_table = sa.Table(
     "ledger_forecasts",
     _metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
     sa.Column("ledger_id", sa.String(32), sa.ForeignKey("rounds.id"), nullable=False, index=True),
     sa.Column("question", sa.String(64), nullable=False),
     sa.Column("question_text", sa.Text, nullable=False),
@@ -105,7 +105,7 @@ forecasts_table = sa.Table(
 resolutions_table = sa.Table(
     "ledger_resolutions",
     _metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
     sa.Column("ledger_id", sa.String(32), sa.ForeignKey("rounds.id"), nullable=False, index=True),
     sa.Column("question", sa.String(64), nullable=False),
     sa.Column("happened", sa.Boolean, nullable=False),
@@ -163,7 +163,7 @@ def _json(value: object) -> str:
 
 def valid_id(round_id: object) -> bool:
     """Whether `round_id` has the form of a round id (a link may carry anything)."""
-    return isinstance(round_id, str) and _ID.fullmatch(round_id) is not None
+    return isinstance(round_id, str) and _ROUND_ID.fullmatch(round_id) is not None
 
 
 @dataclass(frozen=True)

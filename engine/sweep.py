@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -211,7 +212,7 @@ def run_sweep(
         require(f"a sweep of {design.points:,} points x {runs:,} runs", cost, largest=largest)
     rows = design_values(scenario, design)
     outcomes = np.empty((design.points, len(output_names(scenario))))
-    with heavy_slot(cost) if check_budget else _no_slot():
+    with heavy_slot(cost) if check_budget else nullcontext():
         done = 0
         for start, stop in chunks(design.points):
             outcomes[start:stop] = evaluate(model, rows[start:stop], start, runs, seed)
@@ -219,14 +220,6 @@ def run_sweep(
             if progress is not None:
                 progress(done / design.points)
     return frame_of(scenario, design, rows, outcomes)
-
-
-class _no_slot:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def throughput(points: int, runs: int, seconds: float) -> float:

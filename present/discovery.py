@@ -13,7 +13,7 @@ from engine.robustness import Robustness
 from engine.schema import Question, Scenario
 from present.i18n import t
 from present.style import PALETTE, TEMPLATE_SPEC, hung_title, plot_text, wrapped_text
-from present.tables import Table, number, percent_text
+from present.tables import Table, decimal, number, percent_text
 
 
 def _driver_value(scenario: Scenario, driver: str, value: float, lang: str) -> str:
@@ -226,8 +226,9 @@ def setting_name(name: str, scenario: Scenario, lang: str) -> str:
     return name
 
 
-def _points(value: float, lang: str) -> str:
-    return f"{value * 100:.1f}".replace(".", "," if lang == "de" else ".")
+def _points(share: float, lang: str) -> str:
+    """A share as percentage points, one decimal the reader's way."""
+    return decimal(share * 100, lang)
 
 
 def robustness_table(scenario: Scenario, result: Robustness, question: str, lang: str) -> Table:

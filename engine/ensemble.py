@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from engine import kernels
 from engine.budget import block_runs, ensemble_cost, heavy_slot, max_runs, require
 from engine.schema import Question, Scenario
 from engine.simulation import CompiledModel, driver_array, simulate
@@ -66,16 +67,14 @@ def sample_coefficients(model: CompiledModel, runs: int, seed: int) -> np.ndarra
 
 def coefficients_at(model: CompiledModel, u: np.ndarray) -> np.ndarray:
     """Coefficients at quantile levels `u` (rows x impacts) of each impact's distribution (its inverse CDF)."""
-    low, mode, high = model.low, model.weight, model.high
-    width = high - low
     if model.uncertainty == "uniform":
-        return low + u * width
-    # Inverse CDF of the triangular distribution; written out so a zero-width range is just its weight.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cut = np.where(width > 0, (mode - low) / width, 0.0)
-        left = low + np.sqrt(u * width * (mode - low))
-        right = high - np.sqrt((1 - u) * width * (high - mode))
-    return np.where(u < cut, left, right)
+        return model.low + u * (model.high - model.low)
+    levels = np.ascontiguousarray(u, dtype=float)
+    out = np.empty(levels.shape)
+    if levels.size:
+        flat = (-1, levels.shape[-1]) if levels.ndim else (1, 1)
+        kernels.triangular(levels.reshape(flat), model.low, model.weight, model.high, out.reshape(flat))
+    return out
 
 
 def quantile_name(q: float) -> str:
@@ -92,30 +91,26 @@ class Projection:
     seed: int
 
 
-def order_statistics(rows: np.ndarray, quantiles: Sequence[float], overwrite: bool = False) -> np.ndarray:
+def order_statistics(rows: np.ndarray, quantiles: Sequence[float]) -> np.ndarray:
     """Quantiles along the last axis with numpy's default (linear) rule: quantiles x rows.
 
-    Exact, like np.quantile, but faster on this shape: small ensembles are sorted whole (SIMD sort
-    beats selection there), large ones select only the order statistics the quantiles need, and
-    large batches of rows are shared out between cores. With `overwrite`, `rows` (if contiguous)
-    is reordered in place instead of copied.
+    Exact, like np.quantile, from the order statistics that the quantiles need (kernels.select_ranks),
+    without sorting whole rows: numpy's sort is slow on some processors (on AMD Zen 4, the AVX-512
+    compress-store it uses is microcoded). Large batches of rows are shared out between cores.
     """
     n = rows.shape[-1]
     position = np.asarray(quantiles, dtype=float) * (n - 1)
     below = np.floor(position).astype(np.intp)
     above = np.minimum(below + 1, n - 1)
     weight = position - below
-    ranked = (rows if overwrite else rows.copy()).reshape(-1, n)
+    flat = np.ascontiguousarray(rows, dtype=float).reshape(-1, n)
     needed = np.unique(np.concatenate([below, above]))
-
-    def rank(part: slice) -> None:
-        if n <= 4096:
-            ranked[part].sort(axis=-1)
-        else:
-            ranked[part].partition(needed, axis=-1)
-
-    run_slices(rank, slices(len(ranked), -(-MIN_VALUES_PER_WORKER // n)))
-    low, high = ranked[:, below], ranked[:, above]
+    picked = np.empty((len(flat), len(needed)))
+    run_slices(
+        lambda part: kernels.select_ranks(flat[part], needed, picked[part]),
+        slices(len(flat), -(-MIN_VALUES_PER_WORKER // n)),
+    )
+    low, high = picked[:, np.searchsorted(needed, below)], picked[:, np.searchsorted(needed, above)]
     return (low + (high - low) * weight).T.reshape(len(quantiles), *rows.shape[:-1])
 
 
@@ -127,12 +122,12 @@ def summarise(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Bands and question probabilities from paths (weeks x runs x indicators, unit interval).
 
-    With `overwrite`, `paths` is scaled and reordered in place rather than copied: a fresh
+    With `overwrite`, `paths` is scaled in place rather than copied: a fresh
     array of this size costs a page fault per 4 KiB, which at 1,000 runs is a sixth of the ensemble.
     """
     n_weeks, _, n_ind = paths.shape
-    # weeks x indicators x runs, contiguous for simulate's output (its transposed view), so that
-    # the quantiles below can reorder each row in place.
+    # weeks x indicators x runs, contiguous for simulate's output (its transposed view): each
+    # indicator's runs in a week are one contiguous row for the quantiles below.
     by_run = np.ascontiguousarray(paths.transpose(0, 2, 1))
     if np.shares_memory(by_run, paths) and not overwrite:
         by_run = by_run * 100
@@ -144,14 +139,17 @@ def summarise(
     for q in scenario.questions:
         by_week = min(q.by_week, n_weeks - 1)
         rows.append(question_row(q, by_week, question_reached(q, by_run[: by_week + 1, position[q.indicator]])))
-    questions = pd.DataFrame(rows, columns=QUESTION_COLUMNS)
+    # Column by column: a frame built from rows infers each column's type row by row, ten times slower.
+    questions = pd.DataFrame(
+        dict(zip(QUESTION_COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}, columns=QUESTION_COLUMNS
+    )
 
     columns = {
         "week": np.repeat(np.arange(n_weeks), n_ind),
         "indicator": np.tile(np.array([i.id for i in scenario.indicators], dtype=object), n_weeks),
         "mean": by_run.mean(axis=-1).reshape(-1),
     }
-    for q, values in zip(quantiles, order_statistics(by_run, quantiles, overwrite=True), strict=True):
+    for q, values in zip(quantiles, order_statistics(by_run, quantiles), strict=True):
         columns[quantile_name(q)] = values.reshape(-1)
     return pd.DataFrame(columns), questions
 
@@ -180,7 +178,9 @@ def run_ensemble(
     with heavy_slot(cost):
         paths = ensemble_paths(compiled, runs, seed, driver_array(compiled, values), weeks, block_runs(scenario))
         bands, questions = summarise(scenario, paths, quantiles, overwrite=True)
-    if not np.isfinite(bands.select_dtypes("number").to_numpy()).all():
+    # A NaN or infinity anywhere in a week's runs makes that week's mean non-finite, and the quantiles
+    # are order statistics of the same values: the mean column alone tells.
+    if not np.isfinite(bands["mean"].to_numpy()).all():
         raise NonFiniteResult("the projection holds values that are not finite numbers")
     return Projection(bands=bands, questions=questions, runs=runs, seed=seed)
 

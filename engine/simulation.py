@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from engine import kernels
 from engine.schema import Scenario
 from engine.workers import MIN_RUNS_PER_WORKER, run_slices, slices
 
@@ -56,20 +57,12 @@ class CompiledModel:
     events: tuple[ScheduledEvent, ...]
     horizon: int
     uncertainty: str
-    # Impacts sorted by target (stable), and each target's block among those from drivers.
+    # Impacts sorted by target (stable): each indicator's inflows are one block of rows.
     by_target: np.ndarray
-    blocks_from_drivers: tuple[tuple[int, int, int], ...]
 
     @property
     def n_drivers(self) -> int:
         return len(self.driver_ids)
-
-
-def _blocks(targets: np.ndarray, n_ind: int) -> tuple[tuple[int, int, int], ...]:
-    """(indicator, first row, end row) of each indicator's block in impacts sorted by target."""
-    starts = np.searchsorted(targets, np.arange(n_ind), side="left").tolist()
-    ends = np.searchsorted(targets, np.arange(n_ind), side="right").tolist()
-    return tuple((i, a, b) for i, (a, b) in enumerate(zip(starts, ends, strict=True)))
 
 
 def compile_scenario(scenario: Scenario) -> CompiledModel:
@@ -88,10 +81,6 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
     events.sort(key=lambda e: e.week)
     impact_from = np.array([position[i.source_id] for i in scenario.impacts], dtype=np.intp)
     impact_to = np.array([position[i.target] - len(driver_ids) for i in scenario.impacts], dtype=np.intp)
-    by_target = np.argsort(impact_to, kind="stable")
-    sorted_from, sorted_to = impact_from[by_target], impact_to[by_target]
-    from_driver = sorted_from < len(driver_ids)
-    n_ind = len(indicator_ids)
     return CompiledModel(
         driver_ids=driver_ids,
         indicator_ids=indicator_ids,
@@ -106,8 +95,7 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
         events=tuple(events),
         horizon=scenario.horizon_weeks,
         uncertainty=scenario.uncertainty,
-        by_target=by_target,
-        blocks_from_drivers=_blocks(sorted_to[from_driver], n_ind),
+        by_target=np.argsort(impact_to, kind="stable"),
     )
 
 
@@ -136,19 +124,9 @@ def driver_array(model: CompiledModel, values: Mapping[str, float]) -> np.ndarra
     return np.array([values[d] for d in model.driver_ids], dtype=float)
 
 
-def _sum_blocks(rows: np.ndarray, blocks: tuple[tuple[int, int, int], ...], out: np.ndarray) -> np.ndarray:
-    # Called twice a week: ufuncs directly, since np.sum's Python wrapper costs more than the sum here.
-    for indicator, first, end in blocks:
-        size = end - first
-        if size == 1:
-            np.copyto(out[indicator], rows[first])
-        elif size == 2:
-            np.add(rows[first], rows[first + 1], out=out[indicator])
-        elif size > 2:
-            np.add.reduce(rows[first:end], axis=0, out=out[indicator])
-        else:
-            out[indicator] = 0.0
-    return out
+def _starts(targets: np.ndarray, n_ind: int) -> np.ndarray:
+    """Where each indicator's block begins in impact rows sorted by target, and where the last one ends."""
+    return np.searchsorted(targets, np.arange(n_ind + 1), side="left").astype(np.intp)
 
 
 def simulate(
@@ -192,46 +170,43 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
     level = np.ascontiguousarray(slider.T)
     slider = level.copy()
 
-    # Work in a variables x runs layout: gathering a source copies contiguous rows, and each
-    # indicator's inflows are a sum over a contiguous block of impact rows (impacts sorted by target).
-    # Plain numpy sums rather than a BLAS matmul: the order of additions no longer depends on BLAS
-    # threading or kernels (a shared link must give the same digits), and no BLAS thread pool fights
-    # other sessions for the two cores.
+    # Work in a variables x runs layout: each source is a contiguous row, and each indicator's inflows
+    # are a sum over a contiguous block of impact rows (impacts sorted by target). The sums are the
+    # compiled kernels' own loops rather than a BLAS matmul: the order of additions does not depend on
+    # BLAS threading or kernels (a shared link must give the same digits), and no BLAS thread pool
+    # fights other sessions for the two cores.
     order = model.by_target
-    half = dt / 2
-    coefficients = coefficients[:, order]
-    magnitude = np.abs(coefficients)
-    raising = np.ascontiguousarray((half * (magnitude + coefficients)).T)
-    lowering = np.ascontiguousarray((half * (magnitude - coefficients)).T)
+    n_impacts = len(order)
+    raising, lowering = np.empty((n_impacts, runs)), np.empty((n_impacts, runs))
+    any_raising, any_lowering = np.empty(n_impacts, dtype=bool), np.empty(n_impacts, dtype=bool)
+    kernels.signed_parts(coefficients, order, dt / 2, raising, lowering, any_raising, any_lowering)
     impact_from = model.impact_from[order]
     impact_to = model.impact_to[order]
     from_driver = impact_from < model.n_drivers
-    raise_d, lower_d = raising[from_driver], lowering[from_driver]
-    src_d = impact_from[from_driver]
-    blocks_d = model.blocks_from_drivers
+    rows_d = np.flatnonzero(from_driver)
+    src_d = impact_from[rows_d]
+    starts_d = _starts(impact_to[rows_d], n_ind)
+    # Which indicators an impact from each driver reaches: only their sums change when it moves.
+    reaches = np.zeros((model.n_drivers, n_ind), dtype=bool)
+    reaches[src_d, impact_to[rows_d]] = True
     # An impact drawn with one sign in every run adds only zeros to the other sum; leaving those
     # rows out halves the weekly work and, since adding 0.0 changes no digit, not the result.
-    up_rows = ~from_driver & raising.any(axis=1)
-    down_rows = ~from_driver & lowering.any(axis=1)
-    raise_i, src_up = raising[up_rows], impact_from[up_rows] - model.n_drivers
-    lower_i, src_down = lowering[down_rows], impact_from[down_rows] - model.n_drivers
-    blocks_up = _blocks(impact_to[up_rows], n_ind)
-    blocks_down = _blocks(impact_to[down_rows], n_ind)
+    rows_up = np.flatnonzero(~from_driver & any_raising)
+    rows_down = np.flatnonzero(~from_driver & any_lowering)
+    src_up, src_down = impact_from[rows_up] - model.n_drivers, impact_from[rows_down] - model.n_drivers
+    starts_up, starts_down = _starts(impact_to[rows_up], n_ind), _starts(impact_to[rows_down], n_ind)
 
     out[0] = model.initial[:, None]
     x = out[0]
     # The state is kept as log x: x ** phi is then a multiplication, and one exp per step remains.
     log_x = np.log(x)
-    gathered_up, gathered_down = np.empty((len(src_up), runs)), np.empty((len(src_down), runs))
+    driver_span = model.driver_max - model.driver_min
     up, down = np.empty((n_ind, runs)), np.empty((n_ind, runs))
-    driver_min = model.driver_min[:, None]
-    driver_span = (model.driver_max - model.driver_min)[:, None]
     units = np.empty_like(slider)
-    pushed, product = np.empty((len(src_d), runs)), np.empty((len(src_d), runs))
     base_up, base_down = np.empty((n_ind, runs)), np.empty((n_ind, runs))
     events = [e for e in model.events if e.week <= weeks]
     pending = 0
-    driver_dirty = True
+    stale = np.ones(n_ind, dtype=bool)
     for week in range(weeks + 1):
         while pending < len(events) and events[pending].week == week:
             e = events[pending]
@@ -241,37 +216,55 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
                     slider[e.index] = level[e.index]
                 else:
                     slider[e.index] = e.start + (level[e.index] - e.start) * e.fraction
-                driver_dirty = True
+                stale |= reaches[e.index]
             elif e.on_driver:
                 lo, hi = model.driver_min[e.index], model.driver_max[e.index]
                 new = e.set if e.set is not None else slider[e.index] + e.add
                 slider[e.index] = np.clip(new, lo, hi)
-                driver_dirty = True
+                stale |= reaches[e.index]
             else:
                 new = e.set if e.set is not None else x[e.index] * 100 + e.add
                 x[e.index] = np.clip(np.asarray(new, dtype=float) / 100, EPS, 1 - EPS)
                 log_x[e.index] = np.log(x[e.index])
         if week == weeks:
             break
-        if driver_dirty:
+        if stale.any():
             # Drivers change only at events, so their share of the sums (with KSIM's "1 +") is computed
-            # once per change, not once per week; a ramp changes them every week it runs, so this is done
-            # in place, into arrays made once.
-            np.subtract(slider, driver_min, out=units)
-            np.divide(units, driver_span, out=units)
-            np.clip(units, EPS, 1 - EPS, out=units)
-            np.take(units, src_d, axis=0, out=pushed)
-            for weights, base in ((raise_d, base_up), (lower_d, base_down)):
-                np.multiply(weights, pushed, out=product)
-                np.add(_sum_blocks(product, blocks_d, base), 1, out=base)
-            driver_dirty = False
-        np.multiply(raise_i, np.take(x, src_up, axis=0, out=gathered_up), out=gathered_up)
-        np.add(base_up, _sum_blocks(gathered_up, blocks_up, up), out=up)
-        np.multiply(lower_i, np.take(x, src_down, axis=0, out=gathered_down), out=gathered_down)
-        np.add(base_down, _sum_blocks(gathered_down, blocks_down, down), out=down)
-        np.multiply(log_x, down, out=log_x)
-        np.divide(log_x, up, out=log_x)
-        np.clip(log_x, LOG_LOW, LOG_HIGH, out=log_x)
+            # once per change, not once per week, and only for the indicators a moved driver reaches.
+            kernels.driver_bases(
+                slider,
+                model.driver_min,
+                driver_span,
+                EPS,
+                raising,
+                lowering,
+                rows_d,
+                src_d,
+                starts_d,
+                stale,
+                units,
+                base_up,
+                base_down,
+            )
+            stale[:] = False
+        kernels.indicator_step(
+            x,
+            log_x,
+            raising,
+            rows_up,
+            src_up,
+            starts_up,
+            lowering,
+            rows_down,
+            src_down,
+            starts_down,
+            base_up,
+            base_down,
+            up,
+            down,
+            LOG_LOW,
+            LOG_HIGH,
+        )
         x = out[week + 1]
         np.exp(log_x, out=x)
 

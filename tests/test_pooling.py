@@ -402,7 +402,6 @@ def test_member_model_replaces_only_the_named_impacts(model):
     assert (own.low[19], own.weight[19], own.high[19]) == (0.3, 0.4, 0.43)
     for name in ("impact_from", "impact_to", "by_target", "initial", "driver_min", "driver_max"):
         assert getattr(own, name) is getattr(compiled, name)
-    assert own.blocks_from_drivers == compiled.blocks_from_drivers
     assert member_model(compiled, check_judgement(model.scenario, ANN)) is compiled
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from engine.schema import Question, Scenario
@@ -91,12 +92,19 @@ class QuestionSummary:
 
 def key_drivers(swings: pd.DataFrame, indicator: str) -> tuple[str, ...]:
     """The drivers whose swing (engine.sensitivity.tornado_point, min to max) moves `indicator` most."""
-    rows = swings[swings["output"] == indicator].sort_values("rank")
-    effects = rows["effect"].abs().to_numpy()
+    # Plain arrays: this runs for every question on every slider move, and a frame filter costs milliseconds.
+    mine = swings["output"].to_numpy() == indicator
+    order = np.argsort(swings["rank"].to_numpy()[mine], kind="stable")
+    drivers = swings["driver"].to_numpy()[mine][order]
+    effects = np.abs(swings["effect"].to_numpy(dtype=float)[mine][order])
     if not len(effects):
         return ()
     floor = max(KEY_DRIVER_POINTS, KEY_DRIVER_SHARE * float(effects.max()))
-    return tuple(d for d, e in zip(rows["driver"], effects, strict=True) if e >= floor)[:KEY_DRIVERS]
+    return tuple(str(d) for d, e in zip(drivers, effects, strict=True) if e >= floor)[:KEY_DRIVERS]
+
+
+def _by_question(table: pd.DataFrame, column: str) -> dict[str, float]:
+    return dict(zip(table["question"], table[column].astype(float), strict=True))
 
 
 def question_summaries(
@@ -108,13 +116,11 @@ def question_summaries(
     """Each question's probability and interval (`questions`, the ensemble's table), the presets answering it
     lowest and highest (`preset_questions`: preset id -> its table, the same runs and seed), and its key
     drivers from the point tornado at its deadline (`swings_by_week`: by_week -> tornado_point's frame)."""
-    now = questions.set_index("question")
+    probability, low, high = (_by_question(questions, column) for column in ("probability", "low", "high"))
+    presets = {preset: _by_question(table, "probability") for preset, table in preset_questions.items()}
     out = []
     for q in scenario.questions:
-        by_preset = [
-            (preset, float(table.set_index("question").loc[q.id, "probability"]))
-            for preset, table in preset_questions.items()
-        ]
+        by_preset = [(preset, answers[q.id]) for preset, answers in presets.items()]
         # min and max name the first preset in the file among equal answers.
         lowest = min(by_preset, key=lambda item: item[1]) if by_preset else None
         highest = max(by_preset, key=lambda item: item[1]) if by_preset else None
@@ -122,9 +128,9 @@ def question_summaries(
         out.append(
             QuestionSummary(
                 question=q,
-                probability=float(now.loc[q.id, "probability"]),
-                low=float(now.loc[q.id, "low"]),
-                high=float(now.loc[q.id, "high"]),
+                probability=probability[q.id],
+                low=low[q.id],
+                high=high[q.id],
                 lowest=lowest,
                 highest=highest,
                 drivers=key_drivers(swings_by_week[by_week], q.indicator),

@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -208,6 +209,15 @@ def _event_specs(events: Sequence[tuple[int, str]], axes: str = "", notes: bool 
     return shapes, annotations
 
 
+def indicator_rows(bands: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """One indicator's rows of a bands frame, by week (stable)."""
+    # Positions and a stable argsort rather than a boolean frame filter and sort_values: this runs for every
+    # indicator of every chart on every slider move, and the frame operations cost a third of a millisecond.
+    rows = np.flatnonzero(bands["indicator"].to_numpy() == indicator)
+    weeks = bands["week"].to_numpy()[rows]
+    return bands.iloc[rows[np.argsort(weeks, kind="stable")]]
+
+
 def shared_scale(indicators: Sequence[str], scales: Mapping[str, Scale]) -> Scale:
     """The one scale every indicator of a chart has, or () when they have none or differ.
 
@@ -241,7 +251,7 @@ def trajectory_figure(
         return _panels(bands, {}, indicators, labels, None, columns, scales, events, legend=False)
     data = []
     for n, (indicator, name) in enumerate(indicators.items()):
-        frame = bands[bands["indicator"] == indicator].sort_values("week")
+        frame = indicator_rows(bands, indicator)
         scale = scales.get(indicator, ())
         data.extend(_band_specs(frame, name, PALETTE[n % len(PALETTE)], labels, indicator, legend=True, scale=scale))
     event_lines, notes = _event_specs(events)
@@ -312,13 +322,13 @@ def _panels(
         scale = scales.get(indicator, ())
         shapes += _level_specs(scale, suffix, label_chars=PANEL_LABEL_CHARS)
         shapes += _event_specs(events, suffix, notes=False)[0]
-        frame = current[current["indicator"] == indicator].sort_values("week")
+        frame = indicator_rows(current, indicator)
         show = legend and n == 0
         name = indicators[indicator] if current_name is None else current_name
         for spec in _band_specs(frame, name, PALETTE[0], labels, "current", legend=show, scale=scale):
             data.append(spec | axes)
         for k, (name, reference) in enumerate(references.items()):
-            ref = reference[reference["indicator"] == indicator].sort_values("week")
+            ref = indicator_rows(reference, indicator)
             median = ref["p50"].round(2).tolist()
             trace = {
                 "type": "scatter",

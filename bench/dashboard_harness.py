@@ -25,6 +25,8 @@ from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, RunningServer, running_ser
 from tests.e2e.server import DASHBOARD as DASHBOARD  # for bench_app's AppTest
 
 TROOPS_KEY = "drv:dprk-russia-2024:troops_deployed"
+# The baseline of the browser targets: the troops slider and the three projection charts alone.
+MINIMAL_PAGE = Path(__file__).resolve().parent / "minimal_page.py"
 
 # True (the in-page time since navigation start, ms) once at least `minimum` Plotly charts have their
 # computed _fullData, or -1 as soon as the app shows an exception (fail fast instead of at the timeout).
@@ -151,7 +153,7 @@ def print_top(source, title: str, limit: int, sort: str = "cumulative") -> None:
 
 
 class Server:
-    """A running `streamlit run dashboard.py` (pid, base url, log file)."""
+    """A running `streamlit run dashboard.py` (or of another script; pid, base url, log file)."""
 
     def __init__(self, running: RunningServer):
         self.process, self.url, self.log = running.process, running.url, running.log
@@ -169,10 +171,13 @@ class Server:
 
 
 @contextmanager
-def streamlit_server(extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None):
-    """The dashboard on a free loopback port with a private SCENARIO_DATA_DIR, started as tests/e2e starts it;
-    `env` is added to the environment the server starts with."""
-    with mock.patch.dict(os.environ, env or {}), running_server(extra_args, prefix="bench-streamlit-") as running:
+def streamlit_server(extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None, script: Path = DASHBOARD):
+    """The dashboard (or another `script`, e.g. MINIMAL_PAGE) on a free loopback port with a private
+    SCENARIO_DATA_DIR, started as tests/e2e starts it; `env` is added to the environment the server starts with."""
+    with (
+        mock.patch.dict(os.environ, env or {}),
+        running_server(extra_args, prefix="bench-streamlit-", script=script) as running,
+    ):
         yield Server(running)
 
 

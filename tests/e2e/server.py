@@ -49,12 +49,12 @@ class RunningServer:
         return text[-chars:] if text.strip() else "(server log is empty)"
 
 
-def run_args(port: int) -> list[str]:
-    """`streamlit run dashboard.py` on loopback (after `python -m`)."""
+def run_args(port: int, script: Path = DASHBOARD) -> list[str]:
+    """`streamlit run dashboard.py` (or another `script`) on loopback (after `python -m`)."""
     return [
         "streamlit",
         "run",
-        str(DASHBOARD),
+        str(script),
         "--server.headless",
         "true",
         "--server.port",
@@ -96,11 +96,13 @@ def running_server(
     extra_args: tuple[str, ...] = (),
     prefix: str = "streamlit-",
     env: Mapping[str, str] | None = None,
+    script: Path = DASHBOARD,
 ) -> Iterator[RunningServer]:
     """The dashboard on a free port, healthy, with a private SCENARIO_DATA_DIR (saved scenarios from a run
     must not land in the working tree); stopped on exit. Raises ServerDidNotStart with the server's output.
     `env` is added to the server's environment last: the inherited SCENARIO_DATABASE_URL is dropped, so a
-    store URL reaches the server only through `env`."""
+    store URL reaches the server only through `env`. `script` is what it runs instead of dashboard.py (the
+    benches' minimal page), from the repository root all the same."""
     port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix=prefix))
     log_path = workdir / "server.log"
@@ -110,7 +112,7 @@ def running_server(
     url = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", *run_args(port), *extra_args],
+            [sys.executable, "-m", *run_args(port, script), *extra_args],
             cwd=REPO_ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -96,14 +97,20 @@ def _level_specs(scale: Scale, axes: str = "", label_chars: int | None = None) -
 
 
 def _band_specs(
-    frame: pd.DataFrame, name: str, colour: str, labels: Labels, group: str, legend: bool, scale: Scale = ()
+    columns: Mapping[str, np.ndarray],
+    name: str,
+    colour: str,
+    labels: Labels,
+    group: str,
+    legend: bool,
+    scale: Scale = (),
 ):
-    """The band polygon and the median line of one indicator, as plain plotly trace dicts; with a scale, the
-    median's hover names the level it has reached."""
-    weeks = frame["week"].tolist()
-    upper = frame["p90"].round(2).tolist()
-    lower = frame["p10"].round(2).tolist()
-    middle = frame["p50"].round(2).tolist()
+    """The band polygon and the median line of one indicator (its `columns` from by_indicator), as plain plotly
+    trace dicts; with a scale, the median's hover names the level it has reached."""
+    weeks = columns["week"].tolist()
+    upper = columns["p90"].round(2).tolist()
+    lower = columns["p10"].round(2).tolist()
+    middle = columns["p50"].round(2).tolist()
     band = {
         "type": "scatter",
         "x": weeks + weeks[::-1],
@@ -209,13 +216,22 @@ def _event_specs(events: Sequence[tuple[int, str]], axes: str = "", notes: bool 
     return shapes, annotations
 
 
-def indicator_rows(bands: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """One indicator's rows of a bands frame, by week (stable)."""
-    # Positions and a stable argsort rather than a boolean frame filter and sort_values: this runs for every
-    # indicator of every chart on every slider move, and the frame operations cost a third of a millisecond.
-    rows = np.flatnonzero(bands["indicator"].to_numpy() == indicator)
-    weeks = bands["week"].to_numpy()[rows]
-    return bands.iloc[rows[np.argsort(weeks, kind="stable")]]
+BAND_COLUMNS = ("week", "p10", "p50", "p90")
+
+
+def by_indicator(bands: pd.DataFrame) -> defaultdict[str, dict[str, np.ndarray]]:
+    """Each indicator's week, p10, p50 and p90 as arrays, by week (stable): what the traces are made of.
+    An indicator the frame does not hold has empty arrays, as a filter of the frame would give."""
+    # Arrays taken once per chart rather than a filtered frame per indicator: this runs for every indicator
+    # of every chart on every slider move, and each frame operation costs a tenth of a millisecond or more.
+    ids = bands["indicator"].to_numpy()
+    columns = {name: bands[name].to_numpy() for name in BAND_COLUMNS}
+    out = defaultdict(lambda: {name: values[:0] for name, values in columns.items()})
+    for indicator in dict.fromkeys(ids.tolist()):
+        rows = np.flatnonzero(ids == indicator)
+        rows = rows[np.argsort(columns["week"][rows], kind="stable")]
+        out[indicator] = {name: values[rows] for name, values in columns.items()}
+    return out
 
 
 def shared_scale(indicators: Sequence[str], scales: Mapping[str, Scale]) -> Scale:
@@ -250,8 +266,9 @@ def trajectory_figure(
     if any(scales.get(i) for i in ids) and not shared_scale(ids, scales):
         return _panels(bands, {}, indicators, labels, None, columns, scales, events, legend=False)
     data = []
+    rows = by_indicator(bands)
     for n, (indicator, name) in enumerate(indicators.items()):
-        frame = indicator_rows(bands, indicator)
+        frame = rows[indicator]
         scale = scales.get(indicator, ())
         data.extend(_band_specs(frame, name, PALETTE[n % len(PALETTE)], labels, indicator, legend=True, scale=scale))
     event_lines, notes = _event_specs(events)
@@ -316,19 +333,21 @@ def _panels(
     plot_height = frame_layout["height"] - frame_layout["margin"]["t"] - frame_layout["margin"]["b"]
     layout = copy.deepcopy(grid(rows, columns, titles, (ROW_GAP_PX + TITLE_LINE_PX * most_lines) / plot_height))
     data, shapes = [], []
+    current_rows = by_indicator(current)
+    reference_rows = {name: by_indicator(reference) for name, reference in references.items()}
     for n, indicator in enumerate(indicators):
         suffix = str(n + 1) if n else ""
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         scale = scales.get(indicator, ())
         shapes += _level_specs(scale, suffix, label_chars=PANEL_LABEL_CHARS)
         shapes += _event_specs(events, suffix, notes=False)[0]
-        frame = indicator_rows(current, indicator)
+        frame = current_rows[indicator]
         show = legend and n == 0
         name = indicators[indicator] if current_name is None else current_name
         for spec in _band_specs(frame, name, PALETTE[0], labels, "current", legend=show, scale=scale):
             data.append(spec | axes)
-        for k, (name, reference) in enumerate(references.items()):
-            ref = indicator_rows(reference, indicator)
+        for k, (name, by_reference) in enumerate(reference_rows.items()):
+            ref = by_reference[indicator]
             median = ref["p50"].round(2).tolist()
             trace = {
                 "type": "scatter",

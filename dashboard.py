@@ -95,9 +95,13 @@ tab_projection, tab_compare, tab_assumptions, tab_custom, tab_why, tab_whatif, t
 )
 if tab_projection.open:
     with tab_projection:
-        panels.bottom_line(bottom_line(), lang)
-        panels.question_cards(view, questions, baseline_questions, preset_names.get(baseline_id, ""))
+        # The charts go out first (the browser's slowest part to draw, and on a first page the cue to fetch
+        # plotly), into their place below the bottom line and the cards, which follow into theirs.
+        summary = st.container()
         panels.projection_charts(view, bands)
+        with summary:
+            panels.bottom_line(bottom_line(), lang)
+            panels.question_cards(view, questions, baseline_questions, preset_names.get(baseline_id, ""))
 
 if tab_compare.open:
     with tab_compare:

@@ -57,8 +57,15 @@ class CompiledModel:
     events: tuple[ScheduledEvent, ...]
     horizon: int
     uncertainty: str
-    # Impacts sorted by target (stable): each indicator's inflows are one block of rows.
+    # Impacts sorted by target (stable): each indicator's inflows are one block of rows. In that order:
+    # each impact's source and target, the rows from drivers with each indicator's first row among them
+    # (and the end), and which indicators an impact from each driver reaches (drivers x indicators).
     by_target: np.ndarray
+    sorted_from: np.ndarray
+    sorted_to: np.ndarray
+    driver_rows: np.ndarray
+    driver_starts: np.ndarray
+    reaches: np.ndarray
 
     @property
     def n_drivers(self) -> int:
@@ -81,6 +88,11 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
     events.sort(key=lambda e: e.week)
     impact_from = np.array([position[i.source_id] for i in scenario.impacts], dtype=np.intp)
     impact_to = np.array([position[i.target] - len(driver_ids) for i in scenario.impacts], dtype=np.intp)
+    by_target = np.argsort(impact_to, kind="stable")
+    sorted_from, sorted_to = impact_from[by_target], impact_to[by_target]
+    driver_rows = np.flatnonzero(sorted_from < len(driver_ids))
+    reaches = np.zeros((len(driver_ids), len(indicator_ids)), dtype=bool)
+    reaches[sorted_from[driver_rows], sorted_to[driver_rows]] = True
     return CompiledModel(
         driver_ids=driver_ids,
         indicator_ids=indicator_ids,
@@ -95,7 +107,12 @@ def compile_scenario(scenario: Scenario) -> CompiledModel:
         events=tuple(events),
         horizon=scenario.horizon_weeks,
         uncertainty=scenario.uncertainty,
-        by_target=np.argsort(impact_to, kind="stable"),
+        by_target=by_target,
+        sorted_from=sorted_from,
+        sorted_to=sorted_to,
+        driver_rows=driver_rows,
+        driver_starts=_starts(sorted_to[driver_rows], len(indicator_ids)),
+        reaches=reaches,
     )
 
 
@@ -180,15 +197,10 @@ def _step(model: CompiledModel, coefficients: np.ndarray, slider: np.ndarray, ou
     raising, lowering = np.empty((n_impacts, runs)), np.empty((n_impacts, runs))
     any_raising, any_lowering = np.empty(n_impacts, dtype=bool), np.empty(n_impacts, dtype=bool)
     kernels.signed_parts(coefficients, order, dt / 2, raising, lowering, any_raising, any_lowering)
-    impact_from = model.impact_from[order]
-    impact_to = model.impact_to[order]
+    impact_from, impact_to = model.sorted_from, model.sorted_to
     from_driver = impact_from < model.n_drivers
-    rows_d = np.flatnonzero(from_driver)
+    rows_d, starts_d, reaches = model.driver_rows, model.driver_starts, model.reaches
     src_d = impact_from[rows_d]
-    starts_d = _starts(impact_to[rows_d], n_ind)
-    # Which indicators an impact from each driver reaches: only their sums change when it moves.
-    reaches = np.zeros((model.n_drivers, n_ind), dtype=bool)
-    reaches[src_d, impact_to[rows_d]] = True
     # An impact drawn with one sign in every run adds only zeros to the other sum; leaving those
     # rows out halves the weekly work and, since adding 0.0 changes no digit, not the result.
     rows_up = np.flatnonzero(~from_driver & any_raising)

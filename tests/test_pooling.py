@@ -400,7 +400,17 @@ def test_member_model_replaces_only_the_named_impacts(model):
         assert (theirs == original).all()  # the shared compiled model is not touched
     assert (own.low[0], own.weight[0], own.high[0]) == (0.2, 0.3, 0.31)
     assert (own.low[19], own.weight[19], own.high[19]) == (0.3, 0.4, 0.43)
-    for name in ("impact_from", "impact_to", "by_target", "initial", "driver_min", "driver_max"):
+    for name in (
+        "impact_from",
+        "impact_to",
+        "by_target",
+        "sorted_from",
+        "driver_starts",
+        "reaches",
+        "initial",
+        "driver_min",
+        "driver_max",
+    ):
         assert getattr(own, name) is getattr(compiled, name)
     assert member_model(compiled, check_judgement(model.scenario, ANN)) is compiled
 

@@ -238,6 +238,18 @@ def _select(a, ranks, depth_limit, stack):  # pragma: no cover - compiled
             top = _push(stack, top, split, hi, k_split, k_hi, depth - 1)
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def _whole_row(row, ranks, sort, depth_limit, stack, scratch, picked):  # pragma: no cover - compiled
+    """picked[m] = the ranks[m]-th smallest value of the whole row: sorted (NaN last, as np.sort) or selected."""
+    scratch[:] = row
+    if sort:
+        scratch.sort()
+    else:
+        _select(scratch, ranks, depth_limit, stack)
+    for m in range(len(ranks)):
+        picked[m] = scratch[ranks[m]]
+
+
 # Rows shorter than this are selected directly; longer ones are first narrowed down by a histogram.
 _DIRECT = 128
 
@@ -269,10 +281,7 @@ def select_ranks(rows, ranks, out):  # pragma: no cover - compiled
     for r in range(rows.shape[0]):
         row = rows[r]
         if n <= _DIRECT:
-            scratch[:] = row
-            _select(scratch, ranks, depth_limit, stack)
-            for m in range(n_ranks):
-                out[r, m] = scratch[ranks[m]]
+            _whole_row(row, ranks, False, depth_limit, stack, scratch, out[r])
             continue
         low = row[0]
         high = row[0]
@@ -282,22 +291,15 @@ def select_ranks(rows, ranks, out):  # pragma: no cover - compiled
             high = max(high, v)
             nan |= v != v
         if nan:
-            scratch[:] = row
-            scratch.sort()
-            for m in range(n_ranks):
-                out[r, m] = scratch[ranks[m]]
+            _whole_row(row, ranks, True, depth_limit, stack, scratch, out[r])
             continue
         if low == high:
             for m in range(n_ranks):
                 out[r, m] = low
             continue
         scale = buckets / (high - low)
-        if not np.isfinite(scale):
-            # A range too narrow to divide: select the row whole.
-            scratch[:] = row
-            _select(scratch, ranks, depth_limit, stack)
-            for m in range(n_ranks):
-                out[r, m] = scratch[ranks[m]]
+        if not np.isfinite(scale):  # a range too narrow to divide
+            _whole_row(row, ranks, False, depth_limit, stack, scratch, out[r])
             continue
         counts[:] = 0
         last = buckets - 1

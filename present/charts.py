@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 import math
 from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,15 +218,15 @@ def _event_specs(events: Sequence[tuple[int, str]], axes: str = "", notes: bool 
 BAND_COLUMNS = ("week", "p10", "p50", "p90")
 
 
-def by_indicator(bands: pd.DataFrame) -> defaultdict[str, dict[str, np.ndarray]]:
-    """Each indicator's week, p10, p50 and p90 as arrays, by week (stable): what the traces are made of.
+def by_indicator(bands: pd.DataFrame, indicators: Iterable[str]) -> dict[str, dict[str, np.ndarray]]:
+    """Each of `indicators`' week, p10, p50 and p90 as arrays, by week (stable): what the traces are made of.
     An indicator the frame does not hold has empty arrays, as a filter of the frame would give."""
     # Arrays taken once per chart rather than a filtered frame per indicator: this runs for every indicator
     # of every chart on every slider move, and each frame operation costs a tenth of a millisecond or more.
     ids = bands["indicator"].to_numpy()
     columns = {name: bands[name].to_numpy() for name in BAND_COLUMNS}
-    out = defaultdict(lambda: {name: values[:0] for name, values in columns.items()})
-    for indicator in dict.fromkeys(ids.tolist()):
+    out = {}
+    for indicator in indicators:
         rows = np.flatnonzero(ids == indicator)
         rows = rows[np.argsort(columns["week"][rows], kind="stable")]
         out[indicator] = {name: values[rows] for name, values in columns.items()}
@@ -266,7 +265,7 @@ def trajectory_figure(
     if any(scales.get(i) for i in ids) and not shared_scale(ids, scales):
         return _panels(bands, {}, indicators, labels, None, columns, scales, events, legend=False)
     data = []
-    rows = by_indicator(bands)
+    rows = by_indicator(bands, ids)
     for n, (indicator, name) in enumerate(indicators.items()):
         frame = rows[indicator]
         scale = scales.get(indicator, ())
@@ -333,8 +332,8 @@ def _panels(
     plot_height = frame_layout["height"] - frame_layout["margin"]["t"] - frame_layout["margin"]["b"]
     layout = copy.deepcopy(grid(rows, columns, titles, (ROW_GAP_PX + TITLE_LINE_PX * most_lines) / plot_height))
     data, shapes = [], []
-    current_rows = by_indicator(current)
-    reference_rows = {name: by_indicator(reference) for name, reference in references.items()}
+    current_rows = by_indicator(current, indicators)
+    reference_rows = {name: by_indicator(reference, indicators) for name, reference in references.items()}
     for n, indicator in enumerate(indicators):
         suffix = str(n + 1) if n else ""
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}

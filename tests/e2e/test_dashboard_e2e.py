@@ -11,6 +11,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from present.i18n import t
 
+from . import pages
+
 pytestmark = pytest.mark.e2e
 
 CHART = '[data-testid="stPlotlyChart"]'
@@ -89,43 +91,6 @@ def assert_no_exception(page: Page) -> None:
         pytest.fail("the app shows an exception:\n" + "\n---\n".join(exceptions.all_inner_texts()))
 
 
-CONTENT_HEIGHT_JS = """() => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    const side = document.querySelector('[data-testid="stSidebarContent"]');
-    // A collapsed sidebar (the default on narrow screens) sits off-screen: ignore it.
-    const sideShown = side && side.getBoundingClientRect().right > 0;
-    return Math.max(main ? main.scrollHeight : 0, sideShown ? side.scrollHeight : 0);
-}"""
-
-
-def _settled_height(page: Page) -> int:
-    """The content height once it stops changing (tables and charts may still be laying out); bounded."""
-    last, same = -1, 0
-    for _ in range(40):
-        height = int(page.evaluate(CONTENT_HEIGHT_JS))
-        same = same + 1 if height == last else 0
-        if same >= 3:
-            break
-        last = height
-        page.wait_for_timeout(100)
-    return last
-
-
-def full_screenshot(page: Page, path: Path) -> None:
-    """Screenshot the whole app: Streamlit scrolls inside stMain, so grow the viewport to the content first."""
-    size = page.viewport_size
-    assert size is not None
-    try:
-        for _ in range(3):
-            height = min(_settled_height(page), MAX_SHOT_HEIGHT)
-            if height <= page.viewport_size["height"]:
-                break
-            page.set_viewport_size({"width": size["width"], "height": height})
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        page.set_viewport_size(size)
-
-
 @pytest.fixture(scope="module")
 def projection_chart_count(seed_scenario) -> int:
     groups = {indicator.group for indicator in seed_scenario.indicators}
@@ -163,7 +128,7 @@ def test_slider_redraws_first_chart(new_page, artifacts_dir, seed_scenario, proj
     )
     assert_no_exception(page)
     page.screenshot(path=str(artifacts_dir / "desktop.png"))
-    full_screenshot(page, artifacts_dir / "desktop-full.png")
+    pages.full_screenshot(page, artifacts_dir / "desktop-full.png", MAX_SHOT_HEIGHT)
 
 
 def test_narrow_viewport_and_tabs(new_page, artifacts_dir):
@@ -172,7 +137,7 @@ def test_narrow_viewport_and_tabs(new_page, artifacts_dir):
     assert_no_exception(narrow)
     expect(narrow.locator(f"{ACTIVE_PANEL} {CHART}").first).to_be_visible()
     narrow.screenshot(path=str(artifacts_dir / "narrow.png"))
-    full_screenshot(narrow, artifacts_dir / "narrow-full.png")
+    pages.full_screenshot(narrow, artifacts_dir / "narrow-full.png", MAX_SHOT_HEIGHT)
 
     page = new_page(1400, 900)
     wait_for_charts(page)
@@ -191,7 +156,7 @@ def test_narrow_viewport_and_tabs(new_page, artifacts_dir):
             expect(panel.locator('[data-testid="stDataFrame"]').first).to_be_visible()
         wait_until_idle(page)
         assert_no_exception(page)
-        full_screenshot(page, artifacts_dir / shot)
+        pages.full_screenshot(page, artifacts_dir / shot, MAX_SHOT_HEIGHT)
 
 
 def test_german_locale(new_page):

@@ -33,7 +33,6 @@ from present.tables import percent_span, percent_text
 from . import pages
 from .pages import assert_no_exception
 from .server import RunningServer, ServerDidNotStart, running_server
-from .test_sharing_e2e import CONTENT_HEIGHT_JS
 
 pytestmark = pytest.mark.e2e
 
@@ -280,20 +279,6 @@ def assert_key_hidden(page: Page, key: str) -> None:
     assert key not in str(page.evaluate(CHARTS_JS, PLOTS))
 
 
-def full_screenshot(page: Page, path: Path) -> None:
-    """Streamlit scrolls inside stMain: grow the viewport to the content (bounded), shoot, restore."""
-    size = page.viewport_size
-    assert size is not None
-    try:
-        height = min(int(page.evaluate(CONTENT_HEIGHT_JS)), MAX_SHOT_HEIGHT)
-        if height > size["height"]:
-            page.set_viewport_size({"width": size["width"], "height": height})
-            page.wait_for_timeout(500)  # let the layout settle; nothing is timed
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        page.set_viewport_size(size)
-
-
 def shots(page: Page, folder: Path, name: str) -> list[str]:
     """Full-page screenshots at 1400 and 400 px wide (then back to the page's own width)."""
     size = page.viewport_size
@@ -303,7 +288,7 @@ def shots(page: Page, folder: Path, name: str) -> list[str]:
         page.set_viewport_size({"width": width, "height": HEIGHT})
         page.wait_for_timeout(500)  # let the layout and the charts follow the new width; nothing is timed
         path = folder / f"rounds-{name}-{width}.png"
-        full_screenshot(page, path)
+        pages.full_screenshot(page, path, MAX_SHOT_HEIGHT)
         written.append(path.name)
     page.set_viewport_size(size)
     return written

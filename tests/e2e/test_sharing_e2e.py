@@ -60,11 +60,6 @@ TITLES_START_JS = """([selector, prefix, minimum]) => {
     return plots.length >= minimum && plots.every(p => p.layout && p.layout.title &&
         String(p.layout.title.text || '').replace(/<[^>]*>/g, '').startsWith(prefix));
 }"""
-CONTENT_HEIGHT_JS = """() => {
-    const main = document.querySelector('[data-testid="stMain"]');
-    const side = document.querySelector('[data-testid="stSidebarContent"]');
-    return Math.max(main ? main.scrollHeight : 0, side ? side.scrollHeight : 0);
-}"""
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -113,20 +108,6 @@ def share_box(page: Page, lang: str) -> Locator:
 
 def shared_link(page: Page, lang: str) -> str:
     return share_box(page, lang).locator('[data-testid="stCode"] code').inner_text().strip()
-
-
-def full_screenshot(page: Page, path: Path) -> None:
-    """Streamlit scrolls inside stMain: grow the viewport to the content (bounded), shoot, restore."""
-    size = page.viewport_size
-    assert size is not None
-    try:
-        height = min(int(page.evaluate(CONTENT_HEIGHT_JS)), MAX_SHOT_HEIGHT)
-        if height > size["height"]:
-            page.set_viewport_size({"width": size["width"], "height": height})
-            page.wait_for_timeout(300)  # let the layout settle; not a timing assertion
-        page.screenshot(path=str(path), full_page=True)
-    finally:
-        page.set_viewport_size(size)
 
 
 @dataclass
@@ -376,7 +357,7 @@ def test_upload_good_then_bad_scenarios(open_app, tmp_path, seed_path, seed_scen
     bad.write_text(bad_text, encoding="utf-8")
     _upload(page, bad)
     shown = _shown_problems(page, bad.name)
-    full_screenshot(page, artifacts_dir / "upload-error.png")
+    pages.full_screenshot(page, artifacts_dir / "upload-error.png", MAX_SHOT_HEIGHT)
     assert shown, "the error box lists no problems"
     for line in shown:
         assert PROBLEM_LINE.match(line), f"not 'FILE:LINE: field: message': {line!r}"

@@ -13,13 +13,15 @@ import pandas as pd
 
 
 def size_of(value: Any) -> int:
-    """Bytes held by a result: frames and arrays by their buffers, tuples and dataclasses by their parts."""
+    """Bytes held by a result: frames and arrays by their buffers, tuples, dicts and dataclasses by their parts."""
     if isinstance(value, pd.DataFrame):
         return int(value.memory_usage(index=True, deep=True).sum())
     if isinstance(value, np.ndarray):
         return int(value.nbytes)
     if isinstance(value, (tuple, list)):
         return sum(size_of(v) for v in value) + sys.getsizeof(value)
+    if isinstance(value, dict):
+        return sum(size_of(v) for v in value.values()) + sys.getsizeof(value)
     if hasattr(value, "__dataclass_fields__"):
         return sum(size_of(getattr(value, name)) for name in value.__dataclass_fields__)
     return sys.getsizeof(value)

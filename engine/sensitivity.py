@@ -92,21 +92,32 @@ def tornado_point(model: Model, values: Mapping[str, float], week: int | None = 
     One row per indicator (`output`) and driver: `base` (the current setting), `at_min`, `at_max` and
     `effect` = at_max - at_min, all on the 0-100 scale at `week` (default: the end of the horizon).
     """
+    week = model.compiled.horizon if week is None else week
+    return tornado_points(model, values, [week])[week]
+
+
+def tornado_points(model: Model, values: Mapping[str, float], weeks: Sequence[int]) -> dict[int, pd.DataFrame]:
+    """tornado_point at each of `weeks`, by week, from one simulate call to the latest of them: a path's
+    earlier weeks do not depend on how far it is stepped, so every frame equals its own tornado_point."""
     scenario, compiled = model.scenario, model.compiled
-    week = compiled.horizon if week is None else week
-    if not 0 <= week <= compiled.horizon:
-        raise ValueError(f"week must be between 0 and {compiled.horizon}, got {week}")
+    wanted = sorted(set(weeks))
+    if not wanted:
+        raise ValueError("no week asked for")
+    for week in wanted:
+        if not 0 <= week <= compiled.horizon:
+            raise ValueError(f"week must be between 0 and {compiled.horizon}, got {week}")
+    last = wanted[-1]
     settings = swing_settings(compiled, values)
-    cost = swing_cost(scenario, 1, len(settings), week)
+    cost = swing_cost(scenario, 1, len(settings), last)
     require("the value tornado", cost)
-    results = np.empty((len(settings), len(compiled.indicator_ids)))
+    results = np.empty((len(wanted), len(settings), len(compiled.indicator_ids)))
     block = block_runs(scenario)
     with heavy_slot(cost):
         for start in range(0, len(settings), block):
             rows = settings[start : start + block]
             coefficients = np.broadcast_to(compiled.weight, (len(rows), len(compiled.weight)))
-            results[start : start + len(rows)] = simulate(compiled, coefficients, rows, weeks=week)[week] * 100
-    return _tornado_frame(compiled, compiled.indicator_ids, results)
+            results[:, start : start + len(rows)] = simulate(compiled, coefficients, rows, weeks=last)[wanted] * 100
+    return {week: _tornado_frame(compiled, compiled.indicator_ids, results[k]) for k, week in enumerate(wanted)}
 
 
 def _swing_shape(scenario: Scenario, questions: Sequence[Question]) -> tuple[int, int]:

@@ -44,3 +44,4 @@ def test_frames_are_measured_by_their_buffers():
     # Eight bytes per float and at least the nine characters of each string.
     assert size_of(frame) >= 8000 + 9000
     assert size_of((frame, frame)) >= 2 * size_of(frame)
+    assert size_of({26: frame, 52: frame}) >= 2 * size_of(frame)

@@ -16,6 +16,7 @@ from engine.sensitivity import (
     swing_settings,
     top_coefficients,
     tornado_point,
+    tornado_points,
     tornado_probability,
     uncertain_impacts,
 )
@@ -124,6 +125,23 @@ def test_point_tornado_at_an_earlier_week(signed):
     assert week0[week0["output"] == "y"]["base"].iloc[0] == pytest.approx(50.0)
     with pytest.raises(ValueError, match="week must be between 0 and 12"):
         tornado_point(Model.of(signed), signed.defaults(), week=13)
+
+
+def test_point_tornadoes_at_several_weeks_are_each_weeks_own_from_one_simulate_call(signed, seed_scenario, monkeypatch):
+    for scenario, weeks in ((signed, [12, 3, 0]), (seed_scenario, [26, 52])):
+        model = Model.of(scenario)
+        alone = {week: tornado_point(model, scenario.defaults(), week=week) for week in weeks}
+        calls = _counting_simulate(monkeypatch)
+        together = tornado_points(model, scenario.defaults(), weeks)
+        assert calls == [2 * len(scenario.drivers) + 1]
+        assert list(together) == sorted(weeks)
+        for week in weeks:
+            pd.testing.assert_frame_equal(together[week], alone[week], check_exact=True)
+        monkeypatch.undo()
+    with pytest.raises(ValueError, match="week must be between 0 and 12, got 13"):
+        tornado_points(Model.of(signed), signed.defaults(), [3, 13])
+    with pytest.raises(ValueError, match="no week asked for"):
+        tornado_points(Model.of(signed), signed.defaults(), [])
 
 
 def test_point_tornado_is_one_simulate_call_of_all_swings(signed, monkeypatch):

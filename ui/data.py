@@ -20,7 +20,7 @@ from engine.model import Model
 from engine.pooling import DISAGREEMENT_RUNS, Pool, disagreement, pooled_ensemble
 from engine.rounds import RoundStore
 from engine.schema import Scenario
-from engine.sensitivity import tornado_point
+from engine.sensitivity import tornado_points
 from engine.store import LINK_PREFIX, ScenarioStore, StoreError, default_url, link_ref
 from present.i18n import t, whole_number
 from ui import session
@@ -93,14 +93,17 @@ def reality_checks(model: Model) -> tuple[CheckResult, ...]:
     return tuple(run_checks(model))
 
 
-# One simulate call of 2 x drivers + 1 point runs per deadline: what the bottom line's "depends most on" reads.
+# One simulate call of 2 x drivers + 1 point runs, to the latest deadline: what the bottom line's "depends most
+# on" reads at every question's deadline.
 _swings = ByteCache(16 * 1024 * 1024)
 
 
-def swings(model: Model, values: Setting, week: int) -> pd.DataFrame:
-    """engine.sensitivity.tornado_point at `week` (shared between sessions: never mutate it). Raises one of
-    REFUSALS when the computation is refused."""
-    return _swings.get_or_compute((model.digest, values, week), lambda: tornado_point(model, dict(values), week=week))
+def swings(model: Model, values: Setting, weeks: tuple[int, ...]) -> dict[int, pd.DataFrame]:
+    """engine.sensitivity.tornado_points at `weeks`, by week (shared between sessions: never mutate them).
+    Raises one of REFUSALS when the computation is refused."""
+    return _swings.get_or_compute(
+        (model.digest, values, weeks), lambda: tornado_points(model, dict(values), weeks=list(weeks))
+    )
 
 
 def refusal_text(err: Exception, what: str, lang: str) -> str:

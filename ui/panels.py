@@ -70,9 +70,9 @@ def bottom_line_text(
     if not scenario.questions:
         return []
     values = data.setting(view.values)
-    weeks = sorted({min(q.by_week, scenario.horizon_weeks) for q in scenario.questions})
+    weeks = tuple(sorted({min(q.by_week, scenario.horizon_weeks) for q in scenario.questions}))
     try:
-        swings_by_week = {week: data.swings(view.model, values, week) for week in weeks}
+        swings_by_week = data.swings(view.model, values, weeks)
     except data.REFUSALS:
         # Too large to swing every driver: the sentences go without their "depends most on".
         swings_by_week = {week: pd.DataFrame(columns=["output", "driver", "effect", "rank"]) for week in weeks}

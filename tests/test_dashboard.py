@@ -246,6 +246,28 @@ def test_moving_the_troops_slider_changes_the_chart_and_raises_the_last_median()
     assert after[-1] > before[-1]
 
 
+def test_a_setting_drawn_before_is_drawn_again_exactly_and_a_new_one_afresh():
+    """The figures of a projection drawn before are reused (ui.panels keeps them by digest, setting, runs,
+    seed and language): moving back gives the very same charts, and every other setting, seed or language
+    its own."""
+    clear_caches()
+    at = run_app()
+    first = chart_specs(at)
+    at.slider(key=TROOPS).set_value(20000).run()
+    moved = chart_specs(at)
+    at.slider(key=TROOPS).set_value(12000).run()
+    assert_clean(at)
+
+    assert chart_specs(at) == first
+    assert moved != first and moved[0]["data"][1]["y"] != first[0]["data"][1]["y"]
+    at.number_input(key="seed").set_value(DEFAULT_SEED + 1).run()
+    assert chart_specs(at)[0]["data"][0]["y"] != first[0]["data"][0]["y"]
+    at.number_input(key="seed").set_value(DEFAULT_SEED).run()
+    at.sidebar.radio[0].set_value("de").run()
+    assert chart_specs(at)[0]["layout"]["title"]["text"] != first[0]["layout"]["title"]["text"]
+    assert chart_specs(at)[0]["data"][1]["y"] == first[0]["data"][1]["y"]
+
+
 @pytest.mark.parametrize("preset_id", ["escalation", "de-escalation"])
 def test_preset_sets_every_slider_to_the_preset_values(preset_id):
     at = run_app()

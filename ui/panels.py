@@ -178,9 +178,22 @@ def projection_figures(
     return figures
 
 
+# A projection drawn before (a slider moved back, a team opening one link) reuses its figures, shared between
+# sessions and never mutated (st.plotly_chart sends a copy): building them is a fifth of a rerun. A set of three
+# holds about 300 KiB in the seed scenario, hence the bound. The digest, setting, runs and seed fix the bands,
+# so the bands and the scenario themselves (underscored: not hashed) need not be part of the key.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _drawn_figures(
+    digest: str, setting: data.Setting, runs: int, seed: int, lang: str, _scenario: Scenario, _bands: pd.DataFrame
+) -> tuple[tuple[str, go.Figure], ...]:
+    return tuple(projection_figures(_scenario, _bands, lang))
+
+
 def projection_charts(view: View, bands: pd.DataFrame) -> None:
+    """The projection's charts; `bands` must be the projection of the view's setting, runs and seed."""
     lang = view.lang
-    for group, fig in projection_figures(view.scenario, bands, lang):
+    figures = _drawn_figures(view.digest, data.setting(view.values), view.runs, view.seed, lang, view.scenario, bands)
+    for group, fig in figures:
         st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
     events = _events(view.scenario, lang)
     if events:

@@ -864,13 +864,20 @@ def test_a_question_card_names_its_level_and_direction_and_the_uncertainty_of_it
     }
 
     assert [m.value for m in at.metric] == ["8%", "0%"]
+    # Over each figure the question and, in small grey print, what it asks of the model.
+    assert [m.value for m in tab(at, "tab_projection").markdown if m.value.startswith("**")] == [
+        f"**{md_escape(q.text.en)}**  \n:small[:gray[{md_escape(condition)}]]"
+        for q, condition in zip(
+            load_scenario(TINY2_FILE).questions,
+            ["Level reaches level 50 “Busy” by week 8", "Echo falls to or below level 10 “Faint” by week 10"],
+            strict=True,
+        )
+    ]
     assert [c.value for c in tab(at, "tab_projection").caption] == [
-        md_escape("Level reaches level 50 “Busy” by week 8"),
         md_escape("95% interval 7–10%, 1,000 runs"),
-        md_escape("Echo falls to or below level 10 “Faint” by week 10"),
-        md_escape("95% interval 0–0.4%, 1,000 runs"),
-        ":material/warning: Saturated: under these settings the model says almost certainly no. Read it as a "
-        "bound, not a forecast.",
+        md_escape("95% interval 0–0.4%, 1,000 runs")
+        + "  \n:material/warning: Saturated: under these settings the model says almost certainly no. Read it as "
+        "a bound, not a forecast.",
         t("events_caption", "en", events="① week 2: The push builds up"),
         t("scale_caption", "en"),
         t("chart_caption", "en", runs=whole_number(DEFAULT_RUNS, "en"), seed=DEFAULT_SEED),
@@ -888,10 +895,13 @@ def test_a_question_card_names_its_level_and_direction_and_the_uncertainty_of_it
 
     at.radio(key="lang").set_value("de").run()
     assert_clean(at)
-    assert [c.value for c in tab(at, "tab_projection", "de").caption][:4] == [
-        md_escape("Niveau erreicht Stufe 50 „Belebt“, spätestens in Woche 8"),
+    conditions = [m.value.split(":gray[")[1] for m in tab(at, "tab_projection", "de").markdown if ":gray[" in m.value]
+    assert conditions == [
+        md_escape("Niveau erreicht Stufe 50 „Belebt“, spätestens in Woche 8") + "]]",
+        md_escape("Echo fällt auf Stufe 10 „Schwach“ oder darunter, spätestens in Woche 10") + "]]",
+    ]
+    assert [c.value.split("  \n")[0] for c in tab(at, "tab_projection", "de").caption][:2] == [
         md_escape("95-%-Intervall 7–10\u00a0%, 1.000 Läufe"),
-        md_escape("Echo fällt auf Stufe 10 „Schwach“ oder darunter, spätestens in Woche 10"),
         md_escape("95-%-Intervall 0–0,4\u00a0%, 1.000 Läufe"),
     ]
 
@@ -1003,11 +1013,13 @@ def test_a_schema_1_scenario_shows_no_levels_and_no_checks(project):
     _add(project, TINY_FILE)
     at = run_app()
     assert_clean(at)
+    assert [m.value.split("  \n")[1] for m in tab(at, "tab_projection").markdown if m.value.startswith("**")] == [
+        f":small[:gray[{md_escape('Level reaches 30 by week 5')}]]"
+    ]
     assert [c.value for c in tab(at, "tab_projection").caption] == [
-        md_escape("Level reaches 30 by week 5"),
-        md_escape("95% interval 99.6–100%, 1,000 runs"),
-        ":material/warning: Saturated: under these settings the model says almost certainly yes. Read it as a "
-        "bound, not a forecast.",
+        md_escape("95% interval 99.6–100%, 1,000 runs")
+        + "  \n:material/warning: Saturated: under these settings the model says almost certainly yes. Read it as "
+        "a bound, not a forecast.",
         t("events_caption", "en", events="① week 2: More push"),
         t("chart_caption", "en", runs=whole_number(DEFAULT_RUNS, "en"), seed=DEFAULT_SEED),
     ]

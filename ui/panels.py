@@ -113,10 +113,11 @@ def _question_card(scenario: Scenario, readout: Readout, reference_name: str, ru
         delta = readout.versus(md_escape(reference_name), lang)
         arrow = "auto" if readout.change else "off"
     text = md_escape(q.text.get(lang))
-    # The metric's own label is cut to one line; the full question stands above it, and under it what the
-    # question asks of the model: which level, which way, by when.
-    st.markdown(f"**{text}**")
-    st.caption(md_escape(readout.condition(scenario, lang)))
+    # The metric's own label is cut to one line; the full question stands above it, and under it, in small
+    # grey print, what the question asks of the model: which level, which way, by when. One element for both,
+    # and one for the interval and any warning under the figure: every element is a message and a redraw on
+    # each slider move.
+    st.markdown(f"**{text}**  \n:small[:gray[{md_escape(readout.condition(scenario, lang))}]]")
     st.metric(
         text,
         readout.percent(lang),
@@ -127,9 +128,10 @@ def _question_card(scenario: Scenario, readout: Readout, reference_name: str, ru
         help=md_escape(readout.explanation(scenario, runs, lang)),
     )
     # The share comes from a finite number of runs: its own uncertainty goes with it.
-    st.caption(md_escape(readout.interval(runs, lang)))
+    under = [md_escape(readout.interval(runs, lang))]
     if readout.saturated:
-        st.caption(f":material/warning: {t(f'saturated_{readout.saturated}', lang)}")
+        under.append(f":material/warning: {t(f'saturated_{readout.saturated}', lang)}")
+    st.caption("  \n".join(under))
 
 
 def _events(scenario: Scenario, lang: str) -> list[tuple[int, str]]:

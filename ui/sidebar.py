@@ -97,7 +97,7 @@ def _ensemble_controls(scenario: Scenario, lang: str) -> None:
         st.number_input(t("seed", lang), *SEED_RANGE, step=1, key=session.SEED, help=t("seed_help", lang))
 
 
-def _phone_hint(lang: str) -> None:
+def phone_hint(lang: str) -> None:
     """At the top of the main area, where a phone's reader starts: where the sliders are."""
     # Inside the hint's box, which wide screens hide: a hidden <style> still applies, and takes no room there.
     with st.container(key=page_style.PHONE_HINT, gap=None):
@@ -105,11 +105,31 @@ def _phone_hint(lang: str) -> None:
         st.caption(t("phone_sidebar_hint", lang))
 
 
+def settings(choices: dict[str, Choice]) -> tuple[str, Model, dict[str, float]]:
+    """What the sidebar's widgets hold on this run, read from the session before they are drawn: the scenario
+    ref, its model and the sliders' values (session.current reads the rest of the state).
+
+    The page draws its main area first and the sidebar last, so that a slider move's charts are the first
+    messages the browser gets rather than the thirtieth (every widget is sent again on every run). A widget's
+    value is in the session under its key before the widget runs, and the same starting rules (session.*)
+    put it there, so render_sidebar returns these same values.
+    """
+    session.language(st.context.locale)
+    session.scenario_ref(list(choices))
+    ref = st.session_state[session.SCENARIO]
+    model = choices[ref].model
+    scenario = model.scenario
+    if scenario.presets:
+        session.preset_for(ref, scenario)
+    values = {d.id: float(st.session_state[session.driver_start(ref, d)]) for d in scenario.drivers}
+    session.ensemble_start(scenario)
+    return ref, model, values
+
+
 def render_sidebar(choices: dict[str, Choice]) -> tuple[str, Model, dict[str, float]]:
-    """Draw the sidebar; returns the scenario ref, its model and the sliders' values (session.current reads
-    the rest of the state)."""
+    """Draw the sidebar; returns the scenario ref, its model and the sliders' values, which `settings` read
+    before."""
     lang = _language()
-    _phone_hint(lang)
     ref = _scenario_picker(choices, lang)
     choice = choices[ref]
     scenario = choice.model.scenario

@@ -47,9 +47,10 @@ def main_area() -> None:
     try:
         bands, questions = data.projection(view.model, data.setting(view.values), view.runs, view.seed)
     except data.REFUSALS as refused:
-        # The sidebar stays, so the reader can change what was asked for.
+        # Returned from, not st.stop(): after a stop Streamlit draws nothing more, and the sidebar, drawn next,
+        # must stay so that the reader can change what was asked for.
         st.error(data.refusal_text(refused, t("what_ensemble", lang, runs=view.runs), lang))
-        st.stop()
+        return
     preset_names = {p.id: p.label.get(lang) for p in scenario.presets}
 
     def preset_projection(preset_id: str):
@@ -157,7 +158,7 @@ def main_area() -> None:
 try:
     main_area()
 finally:
-    # Also when the main area stopped early (a refused projection): the reader can then change what was asked.
+    # Also when the main area ended early (a refused projection, or an error, which then shows under it).
     drawn_ref, _, drawn_values = sidebar.render_sidebar(choices)
     auth.logout_button(lang)
     panels.broken_files(folder, lang)

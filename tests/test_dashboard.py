@@ -268,6 +268,34 @@ def test_a_setting_drawn_before_is_drawn_again_exactly_and_a_new_one_afresh():
     assert chart_specs(at)[0]["data"][1]["y"] == first[0]["data"][1]["y"]
 
 
+def test_a_refused_projection_leaves_the_whole_sidebar_to_change_it(monkeypatch):
+    """The sidebar is drawn after the main area (ui.sidebar.settings): when the main area stops at a refused
+    projection, every slider and control is still there, and moving one draws the page again."""
+    import ui.data
+    from engine.budget import ServerBusy
+
+    real = ui.data.projection
+    busy = {"on": True}
+
+    def projection(model, values, runs, seed):
+        if busy["on"]:
+            raise ServerBusy("test: the server is busy")
+        return real(model, values, runs, seed)
+
+    monkeypatch.setattr(ui.data, "projection", projection)
+    at = run_app()
+    assert [e.message for e in at.exception] == []
+    assert [e.value for e in at.error] == [t("refused_busy", "en")]
+    assert at.get("plotly_chart") == []
+    assert sorted(slider_values(at, SEED.id)) == sorted(d.id for d in SEED.drivers)
+    assert [n.key for n in at.sidebar.number_input] == ["runs", "seed"]
+
+    busy["on"] = False
+    at.slider(key=TROOPS).set_value(20000).run()
+    assert_clean(at)
+    assert len(chart_specs(at)) == 3
+
+
 @pytest.mark.parametrize("preset_id", ["escalation", "de-escalation"])
 def test_preset_sets_every_slider_to_the_preset_values(preset_id):
     at = run_app()

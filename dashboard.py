@@ -34,12 +34,12 @@ session.restore_from_link(lambda ref: data.resolve_scenario(ref, folder), defaul
 choices = data.choices(folder, session.saved_refs())
 # The widgets' values first, the widgets last (ui.sidebar.settings says why).
 ref, model, slider_values = sidebar.settings(choices)
-lang = session.language(st.context.locale)
-sidebar.phone_hint(lang)
 scenario = model.scenario
 baseline_id = scenario.baseline_preset()
 compare = session.compared_presets(ref, scenario) if scenario.presets else None
 view = session.current(model, ref, slider_values, compare)
+lang = view.lang
+sidebar.phone_hint(lang)
 
 
 def main_area() -> None:

@@ -78,7 +78,7 @@ def _component_breakdown(bench: Bench, repeat: int = 15) -> None:
     import plotly.tools
 
     from engine.ensemble import run_ensemble
-    from ui.panels import projection_figures
+    from ui.panels import _Spec, projection_figures, projection_specs
 
     model = seed_model()
     scenario = model.scenario
@@ -87,24 +87,37 @@ def _component_breakdown(bench: Bench, repeat: int = 15) -> None:
     def med(fn) -> float:
         return statistics.median(timed(fn, repeat))
 
+    def prepared(charts) -> list:
+        # What st.plotly_chart does with each chart before it can be sent (streamlit/elements/plotly_chart.py).
+        return [plotly.tools.return_figure_from_figure_or_data(c, validate_figure=True) for c in charts]
+
     bands = run_ensemble(model, values, runs=1000, seed=2024).bands
+    specs = [_Spec(spec) for _, spec in projection_specs(scenario, bands, "en")]
     figures = [fig for _, fig in projection_figures(scenario, bands, "en")]
-    t_engine = med(lambda: run_ensemble(model, values, runs=1000, seed=2024))
-    t_build = med(lambda: projection_figures(scenario, bands, "en"))
-    # What st.plotly_chart does with each figure before it can be sent (streamlit/elements/plotly_chart.py):
-    t_validate = med(lambda: [plotly.tools.return_figure_from_figure_or_data(f, validate_figure=True) for f in figures])
-    t_json = med(lambda: [plotly.io.to_json(f, validate=False) for f in figures])
-    spec_kib = sum(len(plotly.io.to_json(f, validate=False)) for f in figures) / 1024
-    for name, ms in (("engine", t_engine), ("figures", t_build), ("validate", t_validate), ("to_json", t_json)):
+    parts = {
+        "engine": med(lambda: run_ensemble(model, values, runs=1000, seed=2024)),
+        "specs": med(lambda: projection_specs(scenario, bands, "en")),
+        "prepare_specs": med(lambda: prepared(specs)),
+        "to_json": med(lambda: [plotly.io.to_json(d, validate=False) for d in prepared(specs)]),
+        # The way the page went before (go.Figure, which st.plotly_chart deep-copies), for comparison.
+        "figures": med(lambda: projection_figures(scenario, bands, "en")),
+        "prepare_figures": med(lambda: prepared(figures)),
+    }
+    spec_kib = sum(len(plotly.io.to_json(d, validate=False)) for d in prepared(specs)) / 1024
+    for name, ms in parts.items():
         bench.figure(f"rerun_parts.{name}", ms, "ms", n=repeat)
     bench.figure("rerun_parts.spec_size", spec_kib, "KiB", n=1)
     print(f"  parts of a cache-missing rerun, timed alone (median of {repeat}, no profiler)  [{load_avg()}]:")
-    print(f"    engine run_ensemble, 1,000 runs                          {t_engine:7.1f} ms")
-    print(f"    build the 3 projection figures (panels.projection_figures) {t_build:5.1f} ms")
-    print(f"    st.plotly_chart: re-validate 3 figures (go.Figure(**dict)) {t_validate:5.1f} ms")
+    print(f"    engine run_ensemble, 1,000 runs                               {parts['engine']:6.1f} ms")
+    print(f"    build the 3 chart specs (panels.projection_specs)             {parts['specs']:6.1f} ms")
+    print(f"    st.plotly_chart: take the 3 specs (return_figure_from_...)    {parts['prepare_specs']:6.1f} ms")
     print(
-        f"    st.plotly_chart: plotly.io.to_json of 3 figures           {t_json:6.1f} ms  ({spec_kib:.0f} KiB of JSON)"
+        f"    st.plotly_chart: plotly.io.to_json of the 3                   {parts['to_json']:6.1f} ms"
+        f"  ({spec_kib:.0f} KiB of JSON)"
     )
+    print("  the same charts as go.Figure objects, as the page sent them before:")
+    print(f"    build the 3 figures (panels.projection_figures)               {parts['figures']:6.1f} ms")
+    print(f"    st.plotly_chart: take the 3 figures (to_dict: a deep copy)    {parts['prepare_figures']:6.1f} ms")
 
 
 def _print_direct_calls(stats: pstats.Stats) -> None:
@@ -130,10 +143,10 @@ def _print_profile(profiler: cProfile.Profile, wall_ms: float, full: bool = True
         ("data.py", "projection"): "ui.data.projection (cached wrapper, hit or miss)",
         ("sidebar.py", "render_sidebar"): "ui.sidebar.render_sidebar (widgets)",
         ("panels.py", "question_cards"): "ui.panels.question_cards",
-        ("panels.py", "projection_figures"): "plotly: build 3 figures (panels.projection_figures)",
+        ("panels.py", "projection_specs"): "build the 3 chart specs (panels.projection_specs)",
         ("panels.py", "projection_charts"): "panels.projection_charts (build + st.plotly_chart)",
         ("plotly_chart.py", "plotly_chart"): "streamlit: st.plotly_chart (validate + to_json + id)",
-        ("tools.py", "return_figure_from_figure_or_data"): "  of which plotly re-validation of the figure",
+        ("tools.py", "return_figure_from_figure_or_data"): "  of which plotly's return_figure_from_figure_or_data",
         ("_json.py", "to_json"): "  of which plotly.io.to_json",
         ("share.py", "sync_link"): "ui.share.sync_link",
         ("session.py", "restore_from_link"): "ui.session.restore_from_link",

@@ -1,4 +1,4 @@
-"""Plotly figure builders: plain functions from tidy DataFrames to go.Figure, no Streamlit."""
+"""Plotly figure builders: plain functions from tidy DataFrames to go.Figure (or its plain spec), no Streamlit."""
 
 from __future__ import annotations
 
@@ -251,7 +251,20 @@ def trajectory_figure(
     scales: Mapping[str, Scale] | None = None,
     columns: int = 1,
 ) -> go.Figure:
-    """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label).
+    """trajectory_spec as a figure: what the briefing pack exports and a reader of plotly's objects expects."""
+    return go.Figure(trajectory_spec(bands, indicators, labels, events, scales, columns), _validate=False)
+
+
+def trajectory_spec(
+    bands: pd.DataFrame,
+    indicators: Mapping[str, str],
+    labels: Labels,
+    events: Sequence[tuple[int, str]] = (),
+    scales: Mapping[str, Scale] | None = None,
+    columns: int = 1,
+) -> dict:
+    """Median and p10-p90 band over the weeks for each indicator in `indicators` (id -> label), as a plain
+    figure spec: JSON-ready dicts and lists, which the page sends as they are (ui.panels).
 
     `scales` (indicator id -> its levels) names in each median's hover the level it has reached. When every
     indicator of the chart shares one scale (or none has one) they share one plot, with the levels as
@@ -281,10 +294,9 @@ def trajectory_figure(
         layout["shapes"] = shapes
     if notes:
         layout["annotations"] = notes
-    # This runs on every slider move: the spec above is built from known-good parts and checked by
-    # tests against plotly's own validation, so plotly's per-property validation (most of the cost of
-    # a rerun) is skipped here.
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    # This runs on every slider move: the spec is built from known-good parts and checked by tests against
+    # plotly's own validation, which (with go.Figure's copies) would be most of the cost of a rerun.
+    return {"data": data, "layout": layout}
 
 
 def comparison_figure(
@@ -304,7 +316,8 @@ def comparison_figure(
     Each panel shows one indicator, so each draws its own scale (from `scales`) as labelled dashed lines,
     and every hover names the level its value has reached.
     """
-    return _panels(current, references, indicators, labels, current_name, columns, scales or {}, (), legend=True)
+    spec = _panels(current, references, indicators, labels, current_name, columns, scales or {}, (), legend=True)
+    return go.Figure(spec, _validate=False)
 
 
 def _panels(
@@ -317,8 +330,8 @@ def _panels(
     scales: Mapping[str, Scale],
     events: Sequence[tuple[int, str]],
     legend: bool,
-) -> go.Figure:
-    """One panel per indicator (its band, median, levels and the events' lines) and each reference's median.
+) -> dict:
+    """The spec of one panel per indicator (its band, median, levels and the events' lines) and each reference's median.
 
     The band and median are named `current_name`, or (None) after the panel's indicator.
     """
@@ -382,4 +395,4 @@ def _panels(
         layout["showlegend"] = False
     # Off the slider's hot path only while the Compare tab is closed: built as a plain spec (checked by
     # tests against plotly's validation) for the same reason as the trajectory charts.
-    return go.Figure({"data": data, "layout": layout}, _validate=False)
+    return {"data": data, "layout": layout}

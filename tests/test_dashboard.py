@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -266,6 +267,30 @@ def test_a_setting_drawn_before_is_drawn_again_exactly_and_a_new_one_afresh():
     at.sidebar.radio[0].set_value("de").run()
     assert chart_specs(at)[0]["layout"]["title"]["text"] != first[0]["layout"]["title"]["text"]
     assert chart_specs(at)[0]["data"][1]["y"] == first[0]["data"][1]["y"]
+
+
+def test_each_chart_sent_is_what_plotly_validation_makes_of_the_projection_figure():
+    """The page sends its chart specs as they stand, past st.plotly_chart's re-validation (ui.panels._Spec):
+    each must be exactly what plotly's own validation makes of the projection's figure, and sending must leave
+    the shared, cached spec as it was built."""
+    from ui.data import setting
+    from ui.panels import _drawn_specs, projection_figures, projection_specs
+
+    clear_caches()
+    at = run_app()
+    at.slider(key=TROOPS).set_value(20000).run()
+    assert_clean(at)
+    values = {**SEED.defaults(), "troops_deployed": 20000.0}
+    bands = run_ensemble(Model.of(SEED), values, runs=DEFAULT_RUNS, seed=DEFAULT_SEED).bands
+    figures = projection_figures(SEED, bands, "en")
+
+    assert chart_specs(at) == [json.loads(go.Figure(fig.to_dict()).to_json()) for _, fig in figures]
+    at.slider(key=TROOPS).set_value(12000).run()
+    at.slider(key=TROOPS).set_value(20000).run()  # sent again from the cache
+    assert chart_specs(at) == [json.loads(go.Figure(fig.to_dict()).to_json()) for _, fig in figures]
+    # The same process and key as the page's: the very specs it sent twice, unchanged by sending.
+    key = (Model.of(SEED).digest, setting(values), DEFAULT_RUNS, DEFAULT_SEED, "en")
+    assert list(_drawn_specs(*key, SEED, bands)) == projection_specs(SEED, bands, "en")
 
 
 def test_a_refused_projection_leaves_the_whole_sidebar_to_change_it(monkeypatch):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from engine.catalog import Catalog
 from engine.report import driver_differences, end_deltas, question_summaries
 from engine.schema import Scenario
 from present.bottomline import bottom_line as bottom_line_sentences
 from present.bottomline import change_sentence
-from present.charts import Labels, Scale, comparison_figure, event_marks, trajectory_figure
+from present.charts import Labels, Scale, comparison_figure, event_marks, trajectory_spec
 from present.i18n import LANGUAGE_NAMES, t, whole_number
 from present.tables import (
     Readout,
@@ -158,14 +159,11 @@ def scales(scenario: Scenario, lang: str) -> dict[str, Scale]:
     return {i.id: scale_of(i, lang) for i in scenario.indicators if i.scale}
 
 
-def projection_figures(
-    scenario: Scenario, bands: pd.DataFrame, lang: str, columns: int = 1
-) -> list[tuple[str, go.Figure]]:
-    """One trajectory chart per indicator group, as (group, figure); shared by the page and the briefing pack
-    (whose slides take `columns=2`: a slide is wide, not tall)."""
+def projection_specs(scenario: Scenario, bands: pd.DataFrame, lang: str, columns: int = 1) -> list[tuple[str, dict]]:
+    """One trajectory chart per indicator group, as (group, plain figure spec): what the page sends."""
     events = _events(scenario, lang)
     levels = scales(scenario, lang)
-    figures = []
+    specs = []
     for group, ids in _groups(scenario).items():
         labels = Labels(
             title=t("chart_group_title", lang, group=_group_title(group, lang)),
@@ -176,27 +174,56 @@ def projection_figures(
             below_level=t("below_level", lang),
         )
         names = {i: scenario.indicator(i).label.get(lang) for i in ids}
-        figures.append((group, trajectory_figure(bands, names, labels, events, scales=levels, columns=columns)))
-    return figures
+        specs.append((group, trajectory_spec(bands, names, labels, events, scales=levels, columns=columns)))
+    return specs
 
 
-# A projection drawn before (a slider moved back, a team opening one link) reuses its figures, shared between
-# sessions and never mutated (st.plotly_chart sends a copy): building them is a fifth of a rerun. A set of three
-# holds about 300 KiB in the seed scenario, hence the bound. The digest, setting, runs and seed fix the bands,
-# so the bands and the scenario themselves (underscored: not hashed) need not be part of the key.
+def projection_figures(
+    scenario: Scenario, bands: pd.DataFrame, lang: str, columns: int = 1
+) -> list[tuple[str, go.Figure]]:
+    """The page's charts as figures, for the briefing pack (whose slides take `columns=2`: a slide is wide, not
+    tall) and the editor's preview."""
+    return [
+        (group, go.Figure(spec, _validate=False)) for group, spec in projection_specs(scenario, bands, lang, columns)
+    ]
+
+
+class _Spec(BaseFigure):
+    """A known-good figure spec, handed to st.plotly_chart as it stands.
+
+    Given a dict, st.plotly_chart re-validates it property by property; given a figure, it takes the figure's
+    to_dict(), a deep copy. Either is most of the cost of a rerun. A figure counts as validated, so this one
+    (never a complete go.Figure: it is built with no state of its own) hands over the spec itself, which the
+    tests check against plotly's validation. st.plotly_chart only serialises it, so a shared spec stays intact.
+    """
+
+    def __init__(self, spec: dict) -> None:  # no super().__init__: plotly's state is what this avoids
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def __repr__(self) -> str:
+        return f"_Spec({len(self._spec.get('data', ()))} traces)"
+
+
+# A projection drawn before (a slider moved back, a team opening one link) reuses its specs, shared between
+# sessions and never mutated (st.plotly_chart only serialises them). A set of three holds about 150 KiB in the
+# seed scenario, hence the bound. The digest, setting, runs and seed fix the bands, so the bands and the
+# scenario themselves (underscored: not hashed) need not be part of the key.
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _drawn_figures(
+def _drawn_specs(
     digest: str, setting: data.Setting, runs: int, seed: int, lang: str, _scenario: Scenario, _bands: pd.DataFrame
-) -> tuple[tuple[str, go.Figure], ...]:
-    return tuple(projection_figures(_scenario, _bands, lang))
+) -> tuple[tuple[str, dict], ...]:
+    return tuple(projection_specs(_scenario, _bands, lang))
 
 
 def projection_charts(view: View, bands: pd.DataFrame) -> None:
     """The projection's charts; `bands` must be the projection of the view's setting, runs and seed."""
     lang = view.lang
-    figures = _drawn_figures(view.digest, data.setting(view.values), view.runs, view.seed, lang, view.scenario, bands)
-    for group, fig in figures:
-        st.plotly_chart(fig, key=f"chart-{group}", config=CHART_CONFIG)
+    specs = _drawn_specs(view.digest, data.setting(view.values), view.runs, view.seed, lang, view.scenario, bands)
+    for group, spec in specs:
+        st.plotly_chart(_Spec(spec), key=f"chart-{group}", config=CHART_CONFIG)
     events = _events(view.scenario, lang)
     if events:
         listed = [

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from engine.loader import load_scenario
-from present.charts import Labels, comparison_figure, event_marks, level_names, trajectory_figure
+from present.charts import Labels, comparison_figure, event_marks, level_names, trajectory_figure, trajectory_spec
 from present.style import DASHES, PALETTE
 
 # Okabe & Ito, "Color Universal Design" (2008): the eight colours of the colour-blind-safe palette.
@@ -315,6 +316,20 @@ def test_the_unvalidated_trajectory_figure_is_exactly_what_plotly_validation_giv
         go.Figure(trajectory_figure(BANDS, {"a": "Alpha"}, labels).to_dict()).to_dict()
         == trajectory_figure(BANDS, {"a": "Alpha"}, labels).to_dict()
     )
+
+
+def test_the_spec_the_page_sends_is_exactly_what_plotly_validation_makes_of_it():
+    # The page sends trajectory_spec's dict as it stands (no to_dict, no validation on the way): it must hold only
+    # plain JSON values, equal to the figure's to_dict() and unchanged by plotly's validation, panels included.
+    labels = Labels(title="<b>T</b> & co", week="Wk", level="Lvl", median="med", band="band")
+    events = [(1, "<script>x</script>"), (2, "two")]
+    shared = trajectory_spec(BANDS, {"a": "Alpha <i>", "b": "Beta"}, labels, events)
+    panels = trajectory_spec(BANDS, {"a": "Alpha", "i1": "One"}, SCALED, events, scales={"a": SCALE_A, "i1": SCALE_B})
+    for spec in (shared, panels):
+        assert json.loads(json.dumps(spec)) == spec
+        assert go.Figure(spec).to_dict() == spec
+    assert trajectory_figure(BANDS, {"a": "Alpha <i>", "b": "Beta"}, labels, events).to_dict() == shared
+    assert "xaxis2" in panels["layout"] and "xaxis2" not in shared["layout"]  # one panel per scale, one plot
 
 
 def test_the_unvalidated_comparison_figure_is_exactly_what_plotly_validation_gives():

@@ -208,7 +208,7 @@ class _Spec(BaseFigure):
 
 
 # A projection drawn before (a slider moved back, a team opening one link) reuses its specs, shared between
-# sessions and never mutated (st.plotly_chart only serialises them). A set of three holds about 150 KiB in the
+# sessions and never mutated (st.plotly_chart only serialises them). A set of three holds about 225 KiB in the
 # seed scenario, hence the bound. The digest, setting, runs and seed fix the bands, so the bands and the
 # scenario themselves (underscored: not hashed) need not be part of the key.
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -243,6 +243,12 @@ def shared_scale(indicators: Sequence[str], scales: Mapping[str, Scale]) -> Scal
     return next(iter(found)) if len(found) == 1 else ()
 
 
+def as_figure(spec: dict) -> go.Figure:
+    """A spec built here as a go.Figure, without plotly's per-property validation: every spec is built from
+    known-good parts and checked by tests against that validation, which would cost most of a rerun."""
+    return go.Figure(spec, _validate=False)
+
+
 def trajectory_figure(
     bands: pd.DataFrame,
     indicators: Mapping[str, str],
@@ -252,7 +258,7 @@ def trajectory_figure(
     columns: int = 1,
 ) -> go.Figure:
     """trajectory_spec as a figure: what the briefing pack exports and a reader of plotly's objects expects."""
-    return go.Figure(trajectory_spec(bands, indicators, labels, events, scales, columns), _validate=False)
+    return as_figure(trajectory_spec(bands, indicators, labels, events, scales, columns))
 
 
 def trajectory_spec(
@@ -316,8 +322,9 @@ def comparison_figure(
     Each panel shows one indicator, so each draws its own scale (from `scales`) as labelled dashed lines,
     and every hover names the level its value has reached.
     """
-    spec = _panels(current, references, indicators, labels, current_name, columns, scales or {}, (), legend=True)
-    return go.Figure(spec, _validate=False)
+    return as_figure(
+        _panels(current, references, indicators, labels, current_name, columns, scales or {}, (), legend=True)
+    )
 
 
 def _panels(

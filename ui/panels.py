@@ -12,7 +12,7 @@ from engine.report import driver_differences, end_deltas, question_summaries
 from engine.schema import Scenario
 from present.bottomline import bottom_line as bottom_line_sentences
 from present.bottomline import change_sentence
-from present.charts import Labels, Scale, comparison_figure, event_marks, trajectory_spec
+from present.charts import Labels, Scale, as_figure, comparison_figure, event_marks, trajectory_spec
 from present.i18n import LANGUAGE_NAMES, t, whole_number
 from present.tables import (
     Readout,
@@ -183,9 +183,7 @@ def projection_figures(
 ) -> list[tuple[str, go.Figure]]:
     """The page's charts as figures, for the briefing pack (whose slides take `columns=2`: a slide is wide, not
     tall) and the editor's preview."""
-    return [
-        (group, go.Figure(spec, _validate=False)) for group, spec in projection_specs(scenario, bands, lang, columns)
-    ]
+    return [(group, as_figure(spec)) for group, spec in projection_specs(scenario, bands, lang, columns)]
 
 
 class _Spec(BaseFigure):

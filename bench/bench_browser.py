@@ -394,15 +394,11 @@ def redraw_section(
     try:
         page = context.new_page()
         probe = Probe(context, page, WsTally(page))
-        page.goto(server.url, wait_until="domcontentloaded")
-        page.wait_for_function(h.CHARTS_READY_JS, arg=CHARTS, timeout=60_000, polling=50)
-        page.wait_for_function(h.IDLE_JS, timeout=60_000, polling=50)
-        page.evaluate(h.KEYDOWN_HOOK_JS)
+        slider = h.open_drawn(page, server.url, charts=CHARTS)
         page.evaluate(STATE_LOG_JS)
         page.evaluate(DRAW_LOG_JS)
         probe.sync_clocks()
         print(f"  clocks: network layer to page offset measured with a {probe.rtt:.1f} ms round trip")
-        slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
         print(f"  slider: {slider.get_attribute('aria-label')!r} at {slider.input_value()}")
         _move(page, slider, "Home", probe)
         for _ in range(3):  # warm-up of the browser side (first redraw of each chart), values 500..1500

@@ -191,6 +191,26 @@ def new_context(browser):
     return browser.new_context(**CONTEXT)
 
 
+def open_drawn(page, url: str, charts: int = 3):
+    """Open `url` and wait until its `charts` charts are drawn and the script is idle; hook the keydown times
+    (KEYDOWN_HOOK_JS) and return the troops slider (the sidebar's first), not yet focused."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_function(CHARTS_READY_JS, arg=charts, timeout=60_000, polling=50)
+    page.wait_for_function(IDLE_JS, timeout=60_000, polling=50)
+    page.evaluate(KEYDOWN_HOOK_JS)
+    return page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
+
+
+def warm_up(page, slider, moves: int, quiet_ms: int) -> None:
+    """Focus the troops slider, press Home, then ArrowRight `moves` times (each a value the server has not seen),
+    waiting `quiet_ms` after each: the browser side's first redraws, before anything is measured."""
+    slider.focus()
+    redraw_after(page, lambda: slider.press("Home"))
+    for _ in range(moves):
+        redraw_after(page, lambda: slider.press("ArrowRight"))
+        page.wait_for_timeout(quiet_ms)
+
+
 def redraw_after(page, press) -> float:
     """Call `press()` (a key on the troops slider), wait until the first chart's median data changed and the script
     is idle; return the in-page ms from the keydown to the changed data. Needs KEYDOWN_HOOK_JS on the page."""

@@ -29,16 +29,8 @@ def _sample_moves(browser, server, moves: int) -> tuple[collections.Counter, col
     context = _new_context(browser)
     try:
         page = context.new_page()
-        page.goto(server.url, wait_until="domcontentloaded")
-        page.wait_for_function(h.CHARTS_READY_JS, arg=3, timeout=60_000, polling=50)
-        page.wait_for_function(h.IDLE_JS, timeout=60_000, polling=50)
-        page.evaluate(h.KEYDOWN_HOOK_JS)
-        slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
-        slider.focus()
-        h.redraw_after(page, lambda: slider.press("Home"))
-        for _ in range(2):  # the browser side's first redraws
-            h.redraw_after(page, lambda: slider.press("ArrowRight"))
-            page.wait_for_timeout(QUIET_MS)
+        slider = h.open_drawn(page, server.url)
+        h.warm_up(page, slider, 2, QUIET_MS)
         cdp = context.new_cdp_session(page)
         cdp.send("Profiler.enable")
         cdp.send("Profiler.setSamplingInterval", {"interval": 200})  # microseconds

@@ -55,11 +55,7 @@ def measure(bench: Bench, args) -> None:
         )
         browser = h.launch_chromium(playwright)
         page = h.new_context(browser).new_page()
-        page.goto(server.url)
-        page.wait_for_function(h.CHARTS_READY_JS, arg=3, timeout=60_000, polling=50)
-        page.wait_for_function(h.IDLE_JS, timeout=60_000, polling=50)
-        page.evaluate(h.KEYDOWN_HOOK_JS)
-        slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
+        slider = h.open_drawn(page, server.url)
 
         def move(key: str) -> float:
             return h.redraw_after(page, lambda: slider.press(key))

@@ -35,16 +35,8 @@ def _trace_moves(browser, server, moves: int) -> list[dict]:
     context.set_default_timeout(60_000)
     try:
         page = context.new_page()
-        page.goto(server.url, wait_until="domcontentloaded")
-        page.wait_for_function(h.CHARTS_READY_JS, arg=3, timeout=60_000, polling=50)
-        page.wait_for_function(h.IDLE_JS, timeout=60_000, polling=50)
-        page.evaluate(h.KEYDOWN_HOOK_JS)
-        slider = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
-        slider.focus()
-        h.redraw_after(page, lambda: slider.press("Home"))
-        for _ in range(3):  # the browser side's first redraws
-            h.redraw_after(page, lambda: slider.press("ArrowRight"))
-            page.wait_for_timeout(QUIET_MS)
+        slider = h.open_drawn(page, server.url)
+        h.warm_up(page, slider, 3, QUIET_MS)
         cdp = context.new_cdp_session(page)
         events: list[dict] = []
         finished: list[bool] = []
